@@ -1,0 +1,46 @@
+namespace GovernedCrm.Crm;
+
+/// <summary>
+/// A CRM the governed tools can reach: the embedded SQLite CRM by default, HubSpot or Salesforce later.
+/// Every call is scoped to the actor's tenant. Property values passed in are already typed and validated
+/// by <see cref="Schema.CrmSchema"/>; connectors still refuse anything outside it.
+/// </summary>
+public interface ICrmConnector
+{
+    /// <summary>Searches records of one type whose text properties contain <paramref name="query"/>.</summary>
+    /// <param name="actor">Who the search runs for.</param>
+    /// <param name="objectType">The type to search.</param>
+    /// <param name="query">Text to look for; null or empty lists records.</param>
+    /// <param name="limit">How many records at most (1-100).</param>
+    /// <param name="cancellationToken">Cancels the search.</param>
+    /// <returns>The matching records, in id order, and whether more matched.</returns>
+    Task<CrmSearchResult> SearchAsync(CrmActor actor, CrmObjectType objectType, string? query, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Reads one record.</summary>
+    /// <param name="actor">Who the read runs for.</param>
+    /// <param name="objectType">The record's type.</param>
+    /// <param name="recordId">The record's id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The record.</returns>
+    /// <exception cref="CrmException">Invalid id (<c>crm.invalid_record_id</c>) or no such record (<c>crm.not_found</c>).</exception>
+    Task<CrmRecord> GetAsync(CrmActor actor, CrmObjectType objectType, string recordId, CancellationToken cancellationToken);
+
+    /// <summary>Changes properties of one record.</summary>
+    /// <param name="actor">Who the write runs for.</param>
+    /// <param name="objectType">The record's type.</param>
+    /// <param name="recordId">The record's id.</param>
+    /// <param name="changes">Validated, typed values by property name.</param>
+    /// <param name="expectedVersion">When set, the write fails with <c>crm.conflict</c> unless the record is at this version.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The record after the write and the before/after values of what changed.</returns>
+    Task<CrmWriteResult> UpdateAsync(
+        CrmActor actor, CrmObjectType objectType, string recordId, IReadOnlyDictionary<string, object?> changes,
+        long? expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>Creates a contact.</summary>
+    /// <param name="actor">Who the write runs for.</param>
+    /// <param name="properties">Validated, typed values by property name; <c>email</c> is required.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The new record.</returns>
+    Task<CrmWriteResult> CreateContactAsync(CrmActor actor, IReadOnlyDictionary<string, object?> properties, CancellationToken cancellationToken);
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using GovernedCrm.Governance.Identity;
+using GovernedCrm.Governance.Tools;
+
+namespace GovernedCrm.Governance.Pipeline;
+
+/// <summary>One tool call as the governance pipeline sees it: no transport types, only data.</summary>
+public sealed class GovernedCall
+{
+    /// <summary>The tool's governance metadata.</summary>
+    public required GovernedToolDescriptor Tool { get; init; }
+
+    /// <summary>
+    /// The call's arguments. A step may replace them (an approver's edit); the tool then runs with the replacement.
+    /// </summary>
+    public required IReadOnlyDictionary<string, JsonElement> Arguments { get; set; }
+
+    /// <summary>The tool's input schema (JSON Schema), used by the validation step.</summary>
+    public JsonElement? InputSchema { get; init; }
+
+    /// <summary>Who is calling.</summary>
+    public required CallerIdentity Caller { get; init; }
+
+    /// <summary>Which client, session and request the call came from.</summary>
+    public CallOrigin Origin { get; init; } = CallOrigin.Unknown;
+
+    /// <summary>An id that links every audit entry and log line of this call.</summary>
+    public required string ExecutionId { get; init; }
+
+    /// <summary>When the server received the call (from the server's TimeProvider).</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>The object type the call acts on: fixed by the tool or named by an argument.</summary>
+    public string? ObjectType =>
+        Tool.ObjectType ?? StringArgument(Tool.ObjectTypeArgument);
+
+    /// <summary>The record the call targets, when the tool names one.</summary>
+    public string? RecordId => StringArgument(Tool.RecordIdArgument);
+
+    private string? StringArgument(string? name) =>
+        name is not null && Arguments.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+}

@@ -1,0 +1,27 @@
+using GovernedCrm.Governance.Pipeline;
+
+namespace GovernedCrm.Governance.Validation;
+
+/// <summary>Refuses calls whose arguments do not match the tool's input schema, before any policy or side effect.</summary>
+public sealed class ArgumentValidationStep : IGovernanceStep
+{
+    /// <summary>The refusal code for arguments that do not match the schema.</summary>
+    public const string InvalidArgumentCode = "validation.invalid_argument";
+
+    /// <inheritdoc />
+    public string Name => "validation";
+
+    /// <inheritdoc />
+    public async ValueTask<GovernanceOutcome<TResult>> InvokeAsync<TResult>(
+        GovernedCall call, GovernanceNext<TResult> next, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(next);
+        if (call.InputSchema is { } schema && ArgumentSchemaValidator.Validate(schema, call.Arguments) is { } error)
+        {
+            return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(InvalidArgumentCode, error.Message));
+        }
+
+        return await next(call, cancellationToken).ConfigureAwait(false);
+    }
+}
