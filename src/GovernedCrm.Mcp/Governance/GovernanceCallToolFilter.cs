@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GovernedCrm.Crm;
+using GovernedCrm.Governance.Identity;
+using GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Tools;
+using GovernedCrm.Mcp.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace GovernedCrm.Mcp.Governance;
+
+/// <summary>
+/// The one call-tool filter every governed tool runs behind: it turns the MCP request into a
+/// <see cref="GovernedCall"/>, runs the <see cref="GovernancePipeline"/>, and only then lets the tool run.
+/// Refusals and CRM errors become tool errors with stable codes.
+/// </summary>
+internal static class GovernanceCallToolFilter
+{
+    /// <summary>The code returned when a tool has no governance metadata at call time (fail closed).</summary>
+    public const string UnregisteredToolCode = "governance.unregistered_tool";
+
+    public static McpRequestHandler<CallToolRequestParams, CallToolResult> Create(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
+        async (context, cancellationToken) =>
+        {
+            if (context.MatchedPrimitive is not McpServerTool tool || context.Services is not { } services)
+            {
+                // Unknown tools are answered by the SDK with a protocol error; nothing runs.
+                return await next(context, cancellationToken).ConfigureAwait(false);
+            }
+
+            var name = tool.ProtocolTool.Name;
+            var catalog = services.GetRequiredService<GovernedToolCatalog>();
+            if (catalog.IsUngoverned(name))
+            {
+                return await next(context, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!catalog.TryGetGoverned(name, out var descriptor))
+            {
+                return GovernanceToolResults.Error(UnregisteredToolCode, $"Tool '{name}' has no governance metadata, so it cannot run.", "denied");
+            }
+
+            var call = new GovernedCall
+            {
+                Tool = descriptor,
+                Arguments = context.Params?.Arguments is { } arguments
+                    ? new Dictionary<string, JsonElement>(arguments, StringComparer.Ordinal)
+                    : new Dictionary<string, JsonElement>(StringComparer.Ordinal),
+                InputSchema = tool.ProtocolTool.InputSchema,
+                Caller = services.GetRequiredService<CallerResolver>().Resolve(context.User),
+                Origin = new CallOrigin(
+                    context.Server.ClientInfo?.Name,
+                    context.Server.ClientInfo?.Version,
+                    context.Server.SessionId,
+                    context.JsonRpcRequest.Id.ToString(),
+                    CorrelationId(context.Params?.Meta)),
+                ExecutionId = Guid.CreateVersion7(services.GetRequiredService<TimeProvider>().GetUtcNow()).ToString("N"),
+                ReceivedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
+            };
+
+            var accessor = services.GetRequiredService<GovernedCallAccessor>();
+            var pipeline = services.GetRequiredService<GovernancePipeline>();
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("GovernedCrm.Governance");
+            try
+            {
+                var outcome = await pipeline.ExecuteAsync(
+                    call,
+                    async (approved, ct) =>
+                    {
+                        accessor.Current = approved;
+                        context.Params!.Arguments = new Dictionary<string, JsonElement>(approved.Arguments, StringComparer.Ordinal);
+                        return await next(context, ct).ConfigureAwait(false);
+                    },
+                    cancellationToken).ConfigureAwait(false);
+
+                if (outcome.Refusal is { } refusal)
+                {
+                    logger.LogInformation("Refused {Tool} for {User} ({ExecutionId}): {Code}", name, call.Caller.UserId, call.ExecutionId, refusal.Code);
+                    return GovernanceToolResults.Error(refusal.Code, refusal.Message, descriptor.IsWrite ? "denied" : null, refusal.Rule);
+                }
+
+                return outcome.Result!;
+            }
+            catch (CrmException ex)
+            {
+                logger.LogInformation("CRM error in {Tool} for {User} ({ExecutionId}): {Code}", name, call.Caller.UserId, call.ExecutionId, ex.Code);
+                return GovernanceToolResults.Error(ex.Code, ex.Message);
+            }
+        };
+
+    private static string? CorrelationId(JsonObject? meta)
+    {
+        foreach (var key in (ReadOnlySpan<string>)["correlationId", "traceparent", "traceId"])
+        {
+            if (meta?[key] is JsonValue value && value.TryGetValue(out string? text) && !string.IsNullOrWhiteSpace(text))
+            {
+                return text.Length <= 128 ? text : text[..128];
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,22 @@
+using GovernedCrm.Governance.Tools;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Server;
+
+namespace GovernedCrm.Mcp.Governance;
+
+/// <summary>
+/// Runs when the server's options are built (at startup): every tool must carry governance metadata,
+/// or the server refuses to start with a message that says what to add.
+/// </summary>
+/// <param name="catalog">Receives the metadata of every tool.</param>
+internal sealed class GovernedToolValidation(GovernedToolCatalog catalog) : IPostConfigureOptions<McpServerOptions>
+{
+    public void PostConfigure(string? name, McpServerOptions options)
+    {
+        foreach (var tool in options.ToolCollection ?? [])
+        {
+            var toolName = tool.ProtocolTool.Name;
+            catalog.Register(toolName, $"tool '{toolName}'", tool.Metadata);
+        }
+    }
+}

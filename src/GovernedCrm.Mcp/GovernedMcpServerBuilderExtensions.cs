@@ -1,0 +1,72 @@
+using System.Diagnostics.CodeAnalysis;
+using GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Policy;
+using GovernedCrm.Governance.Tools;
+using GovernedCrm.Governance.Validation;
+using GovernedCrm.Mcp.Governance;
+using GovernedCrm.Mcp.Identity;
+using GovernedCrm.Mcp.Tools;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Server;
+
+namespace GovernedCrm.Mcp;
+
+/// <summary>Registers governed tools and the governance pipeline on an MCP server.</summary>
+public static class GovernedMcpServerBuilderExtensions
+{
+    /// <summary>
+    /// Adds the tools of <typeparamref name="TTools"/> and puts every one of them behind the governance pipeline.
+    /// Each tool method needs <see cref="GovernedToolAttribute"/>; the server refuses to start otherwise.
+    /// </summary>
+    /// <typeparam name="TTools">A class marked <c>[McpServerToolType]</c>.</typeparam>
+    /// <param name="builder">The MCP server builder.</param>
+    /// <returns>The builder.</returns>
+    public static IMcpServerBuilder WithGovernedTools<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors)] TTools>(
+        this IMcpServerBuilder builder)
+        where TTools : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithTools<TTools>().AddGovernance();
+    }
+
+    /// <summary>Adds the four CRM tools (CRM.SearchRecords, CRM.GetRecord, CRM.UpdateRecord, CRM.CreateContact), governed.</summary>
+    /// <param name="builder">The MCP server builder.</param>
+    /// <returns>The builder.</returns>
+    public static IMcpServerBuilder WithCrmTools(this IMcpServerBuilder builder) => builder.WithGovernedTools<CrmTools>();
+
+    /// <summary>
+    /// Installs the governance call-tool filter and the startup check that every tool is governed. Idempotent.
+    /// The pipeline comes from the service collection if one is registered, else the default
+    /// (argument validation, then the policy from <see cref="IGovernancePolicy"/>, default <see cref="AllowAllPolicy"/>).
+    /// </summary>
+    /// <param name="builder">The MCP server builder.</param>
+    /// <returns>The builder.</returns>
+    public static IMcpServerBuilder AddGovernance(this IMcpServerBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        if (services.Any(d => d.ServiceType == typeof(GovernanceMarker)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<GovernanceMarker>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<GovernedToolCatalog>();
+        services.TryAddScoped<GovernedCallAccessor>();
+        services.TryAddSingleton<CallerResolver>();
+        services.AddOptions<LocalCallerOptions>();
+        services.TryAddSingleton<IGovernancePolicy, AllowAllPolicy>();
+        services.TryAddSingleton(sp => new GovernancePipelineBuilder()
+            .AddStep(new ArgumentValidationStep())
+            .AddStep(new PolicyStep(sp.GetRequiredService<IGovernancePolicy>()))
+            .Build());
+        services.AddSingleton<IPostConfigureOptions<McpServerOptions>, GovernedToolValidation>();
+        services.Configure<McpServerOptions>(o => o.Filters.Request.CallToolFilters.Add(GovernanceCallToolFilter.Create));
+        return builder;
+    }
+
+    private sealed class GovernanceMarker;
+}

@@ -1,0 +1,18 @@
+namespace GovernedCrm.Server.Cli;
+
+/// <summary>
+/// The only place the executable writes to stdout or stderr directly. In stdio server mode stdout carries
+/// JSON-RPC alone, so the server never calls <see cref="Out"/>; CLI verbs print their answers here.
+/// </summary>
+internal static class CliConsole
+{
+#pragma warning disable RS0030 // The one sanctioned stdout writer for CLI verbs (never used by the stdio server).
+    public static TextWriter Out => Console.Out;
+#pragma warning restore RS0030
+
+    public static TextWriter Error => Console.Error;
+
+    /// <summary>Prints a one-line error to stderr, as every command does before exiting with code 2.</summary>
+    /// <param name="message">The message.</param>
+    public static void Fail(string message) => Error.WriteLine($"governed-crm: error: {message}");
+}

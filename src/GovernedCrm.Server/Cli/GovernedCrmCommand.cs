@@ -1,0 +1,42 @@
+using System.CommandLine;
+using GovernedCrm.Server.Hosting;
+
+namespace GovernedCrm.Server.Cli;
+
+/// <summary>The <c>governed-crm</c> command line: the root command serves over stdio; verbs are subcommands.</summary>
+internal static class GovernedCrmCommand
+{
+    public static readonly Option<string?> Data = new("--data")
+    {
+        Description = $"The data folder (CRM database, audit trail, governance state). Default: ${DataFolder.EnvironmentVariable}, else ~/.governedcrm.",
+        Recursive = true,
+    };
+
+    public static RootCommand Create()
+    {
+        var root = new RootCommand(
+            "GovernedCrm: an MCP server that lets AI agents read and change CRM records under policy, human approval and a tamper-evident audit trail. " +
+            "With no command, serves MCP over stdio.");
+        root.Options.Add(Data);
+        root.SetAction((parse, ct) => ServeCommand.RunAsync(parse, http: false, urls: null, allowedHosts: null, ct));
+        root.Subcommands.Add(ServeCommand.Create());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var parse = Create().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                CliConsole.Fail(error.Message);
+            }
+
+            CliConsole.Error.WriteLine("Run 'governed-crm --help' for usage.");
+            return ExitCodes.Error;
+        }
+
+        return await parse.InvokeAsync().ConfigureAwait(false);
+    }
+}

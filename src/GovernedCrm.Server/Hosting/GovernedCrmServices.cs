@@ -1,0 +1,64 @@
+using GovernedCrm.Crm;
+using GovernedCrm.Crm.Embedded;
+using GovernedCrm.Mcp.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace GovernedCrm.Server.Hosting;
+
+/// <summary>The services both transports share: clock, data folder, embedded CRM, local caller, logging to stderr.</summary>
+internal static class GovernedCrmServices
+{
+    public const string UserEnvironmentVariable = "GOVERNEDCRM_USER";
+
+    /// <summary>Opens the CRM database (creating, migrating and seeding it on first run) before the host starts.</summary>
+    /// <param name="folder">The data folder.</param>
+    /// <param name="cancellationToken">Cancels startup.</param>
+    /// <returns>The database.</returns>
+    /// <exception cref="StartupException">The database is unreadable, corrupt or too new.</exception>
+    public static async Task<EmbeddedCrmDatabase> OpenCrmAsync(DataFolder folder, CancellationToken cancellationToken)
+    {
+        var database = new EmbeddedCrmDatabase(new EmbeddedCrmOptions { DatabasePath = folder.File(EmbeddedCrmOptions.FileName) });
+        try
+        {
+            await database.InitializeAsync(TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            return database;
+        }
+        catch (CrmException ex)
+        {
+            throw new StartupException(ex.Message, ex);
+        }
+    }
+
+    public static IServiceCollection AddGovernedCrm(this IServiceCollection services, DataFolder folder, EmbeddedCrmDatabase database)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(folder);
+        services.AddSingleton(database);
+        services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
+        services.Configure<LocalCallerOptions>(o =>
+        {
+            var user = Environment.GetEnvironmentVariable(UserEnvironmentVariable);
+            o.UserId = string.IsNullOrWhiteSpace(user) ? Environment.UserName : user.Trim();
+        });
+        return services;
+    }
+
+    /// <summary>Sends every log line to stderr: in stdio mode stdout carries JSON-RPC only.</summary>
+    /// <param name="logging">The logging builder.</param>
+    public static void LogToStandardError(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+            o.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.SetMinimumLevel(LogLevel.Information);
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+    }
+}

@@ -1,0 +1,87 @@
+using GovernedCrm.Mcp;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.AspNetCore;
+
+namespace GovernedCrm.Server.Hosting;
+
+/// <summary>
+/// Runs the MCP server over HTTP: Streamable HTTP at /mcp and legacy SSE at /sse + /message, bound to
+/// 127.0.0.1 unless told otherwise, with Host-header filtering against DNS rebinding.
+/// </summary>
+internal static class HttpServer
+{
+    public const string DefaultUrls = "http://127.0.0.1:5180";
+    public const string DefaultAllowedHosts = "localhost;127.0.0.1;[::1]";
+
+    public static async Task RunAsync(DataFolder folder, HttpServerSettings settings, CancellationToken cancellationToken)
+    {
+        var database = await GovernedCrmServices.OpenCrmAsync(folder, cancellationToken).ConfigureAwait(false);
+        var app = Build(folder, database, settings, configureWebHost: null);
+        await using (app.ConfigureAwait(false))
+        {
+            GovernanceStartupCheck.Run(app.Services);
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GovernedCrm.Server");
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            logger.LogInformation(
+                "governed-crm {Version} serving MCP over HTTP at {Urls} (Streamable HTTP /mcp, legacy SSE /sse); data folder {DataFolder}",
+                ServerInfo.Version, string.Join(", ", app.Urls), folder.Path);
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("governed-crm stopped");
+        }
+    }
+
+    /// <summary>Builds the web application; tests pass <paramref name="configureWebHost"/> to use the in-memory test server.</summary>
+    public static WebApplication Build(DataFolder folder, Crm.Embedded.EmbeddedCrmDatabase database, HttpServerSettings settings, Action<IWebHostBuilder>? configureWebHost)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        GovernedCrmServices.LogToStandardError(builder.Logging);
+        builder.WebHost.UseKestrelCore().UseUrls(settings.Urls);
+        builder.Services.AddRoutingCore();
+        builder.Services.AddHostFiltering(o =>
+        {
+            o.AllowedHosts = settings.AllowedHosts.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            o.AllowEmptyHosts = false;
+        });
+        configureWebHost?.Invoke(builder.WebHost);
+
+        builder.Services.AddGovernedCrm(folder, database);
+        builder.Services
+            .AddMcpServer(ServerInfo.Configure)
+            .WithHttpTransport(o =>
+            {
+                // Stateful for clients that initialize, so the server can ask them for approvals (elicitation).
+                o.SessionMode = HttpServerSessionMode.StatefulForInitializeClients;
+#pragma warning disable MCP9004 // Legacy SSE is obsolete in the spec, but clients still use it; it needs a stateful session mode.
+                o.EnableLegacySse = true;
+#pragma warning restore MCP9004
+            })
+            .WithCrmTools();
+
+        var app = builder.Build();
+        app.UseHostFiltering();
+
+        // The contract puts legacy SSE at /sse and /message; the SDK maps it under the MCP route.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path == "/sse" || context.Request.Path == "/message")
+            {
+                context.Request.Path = "/mcp" + context.Request.Path;
+            }
+
+            return next(context);
+        });
+        app.UseRouting();
+        app.MapMcp("/mcp");
+        return app;
+    }
+}
+
+/// <summary>The HTTP options of <c>serve --http</c>.</summary>
+/// <param name="Urls">Where Kestrel listens.</param>
+/// <param name="AllowedHosts">Host headers accepted (semicolon separated).</param>
+internal sealed record HttpServerSettings(string Urls, string AllowedHosts);

@@ -1,0 +1,31 @@
+using GovernedCrm.Mcp;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Server;
+
+namespace GovernedCrm.Server.Hosting;
+
+/// <summary>Runs the MCP server over stdio: JSON-RPC on stdin/stdout, logs on stderr, stops on stdin EOF, SIGTERM or Ctrl+C.</summary>
+internal static class StdioServer
+{
+    public static async Task RunAsync(DataFolder folder, CancellationToken cancellationToken)
+    {
+        var database = await GovernedCrmServices.OpenCrmAsync(folder, cancellationToken).ConfigureAwait(false);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        GovernedCrmServices.LogToStandardError(builder.Logging);
+        builder.Services.AddGovernedCrm(folder, database);
+        builder.Services
+            .AddMcpServer(ServerInfo.Configure)
+            .WithStdioServerTransport()
+            .WithCrmTools();
+
+        using var host = builder.Build();
+        GovernanceStartupCheck.Run(host.Services);
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GovernedCrm.Server");
+        logger.LogInformation("governed-crm {Version} serving MCP over stdio; data folder {DataFolder}", ServerInfo.Version, folder.Path);
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("governed-crm stopped");
+    }
+}

@@ -1,0 +1,3 @@
+using GovernedCrm.Server.Cli;
+
+return await GovernedCrmCommand.RunAsync(args).ConfigureAwait(false);
