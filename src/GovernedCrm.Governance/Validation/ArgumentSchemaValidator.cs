@@ -174,8 +174,9 @@ public static class ArgumentSchemaValidator
 
     private static ArgumentValidationError? ValidateObject(JsonElement schema, JsonElement value, string path, int depth)
     {
-        var properties = schema.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
-        var additional = schema.TryGetProperty("additionalProperties", out var a) ? a : default;
+        var hasSchema = schema.ValueKind == JsonValueKind.Object;
+        var properties = hasSchema && schema.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+        var additional = hasSchema && schema.TryGetProperty("additionalProperties", out var a) ? a : default;
 
         foreach (var member in value.EnumerateObject())
         {

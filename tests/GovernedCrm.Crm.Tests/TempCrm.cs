@@ -1,0 +1,52 @@
+using GovernedCrm.Crm.Embedded;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GovernedCrm.Crm.Tests;
+
+/// <summary>A seeded embedded CRM in a temporary folder (a real file in WAL mode), removed afterwards.</summary>
+internal sealed class TempCrm : IAsyncDisposable
+{
+    private TempCrm(string folder, EmbeddedCrmDatabase database, FakeTimeProvider time)
+    {
+        Folder = folder;
+        Database = database;
+        Time = time;
+        Connector = new EmbeddedCrmConnector(database, time);
+    }
+
+    public static CrmActor Alice { get; } = new("alice", DemoDataSeed.DefaultTenant);
+
+    public string Folder { get; }
+
+    public string DatabasePath => Database.Options.DatabasePath;
+
+    public EmbeddedCrmDatabase Database { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public EmbeddedCrmConnector Connector { get; }
+
+    public static async Task<TempCrm> CreateAsync(bool seed = true)
+    {
+        var folder = Directory.CreateTempSubdirectory("governedcrm-crm-").FullName;
+        var database = new EmbeddedCrmDatabase(new EmbeddedCrmOptions { DatabasePath = Path.Combine(folder, EmbeddedCrmOptions.FileName), SeedDemoData = seed });
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
+        await database.InitializeAsync(time, CancellationToken.None);
+        return new TempCrm(folder, database, time);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        await Task.Yield();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is not worth failing a test for.
+        }
+    }
+}
