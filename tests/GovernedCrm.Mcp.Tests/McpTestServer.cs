@@ -1,0 +1,91 @@
+using System.IO.Pipelines;
+using System.Text.Json;
+using GovernedCrm.Crm;
+using GovernedCrm.Crm.Embedded;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace GovernedCrm.Mcp.Tests;
+
+/// <summary>
+/// A GovernedCrm MCP server and a C# SDK client talking over in-memory pipes, with a seeded CRM in a real
+/// SQLite file in a temporary folder.
+/// </summary>
+internal sealed class McpTestServer : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly string _folder;
+
+    private McpTestServer(IHost host, McpClient client, string folder, EmbeddedCrmDatabase database, FakeTimeProvider time)
+    {
+        _host = host;
+        Client = client;
+        _folder = folder;
+        Database = database;
+        Time = time;
+    }
+
+    public McpClient Client { get; }
+
+    public EmbeddedCrmDatabase Database { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>Starts a server; <paramref name="configure"/> adds tools and services (default: the CRM tools).</summary>
+    public static async Task<McpTestServer> StartAsync(Action<IMcpServerBuilder>? configure = null, Action<IServiceCollection>? services = null)
+    {
+        var folder = Directory.CreateTempSubdirectory("governedcrm-mcp-").FullName;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
+        var database = new EmbeddedCrmDatabase(new EmbeddedCrmOptions { DatabasePath = Path.Combine(folder, EmbeddedCrmOptions.FileName) });
+        await database.InitializeAsync(time, CancellationToken.None);
+
+        var clientToServer = new Pipe();
+        var serverToClient = new Pipe();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.AddFilter(_ => false);
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
+        services?.Invoke(builder.Services);
+        var mcp = builder.Services.AddMcpServer()
+            .WithStreamServerTransport(clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream());
+        (configure ?? (b => b.WithCrmTools()))(mcp);
+
+        var host = builder.Build();
+        await host.StartAsync();
+        var client = await McpClient.CreateAsync(
+            new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()),
+            new McpClientOptions { ClientInfo = new Implementation { Name = "governedcrm-tests", Version = "1.0" } });
+        return new McpTestServer(host, client, folder, database, time);
+    }
+
+    public ValueTask<CallToolResult> CallAsync(string tool, object arguments) =>
+        Client.CallToolAsync(tool, JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonSerializer.Serialize(arguments)));
+
+    public Task<CrmRecord> ReadAsync(CrmObjectType type, string id) =>
+        new EmbeddedCrmConnector(Database, Time).GetAsync(new CrmActor("test", DemoDataSeed.DefaultTenant), type, id, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Client.DisposeAsync();
+        await _host.StopAsync();
+        _host.Dispose();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is not worth failing a test for.
+        }
+    }
+}
