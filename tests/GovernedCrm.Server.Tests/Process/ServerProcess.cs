@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace GovernedCrm.Server.Tests.Process;
+
+/// <summary>Runs the built governed-crm executable as a real child process and captures its output.</summary>
+internal sealed class ServerProcess : IDisposable
+{
+    private readonly System.Diagnostics.Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private ServerProcess(System.Diagnostics.Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (_stdout) { _stdout.AppendLine(e.Data); } } };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (_stderr) { _stderr.AppendLine(e.Data); } } };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "governed-crm.dll");
+
+    public string StandardOutput { get { lock (_stdout) { return _stdout.ToString(); } } }
+
+    public string StandardError { get { lock (_stderr) { return _stderr.ToString(); } } }
+
+    public int Id => _process.Id;
+
+    public StreamWriter Input => _process.StandardInput;
+
+    public static ServerProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(ServerDll);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment.Remove("GOVERNEDCRM_DATA");
+        info.Environment.Remove("GOVERNEDCRM_USER");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            info.Environment[key] = value;
+        }
+
+        return new ServerProcess(System.Diagnostics.Process.Start(info)!);
+    }
+
+    /// <summary>Runs the executable to completion and returns its exit code.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
+    {
+        using var process = Start(arguments, environment);
+        process.Input.Close();
+        var code = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (code, process.StandardOutput, process.StandardError);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"governed-crm did not exit within {timeout}. stderr:\n{StandardError}");
+        }
+
+        _process.WaitForExit(); // Flushes the asynchronous output readers.
+        return _process.ExitCode;
+    }
+
+    public async Task WaitForStderrAsync(string text, TimeSpan timeout)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!StandardError.Contains(text, StringComparison.Ordinal))
+        {
+            if (deadline.Elapsed > timeout || _process.HasExited)
+            {
+                throw new TimeoutException($"'{text}' did not appear on stderr. stderr:\n{StandardError}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Sends SIGTERM, as a service manager or container runtime does on stop.</summary>
+    public void Terminate()
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        kill.ExitCode.Should().Be(0);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+}
