@@ -6,11 +6,11 @@ namespace GovernedCrm.Server.Cli;
 /// </summary>
 internal static class CliConsole
 {
-#pragma warning disable RS0030 // The one sanctioned stdout writer for CLI verbs (never used by the stdio server).
+#pragma warning disable RS0030 // The one sanctioned console writer for CLI verbs (the stdio server never uses Out).
     public static TextWriter Out => Console.Out;
-#pragma warning restore RS0030
 
     public static TextWriter Error => Console.Error;
+#pragma warning restore RS0030
 
     /// <summary>Prints a one-line error to stderr, as every command does before exiting with code 2.</summary>
     /// <param name="message">The message.</param>
