@@ -12,6 +12,14 @@ echo "==> dotnet test"
 dotnet test GovernedCrm.sln -c Release --no-build --nologo -v quiet
 
 echo "==> end-to-end tests (official MCP TypeScript SDK and MCP Inspector CLI)"
+# The e2e tests read crm.db with the sqlite3 CLI to prove writes reached the file; a fresh machine may lack it.
+if ! command -v sqlite3 >/dev/null 2>&1; then
+  echo "==> installing sqlite3 (Debian package)"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends sqlite3 >/dev/null
+fi
 export GOVERNEDCRM_SERVER_DLL="$PWD/src/GovernedCrm.Server/bin/Release/net10.0/governed-crm.dll"
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && npm test)
 
