@@ -1,0 +1,1 @@
+namespace GovernedCrm.Audit; internal static class AuditAssembly { }
