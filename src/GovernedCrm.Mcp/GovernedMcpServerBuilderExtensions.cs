@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tools;
@@ -8,6 +9,7 @@ using GovernedCrm.Mcp.Identity;
 using GovernedCrm.Mcp.Tools;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Server;
 
@@ -34,12 +36,19 @@ public static class GovernedMcpServerBuilderExtensions
     /// <summary>Adds the four CRM tools (CRM.SearchRecords, CRM.GetRecord, CRM.UpdateRecord, CRM.CreateContact), governed.</summary>
     /// <param name="builder">The MCP server builder.</param>
     /// <returns>The builder.</returns>
-    public static IMcpServerBuilder WithCrmTools(this IMcpServerBuilder builder) => builder.WithGovernedTools<CrmTools>();
+    public static IMcpServerBuilder WithCrmTools(this IMcpServerBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<IProposalReader, CrmProposalReader>();
+        return builder.WithGovernedTools<CrmTools>();
+    }
 
     /// <summary>
     /// Installs the governance call-tool filter and the startup check that every tool is governed. Idempotent.
-    /// The pipeline comes from the service collection if one is registered, else the default
-    /// (argument validation, then the policy from <see cref="IGovernancePolicy"/>, default <see cref="AllowAllPolicy"/>).
+    /// The pipeline comes from the service collection if one is registered, else the default, in this order:
+    /// audit of outcomes, argument validation, the policy from <see cref="IGovernancePolicy"/> (default
+    /// <see cref="AllowAllPolicy"/>), and the write-ahead audit entry. An <see cref="IAuditTrail"/> must be
+    /// registered: there is no governed call without an audit trail.
     /// </summary>
     /// <param name="builder">The MCP server builder.</param>
     /// <returns>The builder.</returns>
@@ -60,13 +69,20 @@ public static class GovernedMcpServerBuilderExtensions
         services.AddOptions<LocalCallerOptions>();
         services.TryAddSingleton<IGovernancePolicy, AllowAllPolicy>();
         services.TryAddSingleton(sp => new GovernancePipelineBuilder()
+            .AddStep(new AuditStep(RequireAuditTrail(sp), sp.GetRequiredService<ILogger<AuditStep>>()))
             .AddStep(new ArgumentValidationStep())
             .AddStep(new PolicyStep(sp.GetRequiredService<IGovernancePolicy>()))
+            .AddStep(new WriteAheadAuditStep(RequireAuditTrail(sp), sp.GetService<IProposalReader>()))
             .Build());
+        services.Configure<McpServerOptions>(o => o.Filters.Message.IncomingFilters.Add(AuditReceivedFilter.Create));
         services.AddSingleton<IPostConfigureOptions<McpServerOptions>, GovernedToolValidation>();
         services.Configure<McpServerOptions>(o => o.Filters.Request.CallToolFilters.Add(GovernanceCallToolFilter.Create));
         return builder;
     }
+
+    private static IAuditTrail RequireAuditTrail(IServiceProvider services) =>
+        services.GetService<IAuditTrail>() ?? throw new GovernanceConfigurationException(
+            "No audit trail is registered: governed tools cannot run without one. Register an IAuditTrail (GovernedCrm.Audit's AuditWriter).");
 
     private sealed class GovernanceMarker;
 }

@@ -4,9 +4,11 @@ using System.IO.Pipelines;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using GovernedCrm.Audit.Store;
 using GovernedCrm.Crm;
 using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp;
 using GovernedCrm.Mcp.Identity;
@@ -14,6 +16,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Client;
@@ -82,6 +85,10 @@ internal static class Program
         var database = new EmbeddedCrmDatabase(new EmbeddedCrmOptions { DatabasePath = Path.Combine(dataFolder, EmbeddedCrmOptions.FileName) });
         await database.InitializeAsync(time, cancellationToken).ConfigureAwait(false);
 
+        // The real audit trail (SQLite, FULL sync, group commit, signed checkpoints), as governed-crm runs it.
+        var audit = await AuditTrailFactory.OpenAsync(AuditPaths.InDataFolder(dataFolder), time, NullLoggerFactory.Instance, tuning: null, cancellationToken).ConfigureAwait(false);
+        await using var auditScope = audit.ConfigureAwait(false);
+
         var clientToServer = new Pipe();
         var serverToClient = new Pipe();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
@@ -89,6 +96,7 @@ internal static class Program
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
+        builder.Services.AddSingleton<IAuditTrail>(audit);
         builder.Services.Configure<LocalCallerOptions>(o => o.UserId = "benchmark");
         builder.Services
             .AddMcpServer(o => o.ServerInfo = new Implementation { Name = "governed-crm-benchmark", Version = "0.1.0" })

@@ -1,11 +1,14 @@
 using System.IO.Pipelines;
 using System.Text.Json;
 using GovernedCrm.Crm;
+using GovernedCrm.Audit.Store;
 using GovernedCrm.Crm.Embedded;
+using GovernedCrm.Governance.Audit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -22,8 +25,10 @@ internal sealed class McpTestServer : IAsyncDisposable
     private readonly IHost _host;
     private readonly string _folder;
 
-    private McpTestServer(IHost host, McpClient client, string folder, EmbeddedCrmDatabase database, FakeTimeProvider time)
+    private McpTestServer(IHost host, McpClient client, string folder, EmbeddedCrmDatabase database, FakeTimeProvider time, AuditWriter audit, AuditPaths auditPaths)
     {
+        Audit = audit;
+        AuditPaths = auditPaths;
         _host = host;
         Client = client;
         _folder = folder;
@@ -32,6 +37,16 @@ internal sealed class McpTestServer : IAsyncDisposable
     }
 
     public McpClient Client { get; }
+
+    public AuditWriter Audit { get; }
+
+    public AuditPaths AuditPaths { get; }
+
+    public string VerifierKey()
+    {
+        using var key = GovernedCrm.Audit.Checkpoints.AuditSigningKey.LoadOrCreate(AuditPaths.KeyFilePath, AuditTrailFactory.KeyName);
+        return key.VerifierKey;
+    }
 
     public EmbeddedCrmDatabase Database { get; }
 
@@ -46,6 +61,9 @@ internal sealed class McpTestServer : IAsyncDisposable
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
         var database = new EmbeddedCrmDatabase(new EmbeddedCrmOptions { DatabasePath = Path.Combine(folder, EmbeddedCrmOptions.FileName) });
         await database.InitializeAsync(time, CancellationToken.None);
+        var auditPaths = AuditPaths.InDataFolder(folder);
+        var audit = await AuditTrailFactory.OpenAsync(auditPaths, time, NullLoggerFactory.Instance,
+            new AuditStoreOptions { DatabasePath = "", BusyTimeout = TimeSpan.FromMilliseconds(300) }, CancellationToken.None);
 
         var clientToServer = new Pipe();
         var serverToClient = new Pipe();
@@ -54,17 +72,28 @@ internal sealed class McpTestServer : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
+        builder.Services.AddSingleton<IAuditTrail>(audit);
         services?.Invoke(builder.Services);
         var mcp = builder.Services.AddMcpServer()
             .WithStreamServerTransport(clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream());
         (configure ?? (b => b.WithCrmTools()))(mcp);
 
         var host = builder.Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            await audit.DisposeAsync();
+            host.Dispose();
+            throw;
+        }
+
         var client = await McpClient.CreateAsync(
             new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()),
             new McpClientOptions { ClientInfo = new Implementation { Name = "governedcrm-tests", Version = "1.0" } });
-        return new McpTestServer(host, client, folder, database, time);
+        return new McpTestServer(host, client, folder, database, time, audit, auditPaths);
     }
 
     public ValueTask<CallToolResult> CallAsync(string tool, object arguments) =>
@@ -78,6 +107,7 @@ internal sealed class McpTestServer : IAsyncDisposable
         await Client.DisposeAsync();
         await _host.StopAsync();
         _host.Dispose();
+        await Audit.DisposeAsync();
         SqliteConnection.ClearAllPools();
         try
         {

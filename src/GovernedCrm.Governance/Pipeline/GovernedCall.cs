@@ -30,6 +30,9 @@ public sealed class GovernedCall
     /// <summary>When the server received the call (from the server's TimeProvider).</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
 
+    /// <summary>The policy's decision, once the policy step has run.</summary>
+    public Policy.PolicyDecision? Decision { get; set; }
+
     /// <summary>The object type the call acts on: fixed by the tool or named by an argument.</summary>
     public string? ObjectType =>
         Tool.ObjectType ?? StringArgument(Tool.ObjectTypeArgument);

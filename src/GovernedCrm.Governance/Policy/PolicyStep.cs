@@ -30,6 +30,7 @@ public sealed class PolicyStep(IGovernancePolicy policy) : IGovernanceStep
                 EvaluationFailedCode, "The policy could not be evaluated, so the call was denied."));
         }
 
+        call.Decision = decision;
         return decision switch
         {
             PolicyDecision.Allow => await next(call, cancellationToken).ConfigureAwait(false),

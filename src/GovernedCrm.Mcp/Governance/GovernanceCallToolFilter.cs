@@ -57,38 +57,50 @@ internal static class GovernanceCallToolFilter
                     context.Server.SessionId,
                     context.JsonRpcRequest.Id.ToString(),
                     CorrelationId(context.Params?.Meta)),
-                ExecutionId = Guid.CreateVersion7(services.GetRequiredService<TimeProvider>().GetUtcNow()).ToString("N"),
+                ExecutionId = context.Items.TryGetValue(AuditReceivedFilter.ExecutionIdItem, out var id) && id is string received
+                    ? received
+                    : Guid.CreateVersion7(services.GetRequiredService<TimeProvider>().GetUtcNow()).ToString("N"),
                 ReceivedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
             };
 
             var accessor = services.GetRequiredService<GovernedCallAccessor>();
             var pipeline = services.GetRequiredService<GovernancePipeline>();
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("GovernedCrm.Governance");
+            GovernanceOutcome<GovernedToolResult> outcome;
             try
             {
-                var outcome = await pipeline.ExecuteAsync(
-                    call,
-                    async (approved, ct) =>
-                    {
-                        accessor.Current = approved;
-                        context.Params!.Arguments = new Dictionary<string, JsonElement>(approved.Arguments, StringComparer.Ordinal);
-                        return await next(context, ct).ConfigureAwait(false);
-                    },
-                    cancellationToken).ConfigureAwait(false);
-
-                if (outcome.Refusal is { } refusal)
+                outcome = await pipeline.ExecuteAsync(
+                call,
+                async (approved, ct) =>
                 {
-                    logger.LogInformation("Refused {Tool} for {User} ({ExecutionId}): {Code}", name, call.Caller.UserId, call.ExecutionId, refusal.Code);
-                    return GovernanceToolResults.Error(refusal.Code, refusal.Message, descriptor.IsWrite ? "denied" : null, refusal.Rule);
-                }
-
-                return outcome.Result!;
+                    accessor.Current = approved;
+                    context.Params!.Arguments = new Dictionary<string, JsonElement>(approved.Arguments, StringComparer.Ordinal);
+                    try
+                    {
+                        return new GovernedToolResult(await next(context, ct).ConfigureAwait(false));
+                    }
+                    catch (CrmException ex)
+                    {
+                        // CRM errors are answers, not crashes: the audit step records them as FAILED with their code.
+                        return new GovernedToolResult(GovernanceToolResults.Error(ex.Code, ex.Message));
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
             }
-            catch (CrmException ex)
+            catch (GovernedCallException ex)
             {
+                // Raised before the tool ran (reading the record for the write-ahead entry); the audit step recorded it.
                 logger.LogInformation("CRM error in {Tool} for {User} ({ExecutionId}): {Code}", name, call.Caller.UserId, call.ExecutionId, ex.Code);
                 return GovernanceToolResults.Error(ex.Code, ex.Message);
             }
+
+            if (outcome.Refusal is { } refusal)
+            {
+                logger.LogInformation("Refused {Tool} for {User} ({ExecutionId}): {Code}", name, call.Caller.UserId, call.ExecutionId, refusal.Code);
+                return GovernanceToolResults.Error(refusal.Code, refusal.Message, descriptor.IsWrite ? "denied" : null, refusal.Rule);
+            }
+
+            return outcome.Result!.Result;
         };
 
     private static string? CorrelationId(JsonObject? meta)

@@ -10,6 +10,9 @@ internal static class CliConsole
     public static TextWriter Out => Console.Out;
 
     public static TextWriter Error => Console.Error;
+
+    /// <summary>True when stderr is a terminal (progress indicators are drawn only then).</summary>
+    public static bool ErrorIsTerminal => !Console.IsErrorRedirected;
 #pragma warning restore RS0030
 
     /// <summary>Prints a one-line error to stderr, as every command does before exiting with code 2.</summary>

@@ -20,6 +20,8 @@ internal static class GovernedCrmCommand
         root.Options.Add(Data);
         root.SetAction((parse, ct) => ServeCommand.RunAsync(parse, http: false, urls: null, allowedHosts: null, ct));
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
         return root;
     }
 

@@ -31,11 +31,12 @@ internal static class GovernedCrmServices
         }
     }
 
-    public static IServiceCollection AddGovernedCrm(this IServiceCollection services, DataFolder folder, EmbeddedCrmDatabase database)
+    public static IServiceCollection AddGovernedCrm(this IServiceCollection services, DataFolder folder, ServerResources resources)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(folder);
-        services.AddSingleton(database);
+        services.AddSingleton(resources.Crm);
+        services.AddSingleton<GovernedCrm.Governance.Audit.IAuditTrail>(resources.Audit);
         services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
         services.Configure<LocalCallerOptions>(o =>
         {
@@ -44,6 +45,10 @@ internal static class GovernedCrmServices
         });
         return services;
     }
+
+    /// <summary>A logger factory for what runs before the host exists (opening the audit trail), writing to stderr.</summary>
+    /// <returns>The factory.</returns>
+    public static ILoggerFactory StartupLoggers() => LoggerFactory.Create(LogToStandardError);
 
     /// <summary>Sends every log line to stderr: in stdio mode stdout carries JSON-RPC only.</summary>
     /// <param name="logging">The logging builder.</param>

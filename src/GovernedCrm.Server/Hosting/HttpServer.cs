@@ -20,8 +20,10 @@ internal static class HttpServer
 
     public static async Task RunAsync(DataFolder folder, HttpServerSettings settings, CancellationToken cancellationToken)
     {
-        var database = await GovernedCrmServices.OpenCrmAsync(folder, cancellationToken).ConfigureAwait(false);
-        var app = Build(folder, database, settings, configureWebHost: null);
+        using var loggers = GovernedCrmServices.StartupLoggers();
+        var resources = await ServerResources.OpenAsync(folder, loggers, cancellationToken).ConfigureAwait(false);
+        await using var _ = resources.ConfigureAwait(false);
+        var app = Build(folder, resources, settings, configureWebHost: null);
         await using (app.ConfigureAwait(false))
         {
             GovernanceStartupCheck.Run(app.Services);
@@ -36,7 +38,7 @@ internal static class HttpServer
     }
 
     /// <summary>Builds the web application; tests pass <paramref name="configureWebHost"/> to use the in-memory test server.</summary>
-    public static WebApplication Build(DataFolder folder, Crm.Embedded.EmbeddedCrmDatabase database, HttpServerSettings settings, Action<IWebHostBuilder>? configureWebHost)
+    public static WebApplication Build(DataFolder folder, ServerResources resources, HttpServerSettings settings, Action<IWebHostBuilder>? configureWebHost)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         GovernedCrmServices.LogToStandardError(builder.Logging);
@@ -49,7 +51,7 @@ internal static class HttpServer
         });
         configureWebHost?.Invoke(builder.WebHost);
 
-        builder.Services.AddGovernedCrm(folder, database);
+        builder.Services.AddGovernedCrm(folder, resources);
         builder.Services
             .AddMcpServer(ServerInfo.Configure)
             .WithHttpTransport(o =>

@@ -12,10 +12,12 @@ internal static class StdioServer
 {
     public static async Task RunAsync(DataFolder folder, CancellationToken cancellationToken)
     {
-        var database = await GovernedCrmServices.OpenCrmAsync(folder, cancellationToken).ConfigureAwait(false);
+        using var loggers = GovernedCrmServices.StartupLoggers();
+        var resources = await ServerResources.OpenAsync(folder, loggers, cancellationToken).ConfigureAwait(false);
+        await using var _ = resources.ConfigureAwait(false);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         GovernedCrmServices.LogToStandardError(builder.Logging);
-        builder.Services.AddGovernedCrm(folder, database);
+        builder.Services.AddGovernedCrm(folder, resources);
         builder.Services
             .AddMcpServer(ServerInfo.Configure)
             .WithStdioServerTransport()

@@ -11,23 +11,26 @@ internal sealed class HttpTestServer : IAsyncDisposable
 {
     private readonly string _folder;
 
-    private HttpTestServer(WebApplication app, string folder)
+    private HttpTestServer(WebApplication app, string folder, ServerResources resources)
     {
         App = app;
+        Resources = resources;
         _folder = folder;
     }
 
     public WebApplication App { get; }
 
+    public ServerResources Resources { get; }
+
     public static async Task<HttpTestServer> StartAsync()
     {
         var folderPath = Directory.CreateTempSubdirectory("governedcrm-http-").FullName;
         var folder = DataFolder.Open(folderPath);
-        var database = await GovernedCrmServices.OpenCrmAsync(folder, CancellationToken.None);
-        var app = HttpServer.Build(folder, database, new HttpServerSettings(HttpServer.DefaultUrls, HttpServer.DefaultAllowedHosts), web => web.UseTestServer());
+        var resources = await ServerResources.OpenAsync(folder, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
+        var app = HttpServer.Build(folder, resources, new HttpServerSettings(HttpServer.DefaultUrls, HttpServer.DefaultAllowedHosts), web => web.UseTestServer());
         GovernanceStartupCheck.Run(app.Services);
         await app.StartAsync();
-        return new HttpTestServer(app, folderPath);
+        return new HttpTestServer(app, folderPath, resources);
     }
 
     public HttpClient CreateHttpClient() => App.GetTestClient();
@@ -43,6 +46,7 @@ internal sealed class HttpTestServer : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
+        await Resources.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }

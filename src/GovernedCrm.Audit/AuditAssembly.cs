@@ -1,1 +1,0 @@
-namespace GovernedCrm.Audit; internal static class AuditAssembly { }

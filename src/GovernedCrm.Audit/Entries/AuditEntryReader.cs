@@ -1,0 +1,36 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+
+namespace GovernedCrm.Audit.Entries;
+
+/// <summary>Streams decoded entries from an audit database, read-only, in chain and sequence order (for export and tests).</summary>
+public static class AuditEntryReader
+{
+    /// <summary>Reads entries.</summary>
+    /// <param name="databasePath">The audit database.</param>
+    /// <param name="chain">Only this chain, when set.</param>
+    /// <param name="sinceSequence">Only entries from this sequence on.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The entries; a body that does not decode ends the stream with <see cref="InvalidDataException"/> (run verify).</returns>
+    public static async IAsyncEnumerable<AuditEntry> ReadAsync(
+        string databasePath, string? chain, long sinceSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
+        await using var connection = new SqliteConnection(builder.ToString());
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT chain, seq, body FROM audit_entries WHERE ($chain IS NULL OR chain = $chain) AND seq >= $since ORDER BY chain, seq";
+        command.Parameters.AddWithValue("$chain", (object?)chain ?? DBNull.Value);
+        command.Parameters.AddWithValue("$since", sinceSequence);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!AuditEntryCodec.TryDecode(reader.GetFieldValue<byte[]>(2), out var entry, out var error))
+            {
+                throw new InvalidDataException($"The audit entry {reader.GetString(0)}/{reader.GetInt64(1)} cannot be decoded ({error}); run governed-crm verify.");
+            }
+
+            yield return entry!;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace GovernedCrm.Audit.Store;
+
+/// <summary>
+/// The audit SQLite file: schema, pragmas and connections. Entries are append-only (triggers abort UPDATE and
+/// DELETE, which stops accidents, not an attacker with write access: signed checkpoints and the anchor do that).
+/// </summary>
+public sealed class AuditDatabase
+{
+    private const int SchemaVersion = 1;
+    private readonly string _connectionString;
+
+    /// <summary>Creates the accessor.</summary>
+    /// <param name="options">Where the file is.</param>
+    public AuditDatabase(AuditStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        }.ToString();
+    }
+
+    /// <summary>The options.</summary>
+    public AuditStoreOptions Options { get; }
+
+    /// <summary>Opens a connection with a busy timeout and full durability.</summary>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    /// <returns>The connection.</returns>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var busy = ((long)Options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            await connection.ExecuteAsync($"PRAGMA busy_timeout = {busy}; PRAGMA synchronous = FULL;").ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Creates the schema on a new file; refuses a file from a newer version.</summary>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>A task.</returns>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL;").ConfigureAwait(false);
+        var version = await connection.ExecuteScalarAsync<int>("PRAGMA user_version;").ConfigureAwait(false);
+        if (version > SchemaVersion)
+        {
+            throw new InvalidDataException($"The audit database at {Options.DatabasePath} has schema version {version}, newer than this server understands ({SchemaVersion}).");
+        }
+
+        if (version == SchemaVersion)
+        {
+            return;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS audit_entries (
+                chain TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                ts INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                event TEXT NOT NULL,
+                tool TEXT,
+                execution_id TEXT NOT NULL,
+                body BLOB NOT NULL,
+                entry_hash BLOB NOT NULL,
+                PRIMARY KEY (chain, seq)
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS audit_entries_execution ON audit_entries (execution_id);
+            CREATE TABLE IF NOT EXISTS audit_heads (
+                chain TEXT PRIMARY KEY,
+                size INTEGER NOT NULL,
+                head_hash BLOB NOT NULL,
+                frontier BLOB NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS audit_checkpoints (
+                chain TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                note TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (chain, size)
+            );
+            CREATE TRIGGER IF NOT EXISTS audit_entries_append_only_update BEFORE UPDATE ON audit_entries
+                BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+            CREATE TRIGGER IF NOT EXISTS audit_entries_append_only_delete BEFORE DELETE ON audit_entries
+                BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+            PRAGMA user_version = 1;
+            """, transaction: transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

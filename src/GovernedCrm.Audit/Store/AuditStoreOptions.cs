@@ -1,0 +1,26 @@
+namespace GovernedCrm.Audit.Store;
+
+/// <summary>Where the audit trail lives and how it checkpoints.</summary>
+public sealed class AuditStoreOptions
+{
+    /// <summary>The audit database's file name in the data folder (never the CRM database).</summary>
+    public const string FileName = "audit.db";
+
+    /// <summary>The default anchor file name, beside (not inside) the audit database.</summary>
+    public const string AnchorFileName = "audit-checkpoints.anchor";
+
+    /// <summary>The full path of the audit database.</summary>
+    public required string DatabasePath { get; init; }
+
+    /// <summary>How long an append waits for another process's lock before the audit counts as unavailable.</summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A checkpoint is signed after this many new entries in a chain.</summary>
+    public int CheckpointEveryEntries { get; init; } = 1000;
+
+    /// <summary>A checkpoint is signed when a chain has new entries and this much time has passed.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The most entries committed in one transaction.</summary>
+    public int MaxBatch { get; init; } = 512;
+}

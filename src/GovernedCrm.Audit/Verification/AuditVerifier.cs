@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using GovernedCrm.Audit.Checkpoints;
+using GovernedCrm.Audit.Entries;
+using GovernedCrm.Audit.Merkle;
+using GovernedCrm.Audit.Store;
+using Microsoft.Data.Sqlite;
+
+namespace GovernedCrm.Audit.Verification;
+
+/// <summary>
+/// Walks the audit trail and reports the first problem: every checkpoint signature (database and anchor copies)
+/// against the pinned public key; then, per chain in sequence order, contiguous sequence numbers, the body hash,
+/// the body's chain, sequence and previous-hash link, the query columns against the body, the Merkle root at
+/// every trusted checkpoint, and finally that the log is not shorter than the newest trusted checkpoint.
+/// Memory stays bounded: entries are streamed and the tree is a frontier.
+/// </summary>
+public static class AuditVerifier
+{
+    /// <summary>Verifies the audit database.</summary>
+    /// <param name="databasePath">The audit database file.</param>
+    /// <param name="verifierKey">The pinned public key (C2SP vkey) checkpoints must be signed with.</param>
+    /// <param name="anchorPath">The anchor file, if any.</param>
+    /// <param name="tenant">Only this chain, when set.</param>
+    /// <param name="progress">Receives the number of entries walked, now and then.</param>
+    /// <param name="cancellationToken">Cancels the walk.</param>
+    /// <returns>The report.</returns>
+    public static async Task<VerifyReport> VerifyAsync(
+        string databasePath, string verifierKey, string? anchorPath, string? tenant, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var builder = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
+        await using var connection = new SqliteConnection(builder.ToString());
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        var chains = await ChainsAsync(connection, tenant, cancellationToken).ConfigureAwait(false);
+        var anchorNotes = anchorPath is null ? [] : new AnchorFile(anchorPath).ReadNotes();
+        long walked = 0;
+        var checkpointsChecked = 0;
+        foreach (var chain in chains)
+        {
+            var trusted = new SortedDictionary<long, byte[]>();
+            var origin = AuditChains.Origin(chain);
+            await foreach (var (size, note) in DatabaseCheckpointsAsync(connection, chain, cancellationToken).ConfigureAwait(false))
+            {
+                if (!NoteVerifier.TryVerifyCheckpoint(note, verifierKey, out var checkpoint) || checkpoint!.Origin != origin || checkpoint.Size != size)
+                {
+                    return Broken(chain, size, VerifyCodes.BadSignature, $"the checkpoint at size {size} in the database is not validly signed by the audit key");
+                }
+
+                if (!Trust(trusted, checkpoint, out var conflict))
+                {
+                    return Broken(chain, size, VerifyCodes.CheckpointRootMismatch, conflict!);
+                }
+
+                checkpointsChecked++;
+            }
+
+            foreach (var note in anchorNotes)
+            {
+                if (NoteVerifier.TryVerifyCheckpoint(note, verifierKey, out var checkpoint) && checkpoint!.Origin == origin)
+                {
+                    if (!Trust(trusted, checkpoint, out var conflict))
+                    {
+                        return Broken(chain, checkpoint.Size, VerifyCodes.CheckpointRootMismatch, conflict!);
+                    }
+
+                    checkpointsChecked++;
+                }
+            }
+
+            var result = await WalkChainAsync(connection, chain, origin, trusted, progress, walked, cancellationToken).ConfigureAwait(false);
+            if (result.Failure is { } failure)
+            {
+                return failure with { Entries = walked + result.Walked, Checkpoints = checkpointsChecked, Elapsed = watch.Elapsed };
+            }
+
+            walked += result.Walked;
+        }
+
+        return new VerifyReport(true, walked, checkpointsChecked, null, null, null, null, watch.Elapsed);
+
+        VerifyReport Broken(string chain, long position, string code, string detail) =>
+            new(false, walked, checkpointsChecked, chain, position, code, $"chain '{chain}': {detail}", watch.Elapsed);
+    }
+
+    private static bool Trust(SortedDictionary<long, byte[]> trusted, Checkpoint checkpoint, out string? conflict)
+    {
+        conflict = null;
+        if (trusted.TryGetValue(checkpoint.Size, out var root) && !root.AsSpan().SequenceEqual(checkpoint.RootHash))
+        {
+            conflict = $"two validly signed checkpoints at size {checkpoint.Size} disagree on the root";
+            return false;
+        }
+
+        trusted[checkpoint.Size] = checkpoint.RootHash;
+        return true;
+    }
+
+    private static async Task<(long Walked, VerifyReport? Failure)> WalkChainAsync(
+        SqliteConnection connection, string chain, string origin, SortedDictionary<long, byte[]> trusted,
+        IProgress<long>? progress, long walkedBefore, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, ts, actor, event, tool, execution_id, body, entry_hash FROM audit_entries WHERE chain = $chain ORDER BY seq";
+        command.Parameters.AddWithValue("$chain", chain);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+
+        var tree = new StreamingMerkleTree();
+        var previous = new byte[MerkleHasher.HashSize];
+        var leaf = new byte[MerkleHasher.HashSize];
+        long expected = 0;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var seq = reader.GetInt64(0);
+            if (seq != expected)
+            {
+                return (expected, seq > expected
+                    ? Fail(chain, expected, VerifyCodes.SequenceGap, $"entry {expected} is missing (the next stored entry is {seq})")
+                    : Fail(chain, seq, VerifyCodes.SequenceDuplicate, $"entry {seq} appears again after entry {expected - 1}"));
+            }
+
+            var body = reader.GetFieldValue<byte[]>(6);
+            var storedHash = reader.GetFieldValue<byte[]>(7);
+            MerkleHasher.LeafHash(body, leaf);
+            if (!leaf.AsSpan().SequenceEqual(storedHash))
+            {
+                return (expected, Fail(chain, seq, VerifyCodes.BodyHashMismatch, $"entry {seq}'s body does not hash to its stored hash"));
+            }
+
+            if (!AuditEntryCodec.TryDecode(body, out var entry, out var error))
+            {
+                return (expected, Fail(chain, seq, VerifyCodes.BodyMalformed, $"entry {seq}'s body is malformed: {error}"));
+            }
+
+            if (entry!.Origin != origin || entry.Record.Tenant != chain)
+            {
+                return (expected, Fail(chain, seq, VerifyCodes.ChainMismatch, $"entry {seq} belongs to chain '{entry.Record.Tenant}'"));
+            }
+
+            if (entry.Sequence != seq)
+            {
+                return (expected, Fail(chain, seq, VerifyCodes.SequenceMismatch, $"the entry stored at {seq} says it is entry {entry.Sequence}"));
+            }
+
+            if (!entry.PreviousHash.AsSpan().SequenceEqual(previous))
+            {
+                return (expected, Fail(chain, seq, VerifyCodes.LinkMismatch, $"entry {seq} does not link to entry {seq - 1}"));
+            }
+
+            if (reader.GetInt64(1) != entry.Timestamp.ToUnixTimeMilliseconds()
+                || reader.GetString(2) != entry.Record.Actor
+                || reader.GetString(3) != entry.Record.Event.ToString()
+                || (reader.IsDBNull(4) ? null : reader.GetString(4)) != entry.Record.Tool
+                || reader.GetString(5) != entry.Record.ExecutionId)
+            {
+                return (expected, Fail(chain, seq, VerifyCodes.ColumnMismatch, $"entry {seq}'s columns disagree with its signed body"));
+            }
+
+            tree.Append(leaf);
+            (previous, leaf) = (leaf, previous);
+            expected++;
+            if (trusted.TryGetValue(expected, out var root) && !tree.Root().AsSpan().SequenceEqual(root))
+            {
+                return (expected, Fail(chain, expected - 1, VerifyCodes.CheckpointRootMismatch, $"the first {expected} entries do not match the signed checkpoint at that size"));
+            }
+
+            if ((expected & 0xFFFF) == 0)
+            {
+                progress?.Report(walkedBefore + expected);
+            }
+        }
+
+        if (trusted.Count > 0 && trusted.Keys.Max() > expected)
+        {
+            var signed = trusted.Keys.Max();
+            return (expected, Fail(chain, expected, VerifyCodes.TruncatedBelowSignedSize, $"the chain has {expected} entries but a signed checkpoint covers {signed}"));
+        }
+
+        var head = await connection.QuerySizeAsync(chain, cancellationToken).ConfigureAwait(false);
+        if (head is { } size && size != expected)
+        {
+            return (expected, Fail(chain, expected, VerifyCodes.HeadMismatch, $"the chain head records {size} entries but {expected} are stored"));
+        }
+
+        return (expected, null);
+    }
+
+    private static VerifyReport Fail(string chain, long position, string code, string detail) =>
+        new(false, 0, 0, chain, position, code, $"chain '{chain}': {detail}", TimeSpan.Zero);
+
+    private static async Task<List<string>> ChainsAsync(SqliteConnection connection, string? tenant, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT chain FROM audit_entries GROUP BY chain UNION SELECT chain FROM audit_checkpoints UNION SELECT chain FROM audit_heads ORDER BY 1";
+        var chains = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            chains.Add(reader.GetString(0));
+        }
+
+        return tenant is null ? chains : [tenant];
+    }
+
+    private static async IAsyncEnumerable<(long Size, string Note)> DatabaseCheckpointsAsync(
+        SqliteConnection connection, string chain, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT size, note FROM audit_checkpoints WHERE chain = $chain ORDER BY size";
+        command.Parameters.AddWithValue("$chain", chain);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return (reader.GetInt64(0), reader.GetString(1));
+        }
+    }
+
+    private static async Task<long?> QuerySizeAsync(this SqliteConnection connection, string chain, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT size FROM audit_heads WHERE chain = $chain";
+        command.Parameters.AddWithValue("$chain", chain);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long size ? size : null;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Tools;
+
+namespace GovernedCrm.Governance.Audit;
+
+/// <summary>Builds audit records from a governed call, so every entry of one call carries the same identifying fields.</summary>
+public static class AuditRecords
+{
+    /// <summary>The argument that carries the agent's reason, by convention of the CRM tools.</summary>
+    public const string ReasonArgument = "reason";
+
+    /// <summary>The argument that carries the agent's confidence.</summary>
+    public const string ConfidenceArgument = "confidence";
+
+    /// <summary>A record for <paramref name="call"/> with the call's identity, origin, target and agent rationale filled in.</summary>
+    /// <param name="call">The call.</param>
+    /// <param name="eventType">The step.</param>
+    /// <param name="action">The kind of act.</param>
+    /// <param name="outcome">The outcome text.</param>
+    /// <returns>The record; callers add values with <c>with</c>.</returns>
+    public static AuditRecord For(GovernedCall call, AuditEventType eventType, AuditActionType action, string outcome)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return new AuditRecord
+        {
+            Tenant = call.Caller.Tenant,
+            Event = eventType,
+            Action = action,
+            Actor = call.Caller.UserId,
+            OnBehalfOf = OnBehalfOf(call.Origin.ClientName, call.Origin.ClientVersion),
+            SessionId = call.Origin.SessionId,
+            RequestId = call.Origin.RequestId,
+            ExecutionId = call.ExecutionId,
+            CorrelationId = call.Origin.CorrelationId,
+            Tool = call.Tool.ToolName,
+            TargetSystem = call.Tool.TargetSystem,
+            ObjectType = call.ObjectType,
+            RecordId = call.RecordId,
+            Reasoning = StringArgument(call, ReasonArgument),
+            Confidence = call.Arguments.TryGetValue(ConfidenceArgument, out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : null,
+            PolicyVersion = call.Decision?.PolicyVersion,
+            Rule = call.Decision?.Rule,
+            Outcome = outcome,
+            ArgumentsDigest = ArgumentsDigest(call.Arguments),
+        };
+    }
+
+    /// <summary>The kind of act a tool performs.</summary>
+    /// <param name="tool">The tool.</param>
+    /// <returns>Read or write.</returns>
+    public static AuditActionType ActionOf(GovernedToolDescriptor tool)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        return tool.IsWrite ? AuditActionType.Write : AuditActionType.Read;
+    }
+
+    /// <summary>"name/version" of the client, or null.</summary>
+    /// <param name="name">The client name.</param>
+    /// <param name="version">The client version.</param>
+    /// <returns>The on-behalf-of text.</returns>
+    public static string? OnBehalfOf(string? name, string? version) =>
+        name is null ? null : version is null ? name : $"{name}/{version}";
+
+    /// <summary>
+    /// SHA-256 (hex) over the arguments serialized with sorted keys, so the same arguments always give the same
+    /// digest: approvals bind to it.
+    /// </summary>
+    /// <param name="arguments">The arguments.</param>
+    /// <returns>The digest.</returns>
+    public static string ArgumentsDigest(IReadOnlyDictionary<string, JsonElement> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var canonical = new JsonObject();
+        foreach (var (name, value) in arguments.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            canonical[name] = Canonical(JsonNode.Parse(value.GetRawText()));
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToJsonString())));
+    }
+
+    /// <summary>Serializes redacted JSON for a record field.</summary>
+    /// <param name="node">The JSON.</param>
+    /// <returns>The text, or null.</returns>
+    public static string? Json(JsonNode? node) => node is null ? null : AuditRedaction.Redact(node)!.ToJsonString();
+
+    private static JsonNode? Canonical(JsonNode? node) => node switch
+    {
+        JsonObject obj => new JsonObject(obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value)))),
+        JsonArray array => new JsonArray(array.Select(Canonical).ToArray()),
+        _ => node?.DeepClone(),
+    };
+
+    private static string? StringArgument(GovernedCall call, string name) =>
+        call.Arguments.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    internal static string Describe(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,45 @@
+using GovernedCrm.Governance.Pipeline;
+
+namespace GovernedCrm.Governance.Audit;
+
+/// <summary>
+/// The write-ahead step, last before the tool: durably records the PROPOSED entry (with before and proposed
+/// values for writes) and only then lets the tool run. If the entry cannot be written, the tool does not run:
+/// writes and, by default, reads fail closed.
+/// </summary>
+/// <param name="trail">The audit trail.</param>
+/// <param name="proposals">Reads before values for writes; optional.</param>
+public sealed class WriteAheadAuditStep(IAuditTrail trail, IProposalReader? proposals = null) : IGovernanceStep
+{
+    /// <inheritdoc />
+    public string Name => "write-ahead-audit";
+
+    /// <inheritdoc />
+    public async ValueTask<GovernanceOutcome<TResult>> InvokeAsync<TResult>(GovernedCall call, GovernanceNext<TResult> next, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(next);
+        var record = AuditRecords.For(call, AuditEventType.Proposed, AuditRecords.ActionOf(call.Tool), "allowed");
+        if (call.Tool.IsWrite && proposals is not null && await proposals.ReadAsync(call, cancellationToken).ConfigureAwait(false) is { } proposal)
+        {
+            record = record with
+            {
+                Properties = string.Join(",", proposal.Properties),
+                PreviousValues = AuditRecords.Json(proposal.Before),
+                ProposedValues = AuditRecords.Json(proposal.Proposed),
+            };
+        }
+
+        try
+        {
+            await trail.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AuditUnavailableException ex)
+        {
+            return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(
+                AuditStep.UnavailableCode, $"{ex.Message} The call was not carried out: nothing runs without its audit entry."));
+        }
+
+        return await next(call, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using GovernedCrm.Governance.Audit;
+using GovernedCrm.Mcp.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace GovernedCrm.Mcp.Governance;
+
+/// <summary>
+/// An incoming message filter that records a RECEIVED entry for every tools/call request before anything else
+/// handles it, so unknown tools, malformed calls and calls refused before the call-tool filter are in the trail
+/// too. It gives the call its execution id, which every later entry of the call reuses.
+/// </summary>
+internal static partial class AuditReceivedFilter
+{
+    public const string ExecutionIdItem = "governedcrm.executionId";
+
+    public static McpMessageHandler Create(McpMessageHandler next) => async (context, cancellationToken) =>
+    {
+        if (context.JsonRpcMessage is JsonRpcRequest { Method: RequestMethods.ToolsCall } request && context.Services is { } services
+            && services.GetService<IAuditTrail>() is { } trail)
+        {
+            var time = services.GetRequiredService<TimeProvider>();
+            var executionId = Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+            context.Items[ExecutionIdItem] = executionId;
+            var caller = services.GetRequiredService<CallerResolver>().Resolve(context.User);
+            var record = new AuditRecord
+            {
+                Tenant = caller.Tenant,
+                Event = AuditEventType.Received,
+                Action = AuditActionType.Read,
+                Actor = caller.UserId,
+                OnBehalfOf = AuditRecords.OnBehalfOf(context.Server.ClientInfo?.Name, context.Server.ClientInfo?.Version),
+                SessionId = context.Server.SessionId,
+                RequestId = request.Id.ToString(),
+                ExecutionId = executionId,
+                Tool = ToolName(request.Params),
+                Outcome = "received",
+            };
+
+            try
+            {
+                await trail.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AuditUnavailableException ex)
+            {
+                // The call itself fails closed at the write-ahead step; here it is enough to say why.
+                LogReceivedFailed(services.GetRequiredService<ILoggerFactory>().CreateLogger("GovernedCrm.Audit"), executionId, ex.Message);
+            }
+        }
+
+        await next(context, cancellationToken).ConfigureAwait(false);
+    };
+
+    private static string? ToolName(System.Text.Json.Nodes.JsonNode? parameters)
+    {
+        var name = parameters?["name"];
+        if (name is System.Text.Json.Nodes.JsonValue value && value.TryGetValue(out string? text))
+        {
+            return text.Length <= 128 ? text : text[..128];
+        }
+
+        return "(malformed)";
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Audit RECEIVED entry for {ExecutionId} could not be written: {Reason}")]
+    private static partial void LogReceivedFailed(ILogger logger, string executionId, string reason);
+}

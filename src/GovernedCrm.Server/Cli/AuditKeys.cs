@@ -1,0 +1,37 @@
+using GovernedCrm.Audit.Checkpoints;
+using GovernedCrm.Audit.Store;
+using GovernedCrm.Server.Hosting;
+
+namespace GovernedCrm.Server.Cli;
+
+/// <summary>Finds the audit public key for the CLI verbs, without ever creating a key.</summary>
+internal static class AuditKeys
+{
+    public static string ResolveVerifierKey(string? option, AuditPaths paths)
+    {
+        if (!string.IsNullOrWhiteSpace(option))
+        {
+            return File.Exists(option) ? File.ReadAllText(option).Trim() : option.Trim();
+        }
+
+        return ReadPublicKey(paths);
+    }
+
+    public static string ReadPublicKey(AuditPaths paths, bool create = false)
+    {
+        if (!create && !File.Exists(paths.KeyFilePath))
+        {
+            throw new StartupException($"there is no audit signing key at {paths.KeyFilePath} (run the server once, or pass --pubkey)");
+        }
+
+        try
+        {
+            using var key = AuditSigningKey.LoadOrCreate(paths.KeyFilePath, AuditTrailFactory.KeyName);
+            return key.VerifierKey;
+        }
+        catch (AuditKeyException ex)
+        {
+            throw new StartupException(ex.Message, ex);
+        }
+    }
+}

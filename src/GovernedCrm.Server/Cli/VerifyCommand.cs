@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GovernedCrm.Audit.Verification;
+using GovernedCrm.Server.Hosting;
+using Microsoft.Data.Sqlite;
+
+namespace GovernedCrm.Server.Cli;
+
+/// <summary>
+/// <c>governed-crm verify [--tenant T] [--json] [--pubkey KEY] [--anchor FILE]</c>: walks the audit trail.
+/// Exit 0 valid, 1 broken or tampered, 2 usage, configuration or I/O error.
+/// </summary>
+internal static class VerifyCommand
+{
+    private static readonly Option<string?> Tenant = new("--tenant") { Description = "Verify only this tenant's chain." };
+    private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object instead of the text report." };
+    private static readonly Option<string?> PublicKey = new("--pubkey")
+    {
+        Description = "The audit public key (as printed by 'governed-crm audit pubkey') or a file holding it. Pin it: without it the key file in the data folder is trusted.",
+    };
+
+    private static readonly Option<string?> Anchor = new("--anchor")
+    {
+        Description = $"The anchor file of exported checkpoints (default: ${AuditLocations.AnchorEnvironmentVariable}, else beside the audit database).",
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("verify", "Verify the audit trail: checkpoint signatures, hash chain, Merkle roots, truncation. Exit 0 valid, 1 broken, 2 error.");
+        command.Options.Add(Tenant);
+        command.Options.Add(Json);
+        command.Options.Add(PublicKey);
+        command.Options.Add(Anchor);
+        command.SetAction(RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var json = parse.GetValue(Json);
+        try
+        {
+            var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
+            var paths = AuditLocations.Resolve(folder, parse.GetValue(Anchor));
+            if (!File.Exists(paths.DatabasePath))
+            {
+                throw new StartupException($"there is no audit database at {paths.DatabasePath} (run the server once, or pass --data)");
+            }
+
+            var verifierKey = AuditKeys.ResolveVerifierKey(parse.GetValue(PublicKey), paths);
+            IProgress<long>? progress = !json && CliConsole.ErrorIsTerminal
+                ? new Progress<long>(n => CliConsole.Error.Write($"\rverifying: {n} entries"))
+                : null;
+            var report = await AuditVerifier.VerifyAsync(paths.DatabasePath, verifierKey, paths.AnchorPath, parse.GetValue(Tenant), progress, cancellationToken).ConfigureAwait(false);
+            if (progress is not null)
+            {
+                CliConsole.Error.Write("\r\u001b[K");
+            }
+
+            if (json)
+            {
+                await CliConsole.Out.WriteLineAsync(ToJson(report).ToJsonString()).ConfigureAwait(false);
+            }
+            else
+            {
+                await CliConsole.Out.WriteLineAsync(report.Summary).ConfigureAwait(false);
+                await CliConsole.Out.WriteLineAsync($"checkpoints checked: {report.Checkpoints}").ConfigureAwait(false);
+            }
+
+            return report.Valid ? ExitCodes.Ok : ExitCodes.Refused;
+        }
+        catch (Exception ex) when (ex is StartupException or SqliteException or IOException or UnauthorizedAccessException)
+        {
+            if (json)
+            {
+                await CliConsole.Out.WriteLineAsync(new JsonObject { ["valid"] = false, ["error"] = ex.Message }.ToJsonString()).ConfigureAwait(false);
+            }
+
+            CliConsole.Fail(ex.Message);
+            return ExitCodes.Error;
+        }
+    }
+
+    internal static JsonObject ToJson(VerifyReport report) => new()
+    {
+        ["valid"] = report.Valid,
+        ["entries"] = report.Entries,
+        ["checkpoints"] = report.Checkpoints,
+        ["position"] = report.Position,
+        ["code"] = report.Code,
+        ["chain"] = report.Chain,
+        ["detail"] = report.Detail,
+        ["elapsedMs"] = (long)report.Elapsed.TotalMilliseconds,
+        ["summary"] = report.Summary,
+    };
+}

@@ -1,0 +1,27 @@
+using GovernedCrm.Audit.Store;
+
+namespace GovernedCrm.Server.Hosting;
+
+/// <summary>
+/// Where the audit key and anchor live: in the data folder by default, elsewhere when configured. Put them
+/// where the audit database's writers cannot reach to protect against someone who can rewrite the database.
+/// </summary>
+internal static class AuditLocations
+{
+    public const string KeyEnvironmentVariable = "GOVERNEDCRM_AUDIT_KEY";
+    public const string AnchorEnvironmentVariable = "GOVERNEDCRM_AUDIT_ANCHOR";
+    public const string CheckpointEveryEnvironmentVariable = "GOVERNEDCRM_AUDIT_CHECKPOINT_EVERY";
+
+    public static AuditPaths Resolve(DataFolder folder, string? anchorOverride = null) => AuditPaths.InDataFolder(
+        folder.Path,
+        NonEmpty(Environment.GetEnvironmentVariable(KeyEnvironmentVariable)),
+        NonEmpty(anchorOverride) ?? NonEmpty(Environment.GetEnvironmentVariable(AnchorEnvironmentVariable)));
+
+    public static AuditStoreOptions Tuning() => new()
+    {
+        DatabasePath = string.Empty,
+        CheckpointEveryEntries = int.TryParse(Environment.GetEnvironmentVariable(CheckpointEveryEnvironmentVariable), out var every) && every > 0 ? every : 1000,
+    };
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : Path.GetFullPath(value);
+}

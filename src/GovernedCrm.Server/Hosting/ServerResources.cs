@@ -1,0 +1,44 @@
+using GovernedCrm.Audit.Checkpoints;
+using GovernedCrm.Audit.Store;
+using GovernedCrm.Crm;
+using GovernedCrm.Crm.Embedded;
+using Microsoft.Extensions.Logging;
+
+namespace GovernedCrm.Server.Hosting;
+
+/// <summary>
+/// What the server opens before its host starts, so a bad data folder fails fast with exit code 2: the CRM
+/// database and the audit trail (database, signing key, anchor). Disposing it signs the final checkpoint.
+/// </summary>
+internal sealed class ServerResources : IAsyncDisposable
+{
+    private ServerResources(EmbeddedCrmDatabase crm, AuditWriter audit, AuditPaths auditPaths)
+    {
+        Crm = crm;
+        Audit = audit;
+        AuditPaths = auditPaths;
+    }
+
+    public EmbeddedCrmDatabase Crm { get; }
+
+    public AuditWriter Audit { get; }
+
+    public AuditPaths AuditPaths { get; }
+
+    public static async Task<ServerResources> OpenAsync(DataFolder folder, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var crm = await GovernedCrmServices.OpenCrmAsync(folder, cancellationToken).ConfigureAwait(false);
+        var paths = AuditLocations.Resolve(folder);
+        try
+        {
+            var audit = await AuditTrailFactory.OpenAsync(paths, TimeProvider.System, loggers, AuditLocations.Tuning(), cancellationToken).ConfigureAwait(false);
+            return new ServerResources(crm, audit, paths);
+        }
+        catch (Exception ex) when (ex is AuditKeyException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException(ex.Message, ex);
+        }
+    }
+
+    public ValueTask DisposeAsync() => Audit.DisposeAsync();
+}

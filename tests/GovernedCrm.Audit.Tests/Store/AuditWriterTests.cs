@@ -1,0 +1,109 @@
+using GovernedCrm.Audit.Checkpoints;
+using GovernedCrm.Audit.Store;
+using GovernedCrm.Audit.Tests.Entries;
+using GovernedCrm.Governance.Audit;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GovernedCrm.Audit.Tests.Store;
+
+public sealed class AuditWriterTests
+{
+    [Fact]
+    public async Task AppendAsync_ConcurrentCallers_OneLinearChainThatVerifies()
+    {
+        await using var audit = await TempAudit.CreateAsync(checkpointEvery: 100);
+
+        var receipts = await Task.WhenAll(Enumerable.Range(0, 2000).Select(i =>
+            audit.Writer!.AppendAsync(AuditEntryCodecTests.SampleRecord(executionId: $"e{i}"), CancellationToken.None).AsTask()));
+        await audit.CloseAsync();
+
+        receipts.Select(r => r.Sequence).Should().BeEquivalentTo(Enumerable.Range(0, 2000).Select(i => (long)i));
+        var report = await audit.VerifyAsync();
+        report.Valid.Should().BeTrue(report.Summary);
+        report.Entries.Should().Be(2000);
+    }
+
+    [Fact]
+    public async Task AppendAsync_TwoWritersOnOneFile_NeverFork()
+    {
+        await using var audit = await TempAudit.CreateAsync(checkpointEvery: 50);
+        await using var second = await AuditTrailFactory.OpenAsync(audit.Paths, audit.Time, NullLoggerFactory.Instance,
+            new AuditStoreOptions { DatabasePath = "", CheckpointEveryEntries = 50 }, CancellationToken.None);
+
+        await Task.WhenAll(Enumerable.Range(0, 600).Select(i =>
+            (i % 2 == 0 ? audit.Writer! : second).AppendAsync(AuditEntryCodecTests.SampleRecord(executionId: $"e{i}"), CancellationToken.None).AsTask()));
+        await second.DisposeAsync();
+        await audit.CloseAsync();
+
+        var report = await audit.VerifyAsync();
+        report.Valid.Should().BeTrue(report.Summary);
+        report.Entries.Should().Be(600);
+    }
+
+    [Fact]
+    public async Task AppendAsync_SeparateTenants_SeparateChains()
+    {
+        await using var audit = await TempAudit.CreateAsync();
+
+        var first = await audit.Writer!.AppendAsync(AuditEntryCodecTests.SampleRecord("default"), CancellationToken.None);
+        var other = await audit.Writer.AppendAsync(AuditEntryCodecTests.SampleRecord("northwind"), CancellationToken.None);
+        var second = await audit.Writer.AppendAsync(AuditEntryCodecTests.SampleRecord("default"), CancellationToken.None);
+        await audit.CloseAsync();
+
+        (first.Sequence, other.Sequence, second.Sequence).Should().Be((0L, 0L, 1L));
+        (await audit.VerifyAsync()).Entries.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task AppendAsync_DatabaseLockedByAnotherProcess_FailsClosedWithClearError()
+    {
+        await using var audit = await TempAudit.CreateAsync();
+        await audit.Writer!.AppendAsync(AuditEntryCodecTests.SampleRecord(), CancellationToken.None);
+        await using var locker = new SqliteConnection($"Data Source={audit.Paths.DatabasePath};Pooling=False");
+        await locker.OpenAsync();
+        await using (var begin = locker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var act = async () => await audit.Writer.AppendAsync(AuditEntryCodecTests.SampleRecord(), CancellationToken.None);
+
+        (await act.Should().ThrowAsync<AuditUnavailableException>()).Which.Message.Should().Contain("locked");
+        await using (var rollback = locker.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK;";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        var after = await audit.Writer.AppendAsync(AuditEntryCodecTests.SampleRecord(), CancellationToken.None);
+        after.Sequence.Should().Be(1, "the failed entry was never committed, and the writer recovers");
+    }
+
+    [Fact]
+    public async Task DisposeAsync_SignsFinalCheckpointIntoDatabaseAndAnchor()
+    {
+        await using var audit = await TempAudit.CreateAsync(checkpointEvery: 1000);
+        await audit.AppendAndCloseAsync(7);
+
+        var notes = new AnchorFile(audit.Paths.AnchorPath).ReadNotes();
+
+        notes.Should().ContainSingle();
+        NoteVerifier.TryVerifyCheckpoint(notes[0], audit.VerifierKey, out var checkpoint).Should().BeTrue();
+        checkpoint!.Size.Should().Be(7);
+        checkpoint.Origin.Should().Be("governed-crm/audit/default");
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task OpenAsync_KeyFileKeptOutsideDatabaseWithOwnerOnlyMode()
+    {
+        await using var audit = await TempAudit.CreateAsync();
+
+        File.Exists(audit.Paths.KeyFilePath).Should().BeTrue();
+        Path.GetDirectoryName(audit.Paths.KeyFilePath).Should().NotBe(Path.GetDirectoryName(audit.Paths.DatabasePath));
+        File.GetUnixFileMode(audit.Paths.KeyFilePath).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        (await File.ReadAllBytesAsync(audit.Paths.DatabasePath)).AsSpan().IndexOf("PRIVATE"u8).Should().Be(-1);
+    }
+}

@@ -1,0 +1,111 @@
+using GovernedCrm.Audit.Store;
+using GovernedCrm.Audit.Tests.Entries;
+using GovernedCrm.Audit.Verification;
+using GovernedCrm.Governance.Audit;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GovernedCrm.Audit.Tests;
+
+/// <summary>An audit trail in a temporary folder (real SQLite file, real key file and anchor), with tamper helpers.</summary>
+internal sealed class TempAudit : IAsyncDisposable
+{
+    private TempAudit(string folder, AuditPaths paths, FakeTimeProvider time)
+    {
+        Folder = folder;
+        Paths = paths;
+        Time = time;
+    }
+
+    public string Folder { get; }
+
+    public AuditPaths Paths { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public AuditWriter? Writer { get; private set; }
+
+    public string VerifierKey { get; private set; } = "";
+
+    public static async Task<TempAudit> CreateAsync(int checkpointEvery = 1000)
+    {
+        var folder = Directory.CreateTempSubdirectory("governedcrm-audit-").FullName;
+        var audit = new TempAudit(folder, AuditPaths.InDataFolder(folder), new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)));
+        await audit.OpenAsync(checkpointEvery);
+        return audit;
+    }
+
+    public async Task OpenAsync(int checkpointEvery = 1000)
+    {
+        Writer = await AuditTrailFactory.OpenAsync(
+            Paths, Time, NullLoggerFactory.Instance,
+            new AuditStoreOptions { DatabasePath = "", CheckpointEveryEntries = checkpointEvery, BusyTimeout = TimeSpan.FromMilliseconds(500) },
+            CancellationToken.None);
+        using var key = GovernedCrm.Audit.Checkpoints.AuditSigningKey.LoadOrCreate(Paths.KeyFilePath, AuditTrailFactory.KeyName);
+        VerifierKey = key.VerifierKey;
+    }
+
+    /// <summary>Appends <paramref name="count"/> entries to a tenant's chain, then closes the writer (signing a final checkpoint).</summary>
+    public async Task AppendAndCloseAsync(int count, string tenant = "default")
+    {
+        await AppendAsync(count, tenant);
+        await CloseAsync();
+    }
+
+    public async Task AppendAsync(int count, string tenant = "default")
+    {
+        for (var i = 0; i < count; i++)
+        {
+            Time.Advance(TimeSpan.FromMilliseconds(7));
+            await Writer!.AppendAsync(AuditEntryCodecTests.SampleRecord(tenant, $"exec-{tenant}-{i}"), CancellationToken.None);
+        }
+    }
+
+    public async Task CloseAsync()
+    {
+        if (Writer is not null)
+        {
+            await Writer.DisposeAsync();
+            Writer = null;
+        }
+
+        SqliteConnection.ClearAllPools();
+    }
+
+    public Task<VerifyReport> VerifyAsync(string? tenant = null, bool useAnchor = true, string? verifierKey = null) =>
+        AuditVerifier.VerifyAsync(Paths.DatabasePath, verifierKey ?? VerifierKey, useAnchor ? Paths.AnchorPath : null, tenant, null, CancellationToken.None);
+
+    /// <summary>Runs SQL against the file as an attacker with write access would: the append-only triggers dropped first.</summary>
+    public async Task TamperAsync(string sql, params (string Name, object? Value)[] parameters)
+    {
+        SqliteConnection.ClearAllPools();
+        await using var connection = new SqliteConnection($"Data Source={Paths.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DROP TRIGGER IF EXISTS audit_entries_append_only_update; DROP TRIGGER IF EXISTS audit_entries_append_only_delete; " + sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<byte[]> BodyAsync(long seq, string chain = "default")
+    {
+        await using var connection = new SqliteConnection($"Data Source={Paths.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT body FROM audit_entries WHERE chain = $c AND seq = $s";
+        command.Parameters.AddWithValue("$c", chain);
+        command.Parameters.AddWithValue("$s", seq);
+        return (byte[])(await command.ExecuteScalarAsync())!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync();
+        Directory.Delete(Folder, recursive: true);
+    }
+}
