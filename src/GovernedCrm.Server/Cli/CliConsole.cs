@@ -11,6 +11,8 @@ internal static class CliConsole
 
     public static TextWriter Error => Console.Error;
 
+    public static TextReader In => Console.In;
+
     /// <summary>True when stderr is a terminal (progress indicators are drawn only then).</summary>
     public static bool ErrorIsTerminal => !Console.IsErrorRedirected;
 #pragma warning restore RS0030

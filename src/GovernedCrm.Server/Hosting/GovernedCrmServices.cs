@@ -12,6 +12,14 @@ internal static class GovernedCrmServices
 {
     public const string UserEnvironmentVariable = "GOVERNEDCRM_USER";
 
+    /// <summary>Comma-separated user ids allowed to call admin tools (until the policy file names roles).</summary>
+    public const string AdminsEnvironmentVariable = "GOVERNEDCRM_ADMINS";
+
+    public static IReadOnlySet<string> AdminUsers() =>
+        (Environment.GetEnvironmentVariable(AdminsEnvironmentVariable) ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Opens the CRM database (creating, migrating and seeding it on first run) before the host starts.</summary>
     /// <param name="folder">The data folder.</param>
     /// <param name="cancellationToken">Cancels startup.</param>
@@ -37,6 +45,9 @@ internal static class GovernedCrmServices
         services.AddSingleton(folder);
         services.AddSingleton(resources.Crm);
         services.AddSingleton<GovernedCrm.Governance.Audit.IAuditTrail>(resources.Audit);
+        services.AddSingleton(resources);
+        services.AddSingleton<GovernedCrm.Governance.Policy.IGovernancePolicy>(new GovernedCrm.Governance.Policy.AdminToolsPolicy(
+            new GovernedCrm.Governance.Policy.AllowAllPolicy(), AdminUsers()));
         services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
         services.Configure<LocalCallerOptions>(o =>
         {

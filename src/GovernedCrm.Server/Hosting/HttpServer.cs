@@ -62,7 +62,8 @@ internal static class HttpServer
                 o.EnableLegacySse = true;
 #pragma warning restore MCP9004
             })
-            .WithCrmTools();
+            .WithCrmTools()
+            .WithGovernedTools<Tools.AuditTools>();
 
         var app = builder.Build();
         app.UseHostFiltering();

@@ -21,7 +21,8 @@ internal static class StdioServer
         builder.Services
             .AddMcpServer(ServerInfo.Configure)
             .WithStdioServerTransport()
-            .WithCrmTools();
+            .WithCrmTools()
+            .WithGovernedTools<Tools.AuditTools>();
 
         using var host = builder.Build();
         GovernanceStartupCheck.Run(host.Services);

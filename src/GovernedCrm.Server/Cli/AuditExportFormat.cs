@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using GovernedCrm.Audit.Entries;
+
+namespace GovernedCrm.Server.Cli;
+
+/// <summary>The stable JSON shape of one exported entry (field names are a contract for SIEM pipelines).</summary>
+internal static class AuditExportFormat
+{
+    public static JsonObject ToJson(AuditEntry entry)
+    {
+        var r = entry.Record;
+        return new JsonObject
+        {
+            ["chain"] = r.Tenant,
+            ["seq"] = entry.Sequence,
+            ["timestamp"] = entry.Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            ["event"] = r.Event.ToString().ToLowerInvariant(),
+            ["action"] = r.Action.ToString().ToLowerInvariant(),
+            ["actor"] = r.Actor,
+            ["onBehalfOf"] = r.OnBehalfOf,
+            ["sessionId"] = r.SessionId,
+            ["requestId"] = r.RequestId,
+            ["executionId"] = r.ExecutionId,
+            ["correlationId"] = r.CorrelationId,
+            ["tool"] = r.Tool,
+            ["targetSystem"] = r.TargetSystem,
+            ["objectType"] = r.ObjectType,
+            ["recordId"] = r.RecordId,
+            ["properties"] = r.Properties,
+            ["previousValues"] = Parse(r.PreviousValues),
+            ["proposedValues"] = Parse(r.ProposedValues),
+            ["result"] = Parse(r.Result),
+            ["reasoning"] = r.Reasoning,
+            ["confidence"] = r.Confidence,
+            ["approver"] = r.Approver,
+            ["policyVersion"] = r.PolicyVersion,
+            ["rule"] = r.Rule,
+            ["outcome"] = r.Outcome,
+            ["argumentsDigest"] = r.ArgumentsDigest,
+            ["previousHash"] = Convert.ToHexStringLower(entry.PreviousHash),
+        };
+    }
+
+    private static JsonNode? Parse(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return JsonValue.Create(json);
+        }
+    }
+}
