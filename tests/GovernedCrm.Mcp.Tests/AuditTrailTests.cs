@@ -40,6 +40,23 @@ public sealed class AuditTrailTests
     }
 
     [Fact]
+    public async Task SecretInArguments_NeverReachesTheAuditFile()
+    {
+        await using var server = await McpTestServer.StartAsync();
+
+        await server.CallAsync("CRM.UpdateRecord", new { objectType = "contact", recordId = "1001", properties = new { api_key = "sk-live-canary-4711" }, reason = "r" });
+        await server.Audit.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(server.AuditPaths.DatabasePath)!, "audit*"))
+        {
+            (await File.ReadAllBytesAsync(file)).AsSpan().IndexOf("sk-live-canary-4711"u8).Should().Be(-1, $"{Path.GetFileName(file)} must not hold the secret");
+        }
+
+        (await EntriesAsync(server)).Should().Contain(e => e.Record.ProposedValues == """{"api_key":"[redacted]"}""");
+    }
+
+    [Fact]
     public async Task BadInput_RecordedAsDeniedWithCode()
     {
         await using var server = await McpTestServer.StartAsync();
