@@ -75,6 +75,7 @@ public static class GovernedMcpServerBuilderExtensions
             .AddStep(new WriteAheadAuditStep(RequireAuditTrail(sp), sp.GetService<IProposalReader>()))
             .Build());
         services.Configure<McpServerOptions>(o => o.Filters.Message.IncomingFilters.Add(AuditReceivedFilter.Create));
+        services.Configure<McpServerOptions>(o => o.Filters.Request.ListToolsFilters.Add(ToolVisibilityFilter.Create));
         services.AddSingleton<IPostConfigureOptions<McpServerOptions>, GovernedToolValidation>();
         services.Configure<McpServerOptions>(o => o.Filters.Request.CallToolFilters.Add(GovernanceCallToolFilter.Create));
         return builder;

@@ -95,6 +95,42 @@ public sealed class GovernanceWiringTests
         policy.Calls.Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("someone-else", false)]
+    [InlineData("the-admin", true)]
+    public async Task ListTools_AdminTool_ShownOnlyToAdmins(string user, bool listed)
+    {
+        await using var server = await McpTestServer.StartAsync(
+            b => b.WithCrmTools().WithGovernedTools<AdminOnlyTools>(),
+            s =>
+            {
+                s.AddSingleton<IGovernancePolicy>(new AdminToolsPolicy(new AllowAllPolicy(), new HashSet<string> { "the-admin" }));
+                s.Configure<Identity.LocalCallerOptions>(o => o.UserId = user);
+            });
+
+        var names = (await server.Client.ListToolsAsync()).Select(t => t.Name).ToList();
+        var call = await server.CallAsync("Admin.Secret", new { });
+
+        names.Contains("Admin.Secret").Should().Be(listed);
+        names.Should().Contain("CRM.GetRecord");
+        if (listed)
+        {
+            call.Text().Should().Be("admin data");
+        }
+        else
+        {
+            call.ErrorCode().Should().Be(AdminToolsPolicy.AdminOnlyCode, "a hidden tool called anyway is still denied");
+        }
+    }
+
+    [McpServerToolType]
+    public sealed class AdminOnlyTools
+    {
+        [McpServerTool(Name = "Admin.Secret", ReadOnly = true), Description("Admins only.")]
+        [GovernedTool(Action = GovernedAction.Read, ObjectType = "audit-chain", TargetSystem = AdminToolsPolicy.AdminTargetSystem)]
+        public static string Secret() => "admin data";
+    }
+
     [McpServerToolType]
     public sealed class UnmarkedTools
     {

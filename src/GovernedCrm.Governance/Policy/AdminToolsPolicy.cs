@@ -9,7 +9,7 @@ namespace GovernedCrm.Governance.Policy;
 /// </summary>
 /// <param name="inner">The policy for every other tool.</param>
 /// <param name="admins">User ids allowed to call admin tools.</param>
-public sealed class AdminToolsPolicy(IGovernancePolicy inner, IReadOnlySet<string> admins) : IGovernancePolicy
+public sealed class AdminToolsPolicy(IGovernancePolicy inner, IReadOnlySet<string> admins) : IGovernancePolicy, IToolVisibilityPolicy
 {
     /// <summary>The target system of admin tools.</summary>
     public const string AdminTargetSystem = "audit";
@@ -35,8 +35,19 @@ public sealed class AdminToolsPolicy(IGovernancePolicy inner, IReadOnlySet<strin
             return inner.Evaluate(call);
         }
 
-        return admins.Contains(call.Caller.UserId) || call.Caller.Roles.Contains(AdminRole, StringComparer.Ordinal)
+        return IsAdmin(call.Caller)
             ? new PolicyDecision.Allow { PolicyVersion = Version, Rule = RuleId }
             : new PolicyDecision.Deny(AdminOnlyCode, $"Only admins may call {call.Tool.ToolName}.") { PolicyVersion = Version, Rule = RuleId };
     }
+
+    /// <inheritdoc />
+    public bool IsVisible(Tools.GovernedToolDescriptor tool, Identity.CallerIdentity caller)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        ArgumentNullException.ThrowIfNull(caller);
+        return tool.TargetSystem != AdminTargetSystem || IsAdmin(caller);
+    }
+
+    private bool IsAdmin(Identity.CallerIdentity caller) =>
+        admins.Contains(caller.UserId) || caller.Roles.Contains(AdminRole, StringComparer.Ordinal);
 }
