@@ -373,3 +373,17 @@ export async function runInspectorCli(args, scratchDir) {
   liveChildren.delete(child);
   return { code, stdout, stderr };
 }
+
+/**
+ * Runs a governed-crm CLI verb (verify, audit export, ...) against a data folder and returns its exit code and output.
+ * @param {string[]} args
+ */
+export async function runCli(args) {
+  try {
+    const { stdout, stderr } = await execFileAsync('dotnet', [serverDll, ...args], { env: serverEnv(), timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    if (typeof error.code === 'number') return { code: error.code, stdout: error.stdout ?? '', stderr: error.stderr ?? '' };
+    throw error;
+  }
+}
