@@ -40,7 +40,7 @@ internal sealed class TempAudit : IAsyncDisposable
     {
         Writer = await AuditTrailFactory.OpenAsync(
             Paths, Time, NullLoggerFactory.Instance,
-            new AuditStoreOptions { DatabasePath = "", CheckpointEveryEntries = checkpointEvery, BusyTimeout = TimeSpan.FromMilliseconds(500) },
+            new AuditStoreOptions { DatabasePath = "", CheckpointEveryEntries = checkpointEvery, BusyTimeout = TimeSpan.FromMilliseconds(500), BusyRetry = TimeSpan.FromMilliseconds(500) },
             CancellationToken.None);
         using var key = GovernedCrm.Audit.Checkpoints.AuditSigningKey.LoadOrCreate(Paths.KeyFilePath, AuditTrailFactory.KeyName);
         VerifierKey = key.VerifierKey;

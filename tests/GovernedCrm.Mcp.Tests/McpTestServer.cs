@@ -63,7 +63,7 @@ internal sealed class McpTestServer : IAsyncDisposable
         await database.InitializeAsync(time, CancellationToken.None);
         var auditPaths = AuditPaths.InDataFolder(folder);
         var audit = await AuditTrailFactory.OpenAsync(auditPaths, time, NullLoggerFactory.Instance,
-            new AuditStoreOptions { DatabasePath = "", BusyTimeout = TimeSpan.FromMilliseconds(300) }, CancellationToken.None);
+            new AuditStoreOptions { DatabasePath = "", BusyTimeout = TimeSpan.FromMilliseconds(300), BusyRetry = TimeSpan.FromMilliseconds(300) }, CancellationToken.None);
 
         var clientToServer = new Pipe();
         var serverToClient = new Pipe();

@@ -70,6 +70,12 @@ public sealed class AuditDatabase
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await connection.ExecuteScalarAsync<int>("PRAGMA user_version;", transaction: transaction).ConfigureAwait(false) >= SchemaVersion)
+        {
+            // Another process created the schema while this one waited for the lock.
+            return;
+        }
+
         await connection.ExecuteAsync("""
             CREATE TABLE IF NOT EXISTS audit_entries (
                 chain TEXT NOT NULL,

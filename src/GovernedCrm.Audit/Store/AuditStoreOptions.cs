@@ -15,6 +15,12 @@ public sealed class AuditStoreOptions
     /// <summary>How long an append waits for another process's lock before the audit counts as unavailable.</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a batch keeps retrying while other processes hold the lock before the audit counts as unavailable
+    /// (each attempt waits up to <see cref="BusyTimeout"/>).
+    /// </summary>
+    public TimeSpan BusyRetry { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A checkpoint is signed after this many new entries in a chain.</summary>
     public int CheckpointEveryEntries { get; init; } = 1000;
 

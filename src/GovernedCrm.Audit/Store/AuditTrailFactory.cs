@@ -28,6 +28,7 @@ public static class AuditTrailFactory
         {
             DatabasePath = paths.DatabasePath,
             BusyTimeout = tuning?.BusyTimeout ?? TimeSpan.FromSeconds(5),
+            BusyRetry = tuning?.BusyRetry ?? TimeSpan.FromSeconds(30),
             CheckpointEveryEntries = tuning?.CheckpointEveryEntries ?? 1000,
             CheckpointInterval = tuning?.CheckpointInterval ?? TimeSpan.FromSeconds(60),
             MaxBatch = tuning?.MaxBatch ?? 512,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Dapper;
 using GovernedCrm.Audit.Entries;
@@ -153,86 +154,97 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 
     private async Task CommitAsync(List<Pending> batch)
     {
-        var receipts = new AuditReceipt[batch.Count];
-        var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
-        try
+        // Nothing of a failed batch is committed, so retrying it while another process holds the lock is safe;
+        // elapsed time is measured on the real clock because the injected one may be a test's frozen clock.
+        var started = Stopwatch.GetTimestamp();
+        while (true)
         {
-            _connection ??= await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync().ConfigureAwait(false);
-            var now = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
-            for (var i = 0; i < batch.Count; i++)
+            var receipts = new AuditReceipt[batch.Count];
+            var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
+            try
             {
-                var record = batch[i].Record!;
-                var chain = record.Tenant;
-                if (!heads.TryGetValue(chain, out var head))
+                _connection ??= await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync().ConfigureAwait(false);
+                var now = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    head = await ReadHeadAsync(_connection, transaction, chain).ConfigureAwait(false);
-                    heads[chain] = head;
+                    var record = batch[i].Record!;
+                    var chain = record.Tenant;
+                    if (!heads.TryGetValue(chain, out var head))
+                    {
+                        head = await ReadHeadAsync(_connection, transaction, chain).ConfigureAwait(false);
+                        heads[chain] = head;
+                    }
+
+                    var entry = new AuditEntry(AuditChains.Origin(chain), head.Frontier.Size, now, head.Hash, record);
+                    var body = AuditEntryCodec.Encode(entry);
+                    var hash = MerkleHasher.LeafHash(body);
+                    await _connection.ExecuteAsync(
+                        "INSERT INTO audit_entries (chain, seq, ts, actor, event, tool, execution_id, body, entry_hash) " +
+                        "VALUES (@chain, @seq, @ts, @actor, @event, @tool, @execution, @body, @hash)",
+                        new
+                        {
+                            chain,
+                            seq = entry.Sequence,
+                            ts = now.ToUnixTimeMilliseconds(),
+                            actor = record.Actor,
+                            @event = record.Event.ToString(),
+                            tool = record.Tool,
+                            execution = record.ExecutionId,
+                            body,
+                            hash,
+                        },
+                        transaction).ConfigureAwait(false);
+                    receipts[i] = new AuditReceipt(chain, entry.Sequence, $"{chain}/{entry.Sequence}");
+                    head.Frontier.Append(hash);
+                    head.Hash = hash;
                 }
 
-                var entry = new AuditEntry(AuditChains.Origin(chain), head.Frontier.Size, now, head.Hash, record);
-                var body = AuditEntryCodec.Encode(entry);
-                var hash = MerkleHasher.LeafHash(body);
-                await _connection.ExecuteAsync(
-                    "INSERT INTO audit_entries (chain, seq, ts, actor, event, tool, execution_id, body, entry_hash) " +
-                    "VALUES (@chain, @seq, @ts, @actor, @event, @tool, @execution, @body, @hash)",
-                    new
-                    {
-                        chain,
-                        seq = entry.Sequence,
-                        ts = now.ToUnixTimeMilliseconds(),
-                        actor = record.Actor,
-                        @event = record.Event.ToString(),
-                        tool = record.Tool,
-                        execution = record.ExecutionId,
-                        body,
-                        hash,
-                    },
-                    transaction).ConfigureAwait(false);
-                receipts[i] = new AuditReceipt(chain, entry.Sequence, $"{chain}/{entry.Sequence}");
-                head.Frontier.Append(hash);
-                head.Hash = hash;
+                foreach (var (chain, head) in heads)
+                {
+                    await _connection.ExecuteAsync(
+                        "INSERT INTO audit_heads (chain, size, head_hash, frontier) VALUES (@chain, @size, @hash, @frontier) " +
+                        "ON CONFLICT (chain) DO UPDATE SET size = excluded.size, head_hash = excluded.head_hash, frontier = excluded.frontier",
+                        new { chain, size = head.Frontier.Size, hash = head.Hash, frontier = head.Frontier.Save() },
+                        transaction).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync().ConfigureAwait(false);
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6 && Stopwatch.GetElapsedTime(started) < _database.Options.BusyRetry)
+            {
+                LogAppendRetry(_logger, batch.Count);
+                await ResetConnectionAsync().ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(20)).ConfigureAwait(false);
+                continue;
+            }
+            catch (Exception ex) when (ex is SqliteException or InvalidDataException or IOException)
+            {
+                var reason = Describe(ex);
+                LogAppendFailed(_logger, batch.Count, reason);
+                await ResetConnectionAsync().ConfigureAwait(false);
+
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(new AuditUnavailableException($"The audit trail could not be written ({reason})."));
+                }
+
+                return;
             }
 
             foreach (var (chain, head) in heads)
             {
-                await _connection.ExecuteAsync(
-                    "INSERT INTO audit_heads (chain, size, head_hash, frontier) VALUES (@chain, @size, @hash, @frontier) " +
-                    "ON CONFLICT (chain) DO UPDATE SET size = excluded.size, head_hash = excluded.head_hash, frontier = excluded.frontier",
-                    new { chain, size = head.Frontier.Size, hash = head.Hash, frontier = head.Frontier.Save() },
-                    transaction).ConfigureAwait(false);
+                var state = State(chain);
+                state.Size = head.Frontier.Size;
+                state.Root = head.Frontier;
             }
 
-            await transaction.CommitAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is SqliteException or InvalidDataException or IOException)
-        {
-            var reason = Describe(ex);
-            LogAppendFailed(_logger, batch.Count, reason);
-            if (_connection is not null)
+            for (var i = 0; i < batch.Count; i++)
             {
-                await _connection.DisposeAsync().ConfigureAwait(false);
-                _connection = null;
-            }
-
-            foreach (var pending in batch)
-            {
-                pending.Completion.TrySetException(new AuditUnavailableException($"The audit trail could not be written ({reason}); nothing was done."));
+                batch[i].Completion.TrySetResult(receipts[i]);
             }
 
             return;
-        }
-
-        foreach (var (chain, head) in heads)
-        {
-            var state = State(chain);
-            state.Size = head.Frontier.Size;
-            state.Root = head.Frontier;
-        }
-
-        for (var i = 0; i < batch.Count; i++)
-        {
-            batch[i].Completion.TrySetResult(receipts[i]);
         }
     }
 
@@ -261,6 +273,15 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
             {
                 LogCheckpointFailed(_logger, chain, state.Size, ex.GetType().Name);
             }
+        }
+    }
+
+    private async Task ResetConnectionAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+            _connection = null;
         }
     }
 
@@ -296,6 +317,9 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Audit append of {Count} entries failed: {Reason}")]
     private static partial void LogAppendFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit append of {Count} entries waits for another process's lock; retrying")]
+    private static partial void LogAppendRetry(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Audit checkpoint of chain {Chain} at size {Size} failed: {Error}")]
     private static partial void LogCheckpointFailed(ILogger logger, string chain, long size, string error);

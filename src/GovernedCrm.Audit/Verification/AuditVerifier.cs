@@ -14,6 +14,14 @@ namespace GovernedCrm.Audit.Verification;
 /// every trusted checkpoint, and finally that the log is not shorter than the newest trusted checkpoint.
 /// Memory stays bounded: entries are streamed and the tree is a frontier.
 /// </summary>
+/// <remarks>
+/// The walk has two paths with one meaning. The fast path (<see cref="ParallelChainWalk"/>) checks chunks of the
+/// chain on several threads, directly on the stored bytes, and only ever answers "these entries certainly pass";
+/// from the first chunk it cannot vouch for, the reference walk below takes over with the state reached so far
+/// and finds and reports the first failure exactly as it always has (same position, code, detail and count).
+/// Everything is read inside one read transaction, so entries, checkpoints and the head come from one snapshot
+/// even while a writer appends.
+/// </remarks>
 public static class AuditVerifier
 {
     /// <summary>Verifies the audit database.</summary>
@@ -24,8 +32,13 @@ public static class AuditVerifier
     /// <param name="progress">Receives the number of entries walked, now and then.</param>
     /// <param name="cancellationToken">Cancels the walk.</param>
     /// <returns>The report.</returns>
-    public static async Task<VerifyReport> VerifyAsync(
-        string databasePath, string verifierKey, string? anchorPath, string? tenant, IProgress<long>? progress, CancellationToken cancellationToken)
+    public static Task<VerifyReport> VerifyAsync(
+        string databasePath, string verifierKey, string? anchorPath, string? tenant, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        VerifyAsync(databasePath, verifierKey, anchorPath, tenant, progress, WalkTuning.Default, cancellationToken);
+
+    /// <summary>Verifies the audit database with explicit walk settings (tests compare the fast path with the reference walk).</summary>
+    internal static async Task<VerifyReport> VerifyAsync(
+        string databasePath, string verifierKey, string? anchorPath, string? tenant, IProgress<long>? progress, WalkTuning tuning, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         var builder = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
@@ -34,15 +47,21 @@ public static class AuditVerifier
 
         var chains = await ChainsAsync(connection, tenant, cancellationToken).ConfigureAwait(false);
         var anchorNotes = anchorPath is null ? [] : new AnchorFile(anchorPath).ReadNotes();
+
+        // One snapshot from here on, taken after the anchor was read (so no anchored checkpoint is newer than
+        // the entries). Begun outside ADO.NET's transaction tracking: commands need no transaction object.
+        await ExecuteAsync(connection, "BEGIN", cancellationToken).ConfigureAwait(false);
+        var notes = new NoteChecks(verifierKey);
+        notes.Verify(anchorNotes, cancellationToken);
         long walked = 0;
         var checkpointsChecked = 0;
         foreach (var chain in chains)
         {
             var trusted = new SortedDictionary<long, byte[]>();
             var origin = AuditChains.Origin(chain);
-            await foreach (var (size, note) in DatabaseCheckpointsAsync(connection, chain, cancellationToken).ConfigureAwait(false))
+            await foreach (var (size, note) in DatabaseCheckpointsAsync(connection, chain, notes, cancellationToken).ConfigureAwait(false))
             {
-                if (!NoteVerifier.TryVerifyCheckpoint(note, verifierKey, out var checkpoint) || checkpoint!.Origin != origin || checkpoint.Size != size)
+                if (!notes.TryGet(note, out var checkpoint) || checkpoint!.Origin != origin || checkpoint.Size != size)
                 {
                     return Broken(chain, size, VerifyCodes.BadSignature, $"the checkpoint at size {size} in the database is not validly signed by the audit key");
                 }
@@ -57,7 +76,7 @@ public static class AuditVerifier
 
             foreach (var note in anchorNotes)
             {
-                if (NoteVerifier.TryVerifyCheckpoint(note, verifierKey, out var checkpoint) && checkpoint!.Origin == origin)
+                if (notes.TryGet(note, out var checkpoint) && checkpoint!.Origin == origin)
                 {
                     if (!Trust(trusted, checkpoint, out var conflict))
                     {
@@ -68,7 +87,7 @@ public static class AuditVerifier
                 }
             }
 
-            var result = await WalkChainAsync(connection, chain, origin, trusted, progress, walked, cancellationToken).ConfigureAwait(false);
+            var result = await WalkChainAsync(connection, builder, chain, origin, trusted, progress, walked, tuning, cancellationToken).ConfigureAwait(false);
             if (result.Failure is { } failure)
             {
                 return failure with { Entries = walked + result.Walked, Checkpoints = checkpointsChecked, Elapsed = watch.Elapsed };
@@ -97,18 +116,59 @@ public static class AuditVerifier
     }
 
     private static async Task<(long Walked, VerifyReport? Failure)> WalkChainAsync(
+        SqliteConnection connection, SqliteConnectionStringBuilder builder, string chain, string origin, SortedDictionary<long, byte[]> trusted,
+        IProgress<long>? progress, long walkedBefore, WalkTuning tuning, CancellationToken cancellationToken)
+    {
+        using var hasher = new TreeHasher();
+        var state = ParallelChainWalk.Run(connection, builder.ToString(), chain, origin, trusted, hasher, progress, walkedBefore, tuning, cancellationToken);
+        var expected = state.Expected;
+        if (!state.Completed)
+        {
+            var result = await ReferenceWalkAsync(connection, chain, origin, trusted, progress, walkedBefore, state, hasher, cancellationToken).ConfigureAwait(false);
+            if (result.Failure is not null)
+            {
+                return result;
+            }
+
+            expected = result.Walked;
+        }
+
+        if (trusted.Count > 0 && trusted.Keys.Max() > expected)
+        {
+            var signed = trusted.Keys.Max();
+            return (expected, Fail(chain, expected, VerifyCodes.TruncatedBelowSignedSize, $"the chain has {expected} entries but a signed checkpoint covers {signed}"));
+        }
+
+        var head = await connection.QuerySizeAsync(chain, cancellationToken).ConfigureAwait(false);
+        if (head is { } size && size != expected)
+        {
+            return (expected, Fail(chain, expected, VerifyCodes.HeadMismatch, $"the chain head records {size} entries but {expected} are stored"));
+        }
+
+        return (expected, null);
+    }
+
+    /// <summary>
+    /// The reference walk: every check, entry by entry, on decoded records, from <paramref name="start"/> (every
+    /// entry before it already passed) to the end of the chain or the first failure.
+    /// </summary>
+    private static async Task<(long Walked, VerifyReport? Failure)> ReferenceWalkAsync(
         SqliteConnection connection, string chain, string origin, SortedDictionary<long, byte[]> trusted,
-        IProgress<long>? progress, long walkedBefore, CancellationToken cancellationToken)
+        IProgress<long>? progress, long walkedBefore, WalkState start, TreeHasher hasher, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, ts, actor, event, tool, execution_id, body, entry_hash FROM audit_entries WHERE chain = $chain ORDER BY seq";
+        command.CommandText = start.Expected == 0
+            ? "SELECT seq, ts, actor, event, tool, execution_id, body, entry_hash FROM audit_entries WHERE chain = $chain ORDER BY seq"
+            : "SELECT seq, ts, actor, event, tool, execution_id, body, entry_hash FROM audit_entries WHERE chain = $chain AND seq >= $from ORDER BY seq";
         command.Parameters.AddWithValue("$chain", chain);
+        command.Parameters.AddWithValue("$from", start.Expected);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
 
-        var tree = new StreamingMerkleTree();
-        var previous = new byte[MerkleHasher.HashSize];
+        var tree = start.Tree;
+        var previous = (byte[])start.Previous.Clone();
         var leaf = new byte[MerkleHasher.HashSize];
-        long expected = 0;
+        var root = new byte[MerkleHasher.HashSize];
+        var expected = start.Expected;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var seq = reader.GetInt64(0);
@@ -121,7 +181,7 @@ public static class AuditVerifier
 
             var body = reader.GetFieldValue<byte[]>(6);
             var storedHash = reader.GetFieldValue<byte[]>(7);
-            MerkleHasher.LeafHash(body, leaf);
+            hasher.Leaf(body, leaf);
             if (!leaf.AsSpan().SequenceEqual(storedHash))
             {
                 return (expected, Fail(chain, seq, VerifyCodes.BodyHashMismatch, $"entry {seq}'s body does not hash to its stored hash"));
@@ -156,30 +216,22 @@ public static class AuditVerifier
                 return (expected, Fail(chain, seq, VerifyCodes.ColumnMismatch, $"entry {seq}'s columns disagree with its signed body"));
             }
 
-            tree.Append(leaf);
+            tree.AppendLeaf(leaf, hasher);
             (previous, leaf) = (leaf, previous);
             expected++;
-            if (trusted.TryGetValue(expected, out var root) && !tree.Root().AsSpan().SequenceEqual(root))
+            if (trusted.TryGetValue(expected, out var signed))
             {
-                return (expected, Fail(chain, expected - 1, VerifyCodes.CheckpointRootMismatch, $"the first {expected} entries do not match the signed checkpoint at that size"));
+                tree.Root(root, hasher);
+                if (!root.AsSpan().SequenceEqual(signed))
+                {
+                    return (expected, Fail(chain, expected - 1, VerifyCodes.CheckpointRootMismatch, $"the first {expected} entries do not match the signed checkpoint at that size"));
+                }
             }
 
             if ((expected & 0xFFFF) == 0)
             {
                 progress?.Report(walkedBefore + expected);
             }
-        }
-
-        if (trusted.Count > 0 && trusted.Keys.Max() > expected)
-        {
-            var signed = trusted.Keys.Max();
-            return (expected, Fail(chain, expected, VerifyCodes.TruncatedBelowSignedSize, $"the chain has {expected} entries but a signed checkpoint covers {signed}"));
-        }
-
-        var head = await connection.QuerySizeAsync(chain, cancellationToken).ConfigureAwait(false);
-        if (head is { } size && size != expected)
-        {
-            return (expected, Fail(chain, expected, VerifyCodes.HeadMismatch, $"the chain head records {size} entries but {expected} are stored"));
         }
 
         return (expected, null);
@@ -202,17 +254,38 @@ public static class AuditVerifier
         return tenant is null ? chains : [tenant];
     }
 
+    /// <summary>The chain's checkpoints in the database, in size order, their signatures checked ahead in parallel batches.</summary>
     private static async IAsyncEnumerable<(long Size, string Note)> DatabaseCheckpointsAsync(
-        SqliteConnection connection, string chain, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        SqliteConnection connection, string chain, NoteChecks notes, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        const int Batch = 1024;
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT size, note FROM audit_checkpoints WHERE chain = $chain ORDER BY size";
         command.Parameters.AddWithValue("$chain", chain);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var batch = new List<(long Size, string Note)>(Batch);
+        var more = true;
+        while (more)
         {
-            yield return (reader.GetInt64(0), reader.GetString(1));
+            batch.Clear();
+            while (batch.Count < Batch && (more = await reader.ReadAsync(cancellationToken).ConfigureAwait(false)))
+            {
+                batch.Add((reader.GetInt64(0), reader.GetString(1)));
+            }
+
+            notes.Verify(batch.Select(b => b.Note), cancellationToken);
+            foreach (var item in batch)
+            {
+                yield return item;
+            }
         }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<long?> QuerySizeAsync(this SqliteConnection connection, string chain, CancellationToken cancellationToken)
@@ -221,5 +294,37 @@ public static class AuditVerifier
         command.CommandText = "SELECT size FROM audit_heads WHERE chain = $chain";
         command.Parameters.AddWithValue("$chain", chain);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long size ? size : null;
+    }
+
+    /// <summary>
+    /// Signature checks of signed checkpoint notes against the pinned key, each distinct note once (the anchor
+    /// repeats the database's notes), on all cores. <see cref="NoteVerifier"/> is a pure function of the note
+    /// and the key, so a remembered answer is the answer.
+    /// </summary>
+    private sealed class NoteChecks(string verifierKey)
+    {
+        private readonly Dictionary<string, Checkpoint?> _checked = new(StringComparer.Ordinal);
+
+        public void Verify(IEnumerable<string> notes, CancellationToken cancellationToken)
+        {
+            var pending = notes.Where(n => !_checked.ContainsKey(n)).Distinct(StringComparer.Ordinal).ToArray();
+            var results = new Checkpoint?[pending.Length];
+            Parallel.For(
+                0,
+                pending.Length,
+                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+                i => results[i] = NoteVerifier.TryVerifyCheckpoint(pending[i], verifierKey, out var checkpoint) ? checkpoint : null);
+            for (var i = 0; i < pending.Length; i++)
+            {
+                _checked[pending[i]] = results[i];
+            }
+        }
+
+        /// <summary>Same answer as <see cref="NoteVerifier.TryVerifyCheckpoint"/> for a note passed to <see cref="Verify"/>.</summary>
+        public bool TryGet(string note, out Checkpoint? checkpoint)
+        {
+            checkpoint = _checked[note];
+            return checkpoint is not null;
+        }
     }
 }

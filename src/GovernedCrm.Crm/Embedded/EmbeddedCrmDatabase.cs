@@ -89,6 +89,16 @@ public sealed class EmbeddedCrmDatabase
             foreach (var migration in EmbeddedCrmMigrations.All.Where(m => m.Version > version))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+                // Several servers may start on a new data folder at once: the version read above can be stale, so it
+                // is read again under the write lock and a migration another process applied meanwhile is skipped.
+                var current = await connection.ExecuteScalarAsync<int>("PRAGMA user_version;", transaction: transaction).ConfigureAwait(false);
+                if (current >= migration.Version)
+                {
+                    version = current;
+                    continue;
+                }
+
                 await connection.ExecuteAsync(migration.Sql, transaction: transaction).ConfigureAwait(false);
                 if (migration.Version == 1 && Options.SeedDemoData)
                 {

@@ -17,6 +17,9 @@ internal static partial class AuditReceivedFilter
 {
     public const string ExecutionIdItem = "governedcrm.executionId";
 
+    /// <summary>Set when the RECEIVED entry could not be written: the call-tool filter then refuses the call.</summary>
+    public const string UnrecordedItem = "governedcrm.receivedUnrecorded";
+
     public static McpMessageHandler Create(McpMessageHandler next) => async (context, cancellationToken) =>
     {
         if (context.JsonRpcMessage is JsonRpcRequest { Method: RequestMethods.ToolsCall } request && context.Services is { } services
@@ -46,7 +49,8 @@ internal static partial class AuditReceivedFilter
             }
             catch (AuditUnavailableException ex)
             {
-                // The call itself fails closed at the write-ahead step; here it is enough to say why.
+                // A call whose arrival is not on record must not run: the call-tool filter refuses it.
+                context.Items[UnrecordedItem] = ex.Message;
                 LogReceivedFailed(services.GetRequiredService<ILoggerFactory>().CreateLogger("GovernedCrm.Audit"), executionId, ex.Message);
             }
         }

@@ -32,6 +32,12 @@ internal static class GovernanceCallToolFilter
             }
 
             var name = tool.ProtocolTool.Name;
+            if (context.Items.TryGetValue(AuditReceivedFilter.UnrecordedItem, out var unrecorded) && unrecorded is string reason)
+            {
+                return GovernanceToolResults.Error(
+                    GovernedCrm.Governance.Audit.AuditStep.UnavailableCode, $"{reason} The call was not carried out: nothing runs without its audit entry.");
+            }
+
             var catalog = services.GetRequiredService<GovernedToolCatalog>();
             if (catalog.IsUngoverned(name))
             {

@@ -1,0 +1,255 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using GovernedCrm.Audit.Merkle;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace GovernedCrm.Audit.Verification;
+
+/// <summary>
+/// One contiguous range of a chain's entries (a chunk), walked by one thread: what it found and what the
+/// merge needs to continue the chain and the tree across it.
+/// </summary>
+internal sealed class ChunkResult(long index, long first, long? end, bool unboundedBelow)
+{
+    /// <summary>The chunk's position among the chain's chunks.</summary>
+    public long Index { get; } = index;
+
+    /// <summary>The sequence number the chunk's first entry must have.</summary>
+    public long First { get; } = first;
+
+    /// <summary>One past the last sequence number, or null for the last chunk (every remaining row).</summary>
+    public long? End { get; } = end;
+
+    /// <summary>The first chunk also takes rows below 0, so nothing the reference walk would see is skipped.</summary>
+    public bool UnboundedBelow { get; } = unboundedBelow;
+
+    /// <summary>True when every entry certainly passes the reference walk's checks (the first entry's link aside).</summary>
+    public bool Clean { get; set; }
+
+    /// <summary>How many entries were walked.</summary>
+    public long Entries { get; set; }
+
+    /// <summary>The previous-hash link in the first entry's body, checked by the merge.</summary>
+    public byte[] FirstLink { get; } = new byte[MerkleHasher.HashSize];
+
+    /// <summary>The last entry's hash.</summary>
+    public byte[] LastHash { get; } = new byte[MerkleHasher.HashSize];
+
+    /// <summary>The chunk's own tree (its leaves only).</summary>
+    public CompactRange Tree { get; } = new();
+
+    /// <summary>For each trusted checkpoint size inside the chunk: the fold of the chunk's tree at that size.</summary>
+    public List<(long Size, byte[] RightEdge)> Checkpoints { get; } = [];
+}
+
+/// <summary>
+/// Walks chunks of one chain on one connection with the fast per-entry check: raw column spans, no per-entry
+/// allocation. Not thread-safe; one per thread.
+/// </summary>
+internal sealed class ChunkWalker : IDisposable
+{
+    private const string Select = "SELECT seq, ts, actor, event, tool, execution_id, body, entry_hash FROM audit_entries WHERE chain = ?1";
+
+    private readonly SqliteConnection _connection;
+    private readonly string _chain;
+    private readonly EntryFastCheck _check;
+    private readonly long[] _checkpointSizes;
+    private readonly TreeHasher _hasher;
+    private readonly sqlite3_stmt?[] _statements = new sqlite3_stmt?[4];
+    private byte[] _previous = new byte[MerkleHasher.HashSize];
+    private byte[] _leaf = new byte[MerkleHasher.HashSize];
+
+    public ChunkWalker(SqliteConnection connection, string chain, EntryFastCheck check, long[] checkpointSizes, TreeHasher hasher)
+    {
+        _connection = connection;
+        _chain = chain;
+        _check = check;
+        _checkpointSizes = checkpointSizes;
+        _hasher = hasher;
+    }
+
+    /// <summary>Walks one chunk. Never throws: an error makes the chunk unclean, and the reference walk meets it again.</summary>
+    public void Walk(ChunkResult chunk, Func<bool> stop)
+    {
+        try
+        {
+            chunk.Clean = WalkCore(chunk, stop);
+        }
+#pragma warning disable CA1031 // Whatever went wrong, the reference walk re-reads this chunk and reports (or throws) as it always did.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            chunk.Clean = false;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var statement in _statements)
+        {
+            statement?.Dispose();
+        }
+    }
+
+    private bool WalkCore(ChunkResult chunk, Func<bool> stop)
+    {
+        var statement = Prepare(chunk);
+        try
+        {
+            return WalkRows(statement, chunk, stop);
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool WalkRows(sqlite3_stmt statement, ChunkResult chunk, Func<bool> stop)
+    {
+        var tree = chunk.Tree;
+        tree.Clear();
+        var sizes = _checkpointSizes;
+        var nextCheckpoint = FirstAbove(sizes, chunk.First);
+        var expected = chunk.First;
+        int rc;
+        while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+        {
+            if (!Entry(statement, expected, expected == chunk.First ? chunk.FirstLink : null))
+            {
+                return false;
+            }
+
+            tree.AppendLeaf(_leaf, _hasher);
+            (_previous, _leaf) = (_leaf, _previous);
+            expected++;
+            while (nextCheckpoint < sizes.Length && sizes[nextCheckpoint] == expected)
+            {
+                var edge = new byte[MerkleHasher.HashSize];
+                tree.Root(edge, _hasher);
+                chunk.Checkpoints.Add((expected, edge));
+                nextCheckpoint++;
+            }
+
+            if ((expected & 0xFF) == 0 && stop())
+            {
+                return false;
+            }
+        }
+
+        if (rc != raw.SQLITE_DONE || (chunk.End is { } end && expected != end))
+        {
+            return false;
+        }
+
+        chunk.Entries = expected - chunk.First;
+        _previous.CopyTo(chunk.LastHash);
+        return true;
+    }
+
+    /// <summary>The checks of the reference walk for one row, on bytes; the leaf hash is left in <see cref="_leaf"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Entry(sqlite3_stmt statement, long expected, byte[]? firstLink)
+    {
+        // Sequence: the stored seq (0 would also be what a NULL reads as, which the reference walk rejects).
+        if (raw.sqlite3_column_int64(statement, 0) != expected || (expected == 0 && raw.sqlite3_column_type(statement, 0) == raw.SQLITE_NULL))
+        {
+            return false;
+        }
+
+        // Body hash.
+        var data = raw.sqlite3_column_blob(statement, 6);
+        _hasher.Leaf(data, _leaf);
+        if (!raw.sqlite3_column_blob(statement, 7).SequenceEqual(_leaf))
+        {
+            return false;
+        }
+
+        // Well formed, this chain, this sequence number.
+        if (!_check.TryRead(data, expected, out var body))
+        {
+            return false;
+        }
+
+        // Link (the first entry's link is checked by the merge, which knows the entry before).
+        if (firstLink is null)
+        {
+            if (!body.Previous.SequenceEqual(_previous))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            body.Previous.CopyTo(firstLink);
+        }
+
+        // Columns against the body, with SQLite's own conversions (what the reference walk's GetInt64 and GetString see).
+        return raw.sqlite3_column_int64(statement, 1) == body.Millis && (body.Millis != 0 || NotNull(statement, 1))
+            && SameText(statement, 2, body.Actor)
+            && SameText(statement, 3, body.Event)
+            && (body.ToolIsNull ? raw.sqlite3_column_type(statement, 4) == raw.SQLITE_NULL : SameText(statement, 4, body.Tool))
+            && SameText(statement, 5, body.ExecutionId);
+    }
+
+    private static bool SameText(sqlite3_stmt statement, int column, ReadOnlySpan<byte> expected) =>
+        raw.sqlite3_column_blob(statement, column).SequenceEqual(expected) && (!expected.IsEmpty || NotNull(statement, column));
+
+    private static bool NotNull(sqlite3_stmt statement, int column) => raw.sqlite3_column_type(statement, column) != raw.SQLITE_NULL;
+
+    private sqlite3_stmt Prepare(ChunkResult chunk)
+    {
+        var variant = (chunk.UnboundedBelow ? 0 : 1) + (chunk.End is null ? 0 : 2);
+        var statement = _statements[variant];
+        if (statement is null)
+        {
+            var sql = new StringBuilder(Select);
+            if (!chunk.UnboundedBelow)
+            {
+                sql.Append(" AND seq >= ?2");
+            }
+
+            if (chunk.End is not null)
+            {
+                sql.Append(" AND seq < ?3");
+            }
+
+            sql.Append(" ORDER BY seq");
+            Check(raw.sqlite3_prepare_v2(_connection.Handle, sql.ToString(), out statement));
+            _statements[variant] = statement;
+        }
+        else
+        {
+            raw.sqlite3_reset(statement);
+        }
+
+        Check(raw.sqlite3_bind_text(statement, 1, _chain));
+
+        if (!chunk.UnboundedBelow)
+        {
+            Check(raw.sqlite3_bind_int64(statement, 2, chunk.First));
+        }
+
+        if (chunk.End is { } end)
+        {
+            Check(raw.sqlite3_bind_int64(statement, 3, end));
+        }
+
+        return statement;
+    }
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        }
+    }
+
+    private static int FirstAbove(long[] sorted, long value)
+    {
+        var index = Array.BinarySearch(sorted, value);
+        return index >= 0 ? index + 1 : ~index;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+
+namespace GovernedCrm.Benchmarks;
+
+/// <summary>The command line: which suite to run and its sizes.</summary>
+internal sealed class BenchmarkOptions
+{
+    public const string GovernedPath = "governed-path";
+    public const string AuditVerify = "audit-verify";
+    public const string AuditAppend = "audit-append";
+    public const string AuditOverhead = "audit-overhead";
+    public const string All = "all";
+
+    public const string Usage =
+        "usage: GovernedCrm.Benchmarks [--suite governed-path|audit-verify|audit-append|audit-overhead|all]\n" +
+        "         [--iterations N] [--warmup N]          governed-path and audit-overhead: measured and warm-up call pairs (2000, 200)\n" +
+        "         [--verify-entries N] [--small-entries N] [--rounds N]\n" +
+        "                                                audit-verify: large and small log sizes (1000000, 10000) and timed rounds (3)\n" +
+        "         [--append-entries N] [--callers N]     audit-append: entries appended and concurrent callers (200000, 64)\n" +
+        "       Prints one JSON object on stdout; progress goes to stderr. The default suite is governed-path.";
+
+    private static readonly string[] Suites = [GovernedPath, AuditVerify, AuditAppend, AuditOverhead, All];
+
+    public string Suite { get; private set; } = GovernedPath;
+
+    public int Iterations { get; private set; } = 2000;
+
+    public int Warmup { get; private set; } = 200;
+
+    public int VerifyEntries { get; private set; } = 1_000_000;
+
+    public int SmallEntries { get; private set; } = 10_000;
+
+    public int Rounds { get; private set; } = 3;
+
+    public int AppendEntries { get; private set; } = 200_000;
+
+    public int Callers { get; private set; } = 64;
+
+    public static bool TryParse(string[] args, out BenchmarkOptions options, out string error)
+    {
+        options = new BenchmarkOptions();
+        error = string.Empty;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (name != "--suite" && !IsKnownNumber(name))
+            {
+                error = $"unknown argument '{name}'";
+                return false;
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                error = $"{name} needs a value";
+                return false;
+            }
+
+            var text = args[++i];
+            if (name == "--suite")
+            {
+                if (!Suites.Contains(text, StringComparer.Ordinal))
+                {
+                    error = $"unknown suite '{text}' (expected one of: {string.Join(", ", Suites)})";
+                    return false;
+                }
+
+                options.Suite = text;
+                continue;
+            }
+
+            // Zero warm-up is allowed; every other count must be at least 1.
+            var minimum = name == "--warmup" ? 0 : 1;
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < minimum)
+            {
+                error = $"{name} needs a whole number ({(minimum == 0 ? "0 or more" : "at least 1")})";
+                return false;
+            }
+
+            switch (name)
+            {
+                case "--iterations": options.Iterations = value; break;
+                case "--warmup": options.Warmup = value; break;
+                case "--verify-entries": options.VerifyEntries = value; break;
+                case "--small-entries": options.SmallEntries = value; break;
+                case "--rounds": options.Rounds = value; break;
+                case "--append-entries": options.AppendEntries = value; break;
+                case "--callers": options.Callers = value; break;
+                default:
+                    error = $"unknown argument '{name}'";
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsKnownNumber(string name) =>
+        name is "--iterations" or "--warmup" or "--verify-entries" or "--small-entries" or "--rounds" or "--append-entries" or "--callers";
+}

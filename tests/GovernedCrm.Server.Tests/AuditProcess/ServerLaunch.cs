@@ -1,0 +1,48 @@
+using ModelContextProtocol.Client;
+
+namespace GovernedCrm.Server.Tests.AuditProcess;
+
+/// <summary>How the audit process tests start <c>dotnet governed-crm.dll --data DIR</c>.</summary>
+internal static class ServerLaunch
+{
+    /// <summary>The local user every server runs as: the audit entries' actor.</summary>
+    public const string User = "audit-process-test";
+
+    /// <summary>The server built into the test output folder.</summary>
+    public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "governed-crm.dll");
+
+    /// <summary>
+    /// The child's environment changes: a fixed user, and empty values (which the server reads as unset) for the
+    /// settings that would move the key, the anchor or the checkpoint pace away from the data folder's defaults.
+    /// </summary>
+    public static Dictionary<string, string?> Environment() => new()
+    {
+        ["GOVERNEDCRM_USER"] = User,
+        ["GOVERNEDCRM_DATA"] = "",
+        ["GOVERNEDCRM_AUDIT_KEY"] = "",
+        ["GOVERNEDCRM_AUDIT_ANCHOR"] = "",
+        ["GOVERNEDCRM_AUDIT_CHECKPOINT_EVERY"] = "",
+        ["GOVERNEDCRM_ADMINS"] = "",
+        ["DOTNET_NOLOGO"] = "1",
+        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+    };
+
+    public static McpClientOptions ClientOptions { get; } = new()
+    {
+        ClientInfo = new ModelContextProtocol.Protocol.Implementation { Name = "audit-process-test", Version = "1.0" },
+    };
+
+    /// <summary>
+    /// The SDK's stdio transport: it spawns the server and, when the client is disposed, closes the server's stdin
+    /// and waits up to <paramref name="shutdownTimeout"/> for it to exit before killing it.
+    /// </summary>
+    public static StdioClientTransport StdioTransport(string name, string dataFolder, StderrTail stderr, TimeSpan shutdownTimeout) => new(new StdioClientTransportOptions
+    {
+        Name = name,
+        Command = "dotnet",
+        Arguments = [ServerDll, "--data", dataFolder],
+        EnvironmentVariables = Environment(),
+        StandardErrorLines = stderr.Add,
+        ShutdownTimeout = shutdownTimeout,
+    });
+}
