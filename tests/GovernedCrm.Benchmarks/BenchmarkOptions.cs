@@ -15,7 +15,7 @@ internal sealed class BenchmarkOptions
         "usage: GovernedCrm.Benchmarks [--suite governed-path|audit-verify|audit-append|audit-overhead|all]\n" +
         "         [--iterations N] [--warmup N]          governed-path and audit-overhead: measured and warm-up call pairs (2000, 200)\n" +
         "         [--verify-entries N] [--small-entries N] [--rounds N]\n" +
-        "                                                audit-verify: large and small log sizes (1000000, 10000) and timed rounds (3)\n" +
+        "                                                audit-verify: large and small log sizes (1000000, 10000) and timed rounds (5)\n" +
         "         [--append-entries N] [--callers N]     audit-append: entries appended and concurrent callers (200000, 64)\n" +
         "       Prints one JSON object on stdout; progress goes to stderr. The default suite is governed-path.";
 
@@ -31,7 +31,7 @@ internal sealed class BenchmarkOptions
 
     public int SmallEntries { get; private set; } = 10_000;
 
-    public int Rounds { get; private set; } = 3;
+    public int Rounds { get; private set; } = 5;
 
     public int AppendEntries { get; private set; } = 200_000;
 

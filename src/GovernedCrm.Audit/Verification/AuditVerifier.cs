@@ -20,7 +20,9 @@ namespace GovernedCrm.Audit.Verification;
 /// from the first chunk it cannot vouch for, the reference walk below takes over with the state reached so far
 /// and finds and reports the first failure exactly as it always has (same position, code, detail and count).
 /// Everything is read inside one read transaction, so entries, checkpoints and the head come from one snapshot
-/// even while a writer appends.
+/// even while a writer appends. Where available, hashing goes through OpenSSL's SHA-256 functions and column
+/// reads call SQLite directly (<see cref="OpenSslSha256"/>, <see cref="SqliteColumns"/>), each self-tested
+/// first; elsewhere .NET's hashing and SQLitePCL do the same work more slowly.
 /// </remarks>
 public static class AuditVerifier
 {
@@ -51,17 +53,16 @@ public static class AuditVerifier
         // One snapshot from here on, taken after the anchor was read (so no anchored checkpoint is newer than
         // the entries). Begun outside ADO.NET's transaction tracking: commands need no transaction object.
         await ExecuteAsync(connection, "BEGIN", cancellationToken).ConfigureAwait(false);
-        var notes = new NoteChecks(verifierKey);
-        notes.Verify(anchorNotes, cancellationToken);
+        var notes = new NoteChecks(verifierKey, anchorNotes, cancellationToken);
         long walked = 0;
         var checkpointsChecked = 0;
         foreach (var chain in chains)
         {
             var trusted = new SortedDictionary<long, byte[]>();
             var origin = AuditChains.Origin(chain);
-            await foreach (var (size, note) in DatabaseCheckpointsAsync(connection, chain, notes, cancellationToken).ConfigureAwait(false))
+            await foreach (var (size, checkpoint) in DatabaseCheckpointsAsync(connection, chain, notes, cancellationToken).ConfigureAwait(false))
             {
-                if (!notes.TryGet(note, out var checkpoint) || checkpoint!.Origin != origin || checkpoint.Size != size)
+                if (checkpoint is null || checkpoint.Origin != origin || checkpoint.Size != size)
                 {
                     return Broken(chain, size, VerifyCodes.BadSignature, $"the checkpoint at size {size} in the database is not validly signed by the audit key");
                 }
@@ -76,7 +77,7 @@ public static class AuditVerifier
 
             foreach (var note in anchorNotes)
             {
-                if (notes.TryGet(note, out var checkpoint) && checkpoint!.Origin == origin)
+                if (notes.Anchored(note) is { } checkpoint && checkpoint.Origin == origin)
                 {
                     if (!Trust(trusted, checkpoint, out var conflict))
                     {
@@ -119,8 +120,8 @@ public static class AuditVerifier
         SqliteConnection connection, SqliteConnectionStringBuilder builder, string chain, string origin, SortedDictionary<long, byte[]> trusted,
         IProgress<long>? progress, long walkedBefore, WalkTuning tuning, CancellationToken cancellationToken)
     {
-        using var hasher = new TreeHasher();
-        var state = ParallelChainWalk.Run(connection, builder.ToString(), chain, origin, trusted, hasher, progress, walkedBefore, tuning, cancellationToken);
+        using var hasher = new TreeHasher(tuning.NativeCalls);
+        var state = ParallelChainWalk.Run(connection, Path.GetFullPath(builder.DataSource), chain, origin, trusted, hasher, progress, walkedBefore, tuning, cancellationToken);
         var expected = state.Expected;
         if (!state.Completed)
         {
@@ -254,8 +255,11 @@ public static class AuditVerifier
         return tenant is null ? chains : [tenant];
     }
 
-    /// <summary>The chain's checkpoints in the database, in size order, their signatures checked ahead in parallel batches.</summary>
-    private static async IAsyncEnumerable<(long Size, string Note)> DatabaseCheckpointsAsync(
+    /// <summary>
+    /// The chain's checkpoints in the database, in size order, each with what <see cref="NoteVerifier.TryVerifyCheckpoint"/>
+    /// returns for it (null when it is not validly signed), checked ahead in parallel batches.
+    /// </summary>
+    private static async IAsyncEnumerable<(long Size, Checkpoint? Checkpoint)> DatabaseCheckpointsAsync(
         SqliteConnection connection, string chain, NoteChecks notes, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         const int Batch = 1024;
@@ -263,20 +267,23 @@ public static class AuditVerifier
         command.CommandText = "SELECT size, note FROM audit_checkpoints WHERE chain = $chain ORDER BY size";
         command.Parameters.AddWithValue("$chain", chain);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var batch = new List<(long Size, string Note)>(Batch);
+        var sizes = new List<long>(Batch);
+        var batch = new List<string>(Batch);
         var more = true;
         while (more)
         {
+            sizes.Clear();
             batch.Clear();
             while (batch.Count < Batch && (more = await reader.ReadAsync(cancellationToken).ConfigureAwait(false)))
             {
-                batch.Add((reader.GetInt64(0), reader.GetString(1)));
+                sizes.Add(reader.GetInt64(0));
+                batch.Add(reader.GetString(1));
             }
 
-            notes.Verify(batch.Select(b => b.Note), cancellationToken);
-            foreach (var item in batch)
+            var checkpoints = notes.Verify(batch, cancellationToken);
+            for (var i = 0; i < batch.Count; i++)
             {
-                yield return item;
+                yield return (sizes[i], checkpoints[i]);
             }
         }
     }
@@ -297,34 +304,41 @@ public static class AuditVerifier
     }
 
     /// <summary>
-    /// Signature checks of signed checkpoint notes against the pinned key, each distinct note once (the anchor
-    /// repeats the database's notes), on all cores. <see cref="NoteVerifier"/> is a pure function of the note
-    /// and the key, so a remembered answer is the answer.
+    /// Signature checks of signed checkpoint notes against the pinned key, on all cores. The anchor's notes are
+    /// checked once up front and remembered (they are in memory anyway); a database note that is also in the
+    /// anchor (the usual case) is not checked again. <see cref="NoteVerifier"/> is a pure function of the note and
+    /// the key, so a remembered answer is the answer.
     /// </summary>
-    private sealed class NoteChecks(string verifierKey)
+    private sealed class NoteChecks
     {
-        private readonly Dictionary<string, Checkpoint?> _checked = new(StringComparer.Ordinal);
+        private readonly string _verifierKey;
+        private readonly Dictionary<string, Checkpoint?> _anchored = new(StringComparer.Ordinal);
 
-        public void Verify(IEnumerable<string> notes, CancellationToken cancellationToken)
+        public NoteChecks(string verifierKey, IReadOnlyList<string> anchorNotes, CancellationToken cancellationToken)
         {
-            var pending = notes.Where(n => !_checked.ContainsKey(n)).Distinct(StringComparer.Ordinal).ToArray();
-            var results = new Checkpoint?[pending.Length];
-            Parallel.For(
-                0,
-                pending.Length,
-                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
-                i => results[i] = NoteVerifier.TryVerifyCheckpoint(pending[i], verifierKey, out var checkpoint) ? checkpoint : null);
-            for (var i = 0; i < pending.Length; i++)
+            _verifierKey = verifierKey;
+            var distinct = anchorNotes.Distinct(StringComparer.Ordinal).ToList();
+            var checkpoints = Verify(distinct, cancellationToken);
+            for (var i = 0; i < distinct.Count; i++)
             {
-                _checked[pending[i]] = results[i];
+                _anchored[distinct[i]] = checkpoints[i];
             }
         }
 
-        /// <summary>Same answer as <see cref="NoteVerifier.TryVerifyCheckpoint"/> for a note passed to <see cref="Verify"/>.</summary>
-        public bool TryGet(string note, out Checkpoint? checkpoint)
+        /// <summary>What <see cref="NoteVerifier.TryVerifyCheckpoint"/> returns for an anchor note (null: not validly signed).</summary>
+        public Checkpoint? Anchored(string note) => _anchored[note];
+
+        /// <summary>What <see cref="NoteVerifier.TryVerifyCheckpoint"/> returns for each note (null: not validly signed).</summary>
+        public Checkpoint?[] Verify(List<string> notes, CancellationToken cancellationToken)
         {
-            checkpoint = _checked[note];
-            return checkpoint is not null;
+            var results = new Checkpoint?[notes.Count];
+            Parallel.For(
+                0,
+                notes.Count,
+                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+                i => results[i] = _anchored.TryGetValue(notes[i], out var known) ? known
+                    : NoteVerifier.TryVerifyCheckpoint(notes[i], _verifierKey, out var checkpoint) ? checkpoint : null);
+            return results;
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using GovernedCrm.Audit.Merkle;
 using Microsoft.Data.Sqlite;
@@ -51,18 +50,20 @@ internal sealed class ChunkWalker : IDisposable
 {
     private const string Select = "SELECT seq, ts, actor, event, tool, execution_id, body, entry_hash FROM audit_entries WHERE chain = ?1";
 
-    private readonly SqliteConnection _connection;
+    private readonly sqlite3 _database;
     private readonly string _chain;
     private readonly EntryFastCheck _check;
     private readonly long[] _checkpointSizes;
     private readonly TreeHasher _hasher;
     private readonly sqlite3_stmt?[] _statements = new sqlite3_stmt?[4];
+    private readonly SqliteColumns _row;
     private byte[] _previous = new byte[MerkleHasher.HashSize];
     private byte[] _leaf = new byte[MerkleHasher.HashSize];
 
-    public ChunkWalker(SqliteConnection connection, string chain, EntryFastCheck check, long[] checkpointSizes, TreeHasher hasher)
+    public ChunkWalker(sqlite3 database, string chain, EntryFastCheck check, long[] checkpointSizes, TreeHasher hasher, bool nativeCalls)
     {
-        _connection = connection;
+        _row = SqliteColumns.Create(nativeCalls);
+        _database = database;
         _chain = chain;
         _check = check;
         _checkpointSizes = checkpointSizes;
@@ -95,18 +96,19 @@ internal sealed class ChunkWalker : IDisposable
     private bool WalkCore(ChunkResult chunk, Func<bool> stop)
     {
         var statement = Prepare(chunk);
+        _row.Begin(statement);
         try
         {
-            return WalkRows(statement, chunk, stop);
+            return WalkRows(chunk, stop);
         }
         finally
         {
+            _row.End();
             raw.sqlite3_reset(statement);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool WalkRows(sqlite3_stmt statement, ChunkResult chunk, Func<bool> stop)
+    private bool WalkRows(ChunkResult chunk, Func<bool> stop)
     {
         var tree = chunk.Tree;
         tree.Clear();
@@ -114,9 +116,9 @@ internal sealed class ChunkWalker : IDisposable
         var nextCheckpoint = FirstAbove(sizes, chunk.First);
         var expected = chunk.First;
         int rc;
-        while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+        while ((rc = _row.Step()) == raw.SQLITE_ROW)
         {
-            if (!Entry(statement, expected, expected == chunk.First ? chunk.FirstLink : null))
+            if (!Entry(expected, expected == chunk.First ? chunk.FirstLink : null))
             {
                 return false;
             }
@@ -149,19 +151,19 @@ internal sealed class ChunkWalker : IDisposable
     }
 
     /// <summary>The checks of the reference walk for one row, on bytes; the leaf hash is left in <see cref="_leaf"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Entry(sqlite3_stmt statement, long expected, byte[]? firstLink)
+    private bool Entry(long expected, byte[]? firstLink)
     {
         // Sequence: the stored seq (0 would also be what a NULL reads as, which the reference walk rejects).
-        if (raw.sqlite3_column_int64(statement, 0) != expected || (expected == 0 && raw.sqlite3_column_type(statement, 0) == raw.SQLITE_NULL))
+        var row = _row;
+        if (row.Int64(0) != expected || (expected == 0 && row.Type(0) == raw.SQLITE_NULL))
         {
             return false;
         }
 
         // Body hash.
-        var data = raw.sqlite3_column_blob(statement, 6);
+        var data = row.Blob(6);
         _hasher.Leaf(data, _leaf);
-        if (!raw.sqlite3_column_blob(statement, 7).SequenceEqual(_leaf))
+        if (!row.Blob(7).SequenceEqual(_leaf))
         {
             return false;
         }
@@ -186,17 +188,17 @@ internal sealed class ChunkWalker : IDisposable
         }
 
         // Columns against the body, with SQLite's own conversions (what the reference walk's GetInt64 and GetString see).
-        return raw.sqlite3_column_int64(statement, 1) == body.Millis && (body.Millis != 0 || NotNull(statement, 1))
-            && SameText(statement, 2, body.Actor)
-            && SameText(statement, 3, body.Event)
-            && (body.ToolIsNull ? raw.sqlite3_column_type(statement, 4) == raw.SQLITE_NULL : SameText(statement, 4, body.Tool))
-            && SameText(statement, 5, body.ExecutionId);
+        return row.Int64(1) == body.Millis && (body.Millis != 0 || NotNull(row, 1))
+            && SameText(row, 2, body.Actor)
+            && SameText(row, 3, body.Event)
+            && (body.ToolIsNull ? row.Type(4) == raw.SQLITE_NULL : SameText(row, 4, body.Tool))
+            && SameText(row, 5, body.ExecutionId);
     }
 
-    private static bool SameText(sqlite3_stmt statement, int column, ReadOnlySpan<byte> expected) =>
-        raw.sqlite3_column_blob(statement, column).SequenceEqual(expected) && (!expected.IsEmpty || NotNull(statement, column));
+    private static bool SameText(SqliteColumns row, int column, ReadOnlySpan<byte> expected) =>
+        row.Blob(column).SequenceEqual(expected) && (!expected.IsEmpty || NotNull(row, column));
 
-    private static bool NotNull(sqlite3_stmt statement, int column) => raw.sqlite3_column_type(statement, column) != raw.SQLITE_NULL;
+    private static bool NotNull(SqliteColumns row, int column) => row.Type(column) != raw.SQLITE_NULL;
 
     private sqlite3_stmt Prepare(ChunkResult chunk)
     {
@@ -216,7 +218,7 @@ internal sealed class ChunkWalker : IDisposable
             }
 
             sql.Append(" ORDER BY seq");
-            Check(raw.sqlite3_prepare_v2(_connection.Handle, sql.ToString(), out statement));
+            Check(raw.sqlite3_prepare_v2(_database, sql.ToString(), out statement));
             _statements[variant] = statement;
         }
         else
@@ -243,7 +245,7 @@ internal sealed class ChunkWalker : IDisposable
     {
         if (rc != raw.SQLITE_OK)
         {
-            SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+            SqliteException.ThrowExceptionForRC(rc, _database);
         }
     }
 

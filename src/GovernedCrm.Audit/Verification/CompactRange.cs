@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using GovernedCrm.Audit.Merkle;
 
 namespace GovernedCrm.Audit.Verification;
@@ -46,7 +45,6 @@ internal sealed class CompactRange
     /// Appends the root of a perfect subtree of 2^<paramref name="height"/> leaves; the range's size must be a
     /// multiple of 2^<paramref name="height"/> (the subtree is aligned), which also means no held root is lower.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(int height, ReadOnlySpan<byte> root, TreeHasher hasher)
     {
         if ((Size & ((1L << height) - 1)) != 0)

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Governance.Audit;
@@ -8,18 +7,18 @@ using GovernedCrm.Governance.Audit;
 namespace GovernedCrm.Audit.Verification;
 
 /// <summary>
-/// Checks one stored entry the way <see cref="AuditVerifier"/>'s reference walk does, directly on the UTF-8
-/// bytes of the body and the columns, without decoding the record. It answers only "certainly passes": when
-/// it returns true, the reference walk (AuditEntryCodec.TryDecode, then string comparisons) would accept the
-/// entry too; anything unusual (a malformed or non-canonical body, a mismatch, a NULL where the reference walk
-/// would throw) returns false, and the caller re-checks from there with the reference walk, which then reports
-/// exactly what it always did.
+/// Reads one stored body the way <see cref="AuditVerifier"/>'s reference walk decodes it, directly on its UTF-8
+/// bytes, without building the record: the body checks (well formed, this chain, this sequence number) and the
+/// few fields the walk then compares with the link and the columns (<see cref="ChunkWalker"/>). It answers only
+/// "certainly passes": when it returns true, AuditEntryCodec.TryDecode and the reference walk's string
+/// comparisons would accept the body too; anything unusual (malformed, non-canonical, another chain) returns
+/// false, and the walk re-checks from there with the reference walk, which then reports exactly what it always did.
 /// </summary>
 /// <remarks>
-/// Why true is safe: equal bytes decode to equal strings; the body's event and action must be byte-equal to a
-/// declared enum name, which Enum.TryParse accepts and whose ToString() is that name; the confidence must parse
-/// as UTF-8 with the same style and culture as the reference; the origin and chain are compared as the UTF-8
-/// encoding of strings that survive a UTF-8 round trip (checked once by the caller).
+/// Why true is safe: equal bytes decode to equal strings; the body's event and action must be byte-equal to the
+/// ToString() of a defined enum value, which Enum.TryParse accepts and turns back into that same string; the
+/// confidence must parse as UTF-8 with the reference's style and culture; the origin and chain are compared as
+/// the UTF-8 encoding of strings that survive a UTF-8 round trip (checked once by the caller).
 /// </remarks>
 internal sealed class EntryFastCheck
 {
@@ -32,8 +31,8 @@ internal sealed class EntryFastCheck
     private const long MinMillis = -62135596800000;
     private const long MaxMillis = 253402300799999;
 
-    private static readonly byte[][] EventNames = Enum.GetNames<AuditEventType>().Select(Encoding.UTF8.GetBytes).ToArray();
-    private static readonly byte[][] ActionNames = Enum.GetNames<AuditActionType>().Select(Encoding.UTF8.GetBytes).ToArray();
+    private static readonly byte[][] EventNames = CanonicalNames<AuditEventType>();
+    private static readonly byte[][] ActionNames = CanonicalNames<AuditActionType>();
 
     private readonly byte[] _origin;
     private readonly byte[] _chain;
@@ -60,7 +59,6 @@ internal sealed class EntryFastCheck
     /// True when <paramref name="data"/> is a canonical version 1 body at <paramref name="sequence"/> of this
     /// chain that AuditEntryCodec.TryDecode accepts and whose origin and tenant are this chain's.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(ReadOnlySpan<byte> data, long sequence, out Body body)
     {
         body = default;
@@ -141,6 +139,11 @@ internal sealed class EntryFastCheck
 
         return true;
     }
+
+    /// <summary>What ToString() gives for each defined value: the only spellings the reference walk's comparison accepts.</summary>
+    private static byte[][] CanonicalNames<T>()
+        where T : struct, Enum =>
+        Enum.GetValues<T>().Select(v => Encoding.UTF8.GetBytes(v.ToString())).ToArray();
 
     private static bool IsOneOf(ReadOnlySpan<byte> value, byte[][] names)
     {

@@ -16,12 +16,13 @@ internal static class OpenSslSha256
     /// <summary>Room for OpenSSL's SHA256_CTX (112 bytes in every version) with a guard area after it.</summary>
     public const int ContextSize = 256;
 
-    private const string LibraryName = "governedcrm-verifier-libcrypto";
     private const int KnownContextSize = 112;
+
+    /// <summary>Inputs up to this size hash in a few microseconds at most: short enough to skip the GC transition.</summary>
+    private const int ShortInput = 4096;
     private const byte Guard = 0xA5;
 
     private static readonly Lazy<bool> Usable = new(Probe, LazyThreadSafetyMode.ExecutionAndPublication);
-    private static IntPtr s_library;
 
     /// <summary>True when the functions are there and agree with <see cref="SHA256"/>.</summary>
     public static bool IsAvailable => Usable.Value;
@@ -34,14 +35,18 @@ internal static class OpenSslSha256
     public static void Hash(byte[] context, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Span<byte> destination)
     {
         ref var ctx = ref MemoryMarshal.GetArrayDataReference(context);
-        if (Init(ref ctx) != 1
-            || (!first.IsEmpty && Update(ref ctx, in MemoryMarshal.GetReference(first), (nuint)first.Length) != 1)
-            || (!second.IsEmpty && Update(ref ctx, in MemoryMarshal.GetReference(second), (nuint)second.Length) != 1)
+        if (Init(ref ctx) != 1 || !Append(ref ctx, first) || !Append(ref ctx, second)
             || Final(ref MemoryMarshal.GetReference(destination[..32]), ref ctx) != 1)
         {
             throw new CryptographicException("OpenSSL SHA-256 failed.");
         }
     }
+
+    private static bool Append(ref byte context, ReadOnlySpan<byte> data) =>
+        data.IsEmpty
+        || (data.Length <= ShortInput
+            ? UpdateShort(ref context, in MemoryMarshal.GetReference(data), (nuint)data.Length)
+            : Update(ref context, in MemoryMarshal.GetReference(data), (nuint)data.Length)) == 1;
 
     private static bool Probe()
     {
@@ -59,8 +64,7 @@ internal static class OpenSslSha256
                     && NativeLibrary.TryGetExport(library, "SHA256_Update", out _)
                     && NativeLibrary.TryGetExport(library, "SHA256_Final", out _))
                 {
-                    s_library = library;
-                    NativeLibrary.SetDllImportResolver(typeof(OpenSslSha256).Assembly, Resolve);
+                    VerifierNativeLibraries.Bind(VerifierNativeLibraries.Crypto, library);
                     return SelfTest();
                 }
             }
@@ -73,9 +77,6 @@ internal static class OpenSslSha256
 
         return false;
     }
-
-    private static IntPtr Resolve(string name, System.Reflection.Assembly assembly, DllImportSearchPath? searchPath) =>
-        name == LibraryName ? s_library : IntPtr.Zero;
 
     /// <summary>Every length around the block boundaries and some long ones, against SHA256.HashData; the guard area must stay untouched.</summary>
     private static bool SelfTest()
@@ -101,15 +102,23 @@ internal static class OpenSslSha256
         return true;
     }
 
-    [DllImport(LibraryName, EntryPoint = "SHA256_Init", ExactSpelling = true)]
+    // Init, Final and short updates are brief, never block and never call back: no GC transition needed.
+    [DllImport(VerifierNativeLibraries.Crypto, EntryPoint = "SHA256_Init", ExactSpelling = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    [SuppressGCTransition]
     private static extern int Init(ref byte context);
 
-    [DllImport(LibraryName, EntryPoint = "SHA256_Update", ExactSpelling = true)]
+    [DllImport(VerifierNativeLibraries.Crypto, EntryPoint = "SHA256_Update", ExactSpelling = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    [SuppressGCTransition]
+    private static extern int UpdateShort(ref byte context, in byte data, nuint length);
+
+    [DllImport(VerifierNativeLibraries.Crypto, EntryPoint = "SHA256_Update", ExactSpelling = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Update(ref byte context, in byte data, nuint length);
 
-    [DllImport(LibraryName, EntryPoint = "SHA256_Final", ExactSpelling = true)]
+    [DllImport(VerifierNativeLibraries.Crypto, EntryPoint = "SHA256_Final", ExactSpelling = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    [SuppressGCTransition]
     private static extern int Final(ref byte digest, ref byte context);
 }

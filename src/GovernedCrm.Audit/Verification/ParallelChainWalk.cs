@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Text;
 using GovernedCrm.Audit.Merkle;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace GovernedCrm.Audit.Verification;
 
@@ -16,7 +17,8 @@ internal sealed record WalkState(long Expected, byte[] Previous, CompactRange Tr
 /// <param name="FastPath">False: the reference walk alone, from the first entry.</param>
 /// <param name="ChunkBits">Chunks of 2^ChunkBits sequence numbers (1 to 16); null: chosen from the log's size.</param>
 /// <param name="Workers">Worker threads besides the caller's; null: one per core (none on one core).</param>
-internal sealed record WalkTuning(bool FastPath = true, int? ChunkBits = null, int? Workers = null)
+/// <param name="NativeCalls">False: no direct OpenSSL or SQLite calls, only .NET's hashing and SQLitePCL (as where they are unavailable).</param>
+internal sealed record WalkTuning(bool FastPath = true, int? ChunkBits = null, int? Workers = null, bool NativeCalls = true)
 {
     public static WalkTuning Default { get; } = new();
 }
@@ -42,7 +44,7 @@ internal static class ParallelChainWalk
     private const int ChunksInFlightPerWorker = 4;
 
     public static WalkState Run(
-        SqliteConnection connection, string workerConnectionString, string chain, string origin, SortedDictionary<long, byte[]> trusted,
+        SqliteConnection connection, string databasePath, string chain, string origin, SortedDictionary<long, byte[]> trusted,
         TreeHasher hasher, IProgress<long>? progress, long walkedBefore, WalkTuning tuning, CancellationToken cancellationToken)
     {
         var state = new WalkState(0, new byte[MerkleHasher.HashSize], new CompactRange(), Completed: false);
@@ -61,8 +63,8 @@ internal static class ParallelChainWalk
 
         var check = new EntryFastCheck(chain, origin);
         var sizes = trusted.Keys.ToArray();
-        using var walker = new ChunkWalker(connection, chain, check, sizes, hasher);
-        using var lanes = workers > 0 ? new Lanes(workers, workerConnectionString, chain, check, sizes, bits, chunkCount - 1, cancellationToken) : null;
+        using var walker = new ChunkWalker(connection.Handle!, chain, check, sizes, hasher, tuning.NativeCalls);
+        using var lanes = workers > 0 ? new Lanes(workers, databasePath, chain, check, sizes, bits, chunkCount - 1, tuning.NativeCalls, cancellationToken) : null;
         bool Stop() => cancellationToken.IsCancellationRequested;
         var last = Chunk(chunkCount - 1, bits, chunkCount);
 
@@ -154,19 +156,21 @@ internal static class ParallelChainWalk
         private readonly SemaphoreSlim _slots;
         private readonly CancellationTokenSource _stopping = new();
         private readonly Thread[] _threads;
-        private readonly string _connectionString;
+        private readonly string _databasePath;
         private readonly string _chain;
         private readonly EntryFastCheck _check;
         private readonly long[] _sizes;
         private readonly int _bits;
         private readonly long _chunks;
+        private readonly bool _nativeCalls;
         private readonly CancellationToken _cancellationToken;
         private long _next = -1;
         private int _running;
 
-        public Lanes(int workers, string connectionString, string chain, EntryFastCheck check, long[] sizes, int bits, long chunks, CancellationToken cancellationToken)
+        public Lanes(int workers, string databasePath, string chain, EntryFastCheck check, long[] sizes, int bits, long chunks, bool nativeCalls, CancellationToken cancellationToken)
         {
-            _connectionString = connectionString;
+            _nativeCalls = nativeCalls;
+            _databasePath = databasePath;
             _chain = chain;
             _check = check;
             _sizes = sizes;
@@ -226,10 +230,16 @@ internal static class ParallelChainWalk
         {
             try
             {
-                using var connection = new SqliteConnection(_connectionString);
-                connection.Open();
-                using var hasher = new TreeHasher();
-                using var walker = new ChunkWalker(connection, _chain, _check, _sizes, hasher);
+                // Read-only and without SQLite's per-call connection mutex: this thread is the connection's only user.
+                var rc = raw.sqlite3_open_v2(_databasePath, out var database, raw.SQLITE_OPEN_READONLY | raw.SQLITE_OPEN_NOMUTEX, null);
+                using var owned = database;
+                if (rc != raw.SQLITE_OK)
+                {
+                    return;
+                }
+
+                using var hasher = new TreeHasher(_nativeCalls);
+                using var walker = new ChunkWalker(database, _chain, _check, _sizes, hasher, _nativeCalls);
                 while (!Stop())
                 {
                     // A free slot first: the merge is never more than the ring's length behind the newest chunk.

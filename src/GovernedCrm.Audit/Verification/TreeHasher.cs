@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using GovernedCrm.Audit.Merkle;
 
@@ -20,71 +19,61 @@ internal sealed class TreeHasher : IDisposable
     private static readonly byte[] LeafPrefix = [0x00];
 
     private readonly byte[] _scratch = new byte[ScratchSize];
-    private readonly byte[]? _openSsl = OpenSslSha256.IsAvailable ? new byte[OpenSslSha256.ContextSize] : null;
+    private readonly byte[]? _openSsl;
     private IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
+    /// <param name="nativeCalls">Use <see cref="OpenSslSha256"/> when it is available.</param>
+    public TreeHasher(bool nativeCalls = true) => _openSsl = nativeCalls && OpenSslSha256.IsAvailable ? new byte[OpenSslSha256.ContextSize] : null;
+
     /// <summary>SHA-256(0x00 ‖ <paramref name="data"/>) into the first 32 bytes of <paramref name="destination"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Leaf(ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        if (data.Length < ScratchSize)
+        {
+            _scratch[0] = 0x00;
+            data.CopyTo(_scratch.AsSpan(1));
+            Hash(_scratch.AsSpan(0, data.Length + 1), [], destination);
+        }
+        else
+        {
+            Hash(LeafPrefix, data, destination);
+        }
+    }
+
+    /// <summary>SHA-256(0x01 ‖ <paramref name="left"/> ‖ <paramref name="right"/>); the destination may overlap either input.</summary>
+    public void Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
+    {
+        var scratch = _scratch.AsSpan();
+        scratch[0] = 0x01;
+        left[..HashSize].CopyTo(scratch[1..]);
+        right[..HashSize].CopyTo(scratch[(1 + HashSize)..]);
+        Hash(scratch[..(1 + (2 * HashSize))], [], destination);
+    }
+
+    public void Dispose() => _sha.Dispose();
+
+    private void Hash(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Span<byte> destination)
     {
         if (_openSsl is not null)
         {
-            OpenSslSha256.Hash(_openSsl, LeafPrefix, data, destination);
+            OpenSslSha256.Hash(_openSsl, first, second, destination);
             return;
         }
 
         try
         {
-            if (data.Length < ScratchSize)
-            {
-                _scratch[0] = 0x00;
-                data.CopyTo(_scratch.AsSpan(1));
-                _sha.AppendData(_scratch.AsSpan(0, data.Length + 1));
-            }
-            else
-            {
-                _sha.AppendData([0x00]);
-                _sha.AppendData(data);
-            }
-
+            _sha.AppendData(first);
+            _sha.AppendData(second);
             _sha.GetHashAndReset(destination[..HashSize]);
         }
         catch
         {
+            // Never leave a half-fed hash behind for the next call.
             Reset();
             throw;
         }
     }
 
-    /// <summary>SHA-256(0x01 ‖ <paramref name="left"/> ‖ <paramref name="right"/>); the destination may overlap either input.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
-    {
-        try
-        {
-            var scratch = _scratch.AsSpan();
-            scratch[0] = 0x01;
-            left[..HashSize].CopyTo(scratch[1..]);
-            right[..HashSize].CopyTo(scratch[(1 + HashSize)..]);
-            if (_openSsl is not null)
-            {
-                OpenSslSha256.Hash(_openSsl, scratch[..(1 + (2 * HashSize))], [], destination);
-                return;
-            }
-
-            _sha.AppendData(scratch[..(1 + (2 * HashSize))]);
-            _sha.GetHashAndReset(destination[..HashSize]);
-        }
-        catch
-        {
-            Reset();
-            throw;
-        }
-    }
-
-    public void Dispose() => _sha.Dispose();
-
-    // Never leave a half-fed hash behind for the next call.
     private void Reset()
     {
         _sha.Dispose();
