@@ -30,6 +30,12 @@ public sealed class GovernedCall
     /// <summary>When the server received the call (from the server's TimeProvider).</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
 
+    /// <summary>
+    /// The targeted record as it is now (tenant and values), once a step has read it before the policy decides;
+    /// null when the tool names no record, the record does not exist, or nothing read it.
+    /// </summary>
+    public CurrentRecord? Current { get; set; }
+
     /// <summary>The policy's decision, once the policy step has run.</summary>
     public Policy.PolicyDecision? Decision { get; set; }
 

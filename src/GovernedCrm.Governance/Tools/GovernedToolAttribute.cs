@@ -23,6 +23,9 @@ public sealed class GovernedToolAttribute : Attribute
     /// <summary>The argument that carries the record id, when the tool targets one record.</summary>
     public string? RecordIdArgument { get; set; }
 
+    /// <summary>The argument whose object holds the properties a write sets; "properties" unless named otherwise.</summary>
+    public string PropertiesArgument { get; set; } = GovernedToolDescriptor.DefaultPropertiesArgument;
+
     /// <summary>The system the tool acts on; "crm" unless the tool reaches elsewhere.</summary>
     public string TargetSystem { get; set; } = "crm";
 }

@@ -18,7 +18,14 @@ public sealed class GovernedToolCatalog
     /// <param name="implementation">A readable name of the method, for the error message.</param>
     /// <param name="attributes">The method's and its class's attributes.</param>
     /// <exception cref="GovernanceConfigurationException">The tool has no or inconsistent governance metadata.</exception>
-    public void Register(string toolName, string implementation, IEnumerable<object> attributes)
+    /// <param name="sensitiveArguments">Arguments marked [Sensitive] or [Redact].</param>
+    /// <param name="sensitiveResultFields">Result properties marked [Sensitive] or [Redact].</param>
+    public void Register(
+        string toolName,
+        string implementation,
+        IEnumerable<object> attributes,
+        IReadOnlySet<string>? sensitiveArguments = null,
+        IReadOnlySet<string>? sensitiveResultFields = null)
     {
         ArgumentNullException.ThrowIfNull(attributes);
         var list = attributes as IReadOnlyCollection<object> ?? attributes.ToList();
@@ -63,8 +70,20 @@ public sealed class GovernedToolCatalog
             throw new GovernanceConfigurationException($"Tool '{toolName}' ({implementation}): [GovernedTool] has an unknown Action.");
         }
 
+        var approval = list.OfType<RequiresApprovalAttribute>().FirstOrDefault();
+        if (approval is not null && ungoverned is null && string.IsNullOrWhiteSpace(approval.Reason))
+        {
+            throw new GovernanceConfigurationException($"Tool '{toolName}' ({implementation}): [RequiresApproval] needs a Reason the approver can read.");
+        }
+
         _governed[toolName] = new GovernedToolDescriptor(
-            toolName, governed.Action, governed.ObjectType, governed.ObjectTypeArgument, governed.RecordIdArgument, governed.TargetSystem);
+            toolName, governed.Action, governed.ObjectType, governed.ObjectTypeArgument, governed.RecordIdArgument, governed.TargetSystem)
+        {
+            PropertiesArgument = governed.PropertiesArgument,
+            RequiredApproval = approval,
+            SensitiveArguments = sensitiveArguments ?? new HashSet<string>(StringComparer.Ordinal),
+            SensitiveResultFields = sensitiveResultFields ?? new HashSet<string>(StringComparer.Ordinal),
+        };
     }
 
     /// <summary>Registers a tool method from its reflection attributes (method first, then class).</summary>
@@ -75,8 +94,37 @@ public sealed class GovernedToolCatalog
         ArgumentNullException.ThrowIfNull(method);
         var attributes = method.GetCustomAttributes(inherit: true)
             .Concat(method.DeclaringType?.GetCustomAttributes(inherit: true) ?? []);
-        Register(toolName, $"{method.DeclaringType?.Name}.{method.Name}", attributes);
+        var sensitiveArguments = method.GetParameters()
+            .Where(p => p.Name is not null && p.IsDefined(typeof(SensitiveAttribute), inherit: true))
+            .Select(p => ArgumentName(p))
+            .ToHashSet(StringComparer.Ordinal);
+        Register(toolName, $"{method.DeclaringType?.Name}.{method.Name}", attributes, sensitiveArguments, SensitiveResultFields(method.ReturnType));
     }
+
+    /// <summary>The JSON names of the properties of a tool's result type (unwrapping Task/ValueTask) marked [Sensitive].</summary>
+    /// <param name="returnType">The method's return type.</param>
+    /// <returns>The property names, camel-cased as the JSON serializer writes them, and as declared.</returns>
+    public static IReadOnlySet<string> SensitiveResultFields(Type returnType)
+    {
+        ArgumentNullException.ThrowIfNull(returnType);
+        var type = returnType.IsGenericType && (returnType.GetGenericTypeDefinition() == typeof(Task<>) || returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+            ? returnType.GetGenericArguments()[0]
+            : returnType;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.IsDefined(typeof(SensitiveAttribute), inherit: true))
+            {
+                names.Add(property.Name);
+                names.Add(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name));
+            }
+        }
+
+        return names;
+    }
+
+    private static string ArgumentName(ParameterInfo parameter) =>
+        System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!);
 
     /// <summary>Finds the governance metadata of a governed tool.</summary>
     /// <param name="toolName">The tool's protocol name.</param>
