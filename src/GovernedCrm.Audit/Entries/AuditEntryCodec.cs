@@ -27,24 +27,49 @@ public static class AuditEntryCodec
     public static byte[] Encode(AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (entry.PreviousHash.Length != HashSize)
-        {
-            throw new ArgumentException("The previous hash must be 32 bytes.", nameof(entry));
-        }
+        return Encode(entry.Sequence, entry.Timestamp, entry.PreviousHash, EncodeFields(entry.Origin, entry.Record));
+    }
 
+    /// <summary>
+    /// Encodes the field section of a body (everything after the header). It depends only on the record and the
+    /// chain origin, so callers can encode it before the writer assigns the sequence and the previous hash.
+    /// </summary>
+    /// <param name="origin">The chain origin.</param>
+    /// <param name="record">The record.</param>
+    /// <returns>The field bytes.</returns>
+    public static byte[] EncodeFields(string origin, AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        ArgumentNullException.ThrowIfNull(record);
         var buffer = new ArrayBufferWriter<byte>(512);
-        var header = buffer.GetSpan(HeaderSize);
-        header[0] = Version1;
-        BinaryPrimitives.WriteUInt64BigEndian(header[1..], checked((ulong)entry.Sequence));
-        BinaryPrimitives.WriteInt64BigEndian(header[9..], entry.Timestamp.ToUnixTimeMilliseconds());
-        entry.PreviousHash.CopyTo(header[17..]);
-        buffer.Advance(HeaderSize);
-        foreach (var field in Fields(entry))
+        foreach (var field in Fields(origin, record))
         {
             WriteField(buffer, field);
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Encodes a body from its header values and a field section from <see cref="EncodeFields"/>.</summary>
+    /// <param name="sequence">The position in the chain.</param>
+    /// <param name="timestamp">When the entry was sequenced (millisecond precision is kept).</param>
+    /// <param name="previousHash">The previous entry's hash (32 bytes).</param>
+    /// <param name="fields">The field section.</param>
+    /// <returns>The body bytes.</returns>
+    public static byte[] Encode(long sequence, DateTimeOffset timestamp, ReadOnlySpan<byte> previousHash, ReadOnlySpan<byte> fields)
+    {
+        if (previousHash.Length != HashSize)
+        {
+            throw new ArgumentException("The previous hash must be 32 bytes.", nameof(previousHash));
+        }
+
+        var body = new byte[HeaderSize + fields.Length];
+        body[0] = Version1;
+        BinaryPrimitives.WriteUInt64BigEndian(body.AsSpan(1), checked((ulong)sequence));
+        BinaryPrimitives.WriteInt64BigEndian(body.AsSpan(9), timestamp.ToUnixTimeMilliseconds());
+        previousHash.CopyTo(body.AsSpan(17));
+        fields.CopyTo(body.AsSpan(HeaderSize));
+        return body;
     }
 
     /// <summary>Decodes a body, or explains why it cannot.</summary>
@@ -104,12 +129,11 @@ public static class AuditEntryCodec
 
     private const int FieldCount = 25;
 
-    private static string?[] Fields(AuditEntry entry)
+    private static string?[] Fields(string origin, AuditRecord r)
     {
-        var r = entry.Record;
         return
         [
-            entry.Origin, r.Tenant, r.Event.ToString(), r.Action.ToString(), r.Actor, r.OnBehalfOf, r.SessionId, r.RequestId,
+            origin, r.Tenant, r.Event.ToString(), r.Action.ToString(), r.Actor, r.OnBehalfOf, r.SessionId, r.RequestId,
             r.ExecutionId, r.CorrelationId, r.Tool, r.TargetSystem, r.ObjectType, r.RecordId, r.Properties, r.PreviousValues,
             r.ProposedValues, r.Result, r.Reasoning, r.Confidence?.ToString("R", CultureInfo.InvariantCulture), r.Approver,
             r.PolicyVersion, r.Rule, r.Outcome, r.ArgumentsDigest,

@@ -35,7 +35,7 @@ public static class AuditTrailFactory
         };
         var key = AuditSigningKey.LoadOrCreate(paths.KeyFilePath, KeyName);
         var database = new AuditDatabase(options);
-        var publisher = new SignedCheckpointPublisher(database, key, new AnchorFile(paths.AnchorPath), time, loggers.CreateLogger<SignedCheckpointPublisher>());
+        var publisher = new SignedCheckpointPublisher(key, new AnchorFile(paths.AnchorPath), loggers.CreateLogger<SignedCheckpointPublisher>());
         var writer = new AuditWriter(database, publisher, time, loggers.CreateLogger<AuditWriter>(), key);
         try
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Dapper;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Merkle;
 using GovernedCrm.Governance.Audit;
@@ -17,6 +16,7 @@ namespace GovernedCrm.Audit.Store;
 /// </summary>
 public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 {
+    private const int WalCheckpointEveryEntries = 4096;
     private static readonly byte[] ZeroHash = new byte[MerkleHasher.HashSize];
 
     private readonly AuditDatabase _database;
@@ -29,7 +29,13 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
     private Task? _loop;
     private Task? _ticker;
     private readonly IDisposable? _owned;
+    private readonly List<SignedNote> _notes = [];
+    private readonly CheckpointExporter _exporter;
+
+    private readonly WalCheckpointer _walCheckpointer;
     private SqliteConnection? _connection;
+    private AuditBatchCommands? _commands;
+    private int _sinceWalCheckpoint;
     private int _disposed;
 
     /// <summary>Creates the writer; call <see cref="StartAsync"/> before appending.</summary>
@@ -45,6 +51,8 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
         _checkpoints = checkpoints;
         _time = time;
         _logger = logger;
+        _exporter = new CheckpointExporter(checkpoints, logger);
+        _walCheckpointer = new WalCheckpointer(database, logger);
     }
 
     /// <summary>Creates the schema if needed and starts the writer loop.</summary>
@@ -66,7 +74,8 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
             throw new AuditUnavailableException("The audit trail is not started.");
         }
 
-        var pending = new Pending(record);
+        // The record's part of the body is encoded here, on the caller's thread, off the writer's critical path.
+        var pending = new Pending(record, AuditEntryCodec.EncodeFields(AuditChains.Origin(record.Tenant), record));
         try
         {
             await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
@@ -90,26 +99,24 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 
         _queue.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_loop is null)
+        if (_loop is not null)
         {
-            _stopping.Dispose();
-            _owned?.Dispose();
-            return;
+            await _loop.ConfigureAwait(false);
+            if (_ticker is not null)
+            {
+                await _ticker.ConfigureAwait(false);
+            }
+
+            SignDueCheckpoints(force: true);
+            if (_notes.Count > 0)
+            {
+                await CommitAsync([]).ConfigureAwait(false);
+            }
         }
 
-        await _loop.ConfigureAwait(false);
-
-        if (_ticker is not null)
-        {
-            await _ticker.ConfigureAwait(false);
-        }
-
-        await CheckpointAsync(force: true, CancellationToken.None).ConfigureAwait(false);
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync().ConfigureAwait(false);
-        }
-
+        await _exporter.DisposeAsync().ConfigureAwait(false);
+        await _walCheckpointer.DisposeAsync().ConfigureAwait(false);
+        await ResetConnectionAsync().ConfigureAwait(false);
         _stopping.Dispose();
         _owned?.Dispose();
     }
@@ -132,7 +139,13 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
                 await CommitAsync(batch).ConfigureAwait(false);
             }
 
-            await CheckpointAsync(force: checkpointTick, CancellationToken.None).ConfigureAwait(false);
+            SignDueCheckpoints(force: checkpointTick);
+
+            // Signed notes ride along with the next batch; when nothing else is queued they are stored now.
+            if (_notes.Count > 0 && (checkpointTick || reader.Count == 0))
+            {
+                await CommitAsync([]).ConfigureAwait(false);
+            }
         }
     }
 
@@ -161,55 +174,51 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
         {
             var receipts = new AuditReceipt[batch.Count];
             var heads = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
+            var notes = _notes.Count;
             try
             {
-                _connection ??= await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-                await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync().ConfigureAwait(false);
+                if (_connection is null)
+                {
+                    _connection = await _database.OpenAsync(CancellationToken.None, forWriter: true).ConfigureAwait(false);
+                    _commands = new AuditBatchCommands(_connection);
+                }
+
+                var commands = _commands!;
+                using var transaction = _connection.BeginTransaction(deferred: false);
+                commands.Enlist(transaction);
                 var now = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
+                var millis = now.ToUnixTimeMilliseconds();
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var record = batch[i].Record!;
                     var chain = record.Tenant;
                     if (!heads.TryGetValue(chain, out var head))
                     {
-                        head = await ReadHeadAsync(_connection, transaction, chain).ConfigureAwait(false);
+                        head = ReadHead(commands, chain);
                         heads[chain] = head;
                     }
 
-                    var entry = new AuditEntry(AuditChains.Origin(chain), head.Frontier.Size, now, head.Hash, record);
-                    var body = AuditEntryCodec.Encode(entry);
+                    var sequence = head.Frontier.Size;
+                    var body = AuditEntryCodec.Encode(sequence, now, head.Hash, batch[i].Fields);
                     var hash = MerkleHasher.LeafHash(body);
-                    await _connection.ExecuteAsync(
-                        "INSERT INTO audit_entries (chain, seq, ts, actor, event, tool, execution_id, body, entry_hash) " +
-                        "VALUES (@chain, @seq, @ts, @actor, @event, @tool, @execution, @body, @hash)",
-                        new
-                        {
-                            chain,
-                            seq = entry.Sequence,
-                            ts = now.ToUnixTimeMilliseconds(),
-                            actor = record.Actor,
-                            @event = record.Event.ToString(),
-                            tool = record.Tool,
-                            execution = record.ExecutionId,
-                            body,
-                            hash,
-                        },
-                        transaction).ConfigureAwait(false);
-                    receipts[i] = new AuditReceipt(chain, entry.Sequence, $"{chain}/{entry.Sequence}");
+                    commands.InsertEntry(chain, sequence, millis, record.Actor, record.Event.ToString(), record.Tool, record.ExecutionId, body, hash);
+                    receipts[i] = new AuditReceipt(chain, sequence, $"{chain}/{sequence}");
                     head.Frontier.Append(hash);
                     head.Hash = hash;
                 }
 
                 foreach (var (chain, head) in heads)
                 {
-                    await _connection.ExecuteAsync(
-                        "INSERT INTO audit_heads (chain, size, head_hash, frontier) VALUES (@chain, @size, @hash, @frontier) " +
-                        "ON CONFLICT (chain) DO UPDATE SET size = excluded.size, head_hash = excluded.head_hash, frontier = excluded.frontier",
-                        new { chain, size = head.Frontier.Size, hash = head.Hash, frontier = head.Frontier.Save() },
-                        transaction).ConfigureAwait(false);
+                    commands.WriteHead(chain, head.Frontier.Size, head.Hash, head.Frontier.Save());
                 }
 
-                await transaction.CommitAsync().ConfigureAwait(false);
+                for (var i = 0; i < notes; i++)
+                {
+                    var note = _notes[i];
+                    commands.InsertCheckpoint(note.Chain, note.Size, note.Note, millis);
+                }
+
+                transaction.Commit();
             }
             catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6 && Stopwatch.GetElapsedTime(started) < _database.Options.BusyRetry)
             {
@@ -244,11 +253,26 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
                 batch[i].Completion.TrySetResult(receipts[i]);
             }
 
+            // Checkpoint notes leave for the anchor file only once they are durable in the database.
+            for (var i = 0; i < notes; i++)
+            {
+                _exporter.Enqueue(_notes[i].Chain, _notes[i].Size, _notes[i].Note);
+            }
+
+            _notes.RemoveRange(0, notes);
+            _sinceWalCheckpoint += batch.Count;
+            if (_sinceWalCheckpoint >= WalCheckpointEveryEntries)
+            {
+                _sinceWalCheckpoint = 0;
+                _walCheckpointer.Request();
+            }
+
             return;
         }
     }
 
-    private async Task CheckpointAsync(bool force, CancellationToken cancellationToken)
+    /// <summary>Signs a checkpoint of every chain that is due (or of every chain with new entries, when forced).</summary>
+    private void SignDueCheckpoints(bool force)
     {
         foreach (var (chain, state) in _chains)
         {
@@ -264,10 +288,10 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 
             try
             {
-                await _checkpoints.PublishAsync(chain, state.Size, state.Root.Root(), cancellationToken).ConfigureAwait(false);
+                _notes.Add(new SignedNote(chain, state.Size, _checkpoints.Sign(chain, state.Size, state.Root.Root())));
                 state.CheckpointedSize = state.Size;
             }
-#pragma warning disable CA1031 // A failed checkpoint is logged and retried; the entries themselves are committed.
+#pragma warning disable CA1031 // A failed signature is logged and retried; the entries themselves are committed.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
@@ -278,6 +302,8 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 
     private async Task ResetConnectionAsync()
     {
+        _commands?.Dispose();
+        _commands = null;
         if (_connection is not null)
         {
             await _connection.DisposeAsync().ConfigureAwait(false);
@@ -296,11 +322,9 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
         return state;
     }
 
-    private static async Task<ChainHead> ReadHeadAsync(SqliteConnection connection, SqliteTransaction transaction, string chain)
+    private static ChainHead ReadHead(AuditBatchCommands commands, string chain)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<(long Size, byte[] Hash, byte[] Frontier)?>(
-            "SELECT size, head_hash, frontier FROM audit_heads WHERE chain = @chain", new { chain }, transaction).ConfigureAwait(false);
-        return row is { } head
+        return commands.ReadHead(chain) is { } head
             ? new ChainHead(MerkleFrontier.Restore(head.Size, head.Frontier), head.Hash)
             : new ChainHead(new MerkleFrontier(), ZeroHash);
     }
@@ -326,11 +350,17 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 
     private sealed class Pending
     {
-        public Pending(AuditRecord? record) => Record = record;
+        public Pending(AuditRecord? record, byte[] fields)
+        {
+            Record = record;
+            Fields = fields;
+        }
 
-        public static Pending Tick { get; } = new(null);
+        public static Pending Tick { get; } = new(null, []);
 
         public AuditRecord? Record { get; }
+
+        public byte[] Fields { get; }
 
         public bool IsTick => Record is null;
 
@@ -343,6 +373,8 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 
         public byte[] Hash { get; set; } = hash;
     }
+
+    private sealed record SignedNote(string Chain, long Size, string Note);
 
     private sealed class ChainState
     {

@@ -1,0 +1,74 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace GovernedCrm.Audit.Store;
+
+/// <summary>
+/// Moves WAL pages into the audit database on its own connection, off the writer's commit path (the writer's
+/// connection has automatic checkpoints turned off). A passive checkpoint never blocks the writer; the writer
+/// asks for one after every few thousand entries, and one more runs at shutdown.
+/// </summary>
+internal sealed partial class WalCheckpointer : IAsyncDisposable
+{
+    private readonly AuditDatabase _database;
+    private readonly ILogger _logger;
+    private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly Task _loop;
+
+    public WalCheckpointer(AuditDatabase database, ILogger logger)
+    {
+        _database = database;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Asks for a checkpoint soon; returns at once.</summary>
+    public void Request() => _requests.Writer.TryWrite(true);
+
+    public async ValueTask DisposeAsync()
+    {
+        _requests.Writer.TryWrite(true);
+        _requests.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            while (await _requests.Reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                _requests.Reader.TryRead(out _);
+                try
+                {
+                    connection ??= await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                    using var command = connection.CreateCommand();
+                    command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+                    command.ExecuteNonQuery();
+                }
+                catch (SqliteException ex)
+                {
+                    // Entries stay safe in the WAL; the next request tries again.
+                    LogFailed(_logger, ex.SqliteErrorCode);
+                    if (connection is not null)
+                    {
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        connection = null;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit WAL checkpoint failed (SQLite error {Code}); retried later")]
+    private static partial void LogFailed(ILogger logger, int code);
+}
