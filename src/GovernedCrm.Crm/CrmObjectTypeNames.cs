@@ -29,4 +29,15 @@ public static class CrmObjectTypeNames
         _ => throw new CrmException(CrmErrorCodes.UnknownObjectType,
             $"Unknown object type '{CrmText.Shorten(name ?? "")}'. Valid object types: {string.Join(", ", All)}."),
     };
+
+    /// <summary>Parses a wire name without throwing.</summary>
+    /// <param name="name">The wire name.</param>
+    /// <param name="type">The object type, when the name is one.</param>
+    /// <returns>True when the name is an object type.</returns>
+    public static bool TryParse(string? name, out CrmObjectType type)
+    {
+        var known = name is "contact" or "company" or "deal";
+        type = known ? Parse(name) : default;
+        return known;
+    }
 }

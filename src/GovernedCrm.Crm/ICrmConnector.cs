@@ -25,6 +25,16 @@ public interface ICrmConnector
     /// <exception cref="CrmException">Invalid id (<c>crm.invalid_record_id</c>) or no such record (<c>crm.not_found</c>).</exception>
     Task<CrmRecord> GetAsync(CrmActor actor, CrmObjectType objectType, string recordId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Which tenant owns a record, for the policy's tenant-isolation check (so an attempt on another tenant's record
+    /// is denied and audited as such). Returns only the tenant, never the record; null when no record has that id.
+    /// </summary>
+    /// <param name="objectType">The record's type.</param>
+    /// <param name="recordId">The record's id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The owning tenant, or null.</returns>
+    Task<string?> FindTenantAsync(CrmObjectType objectType, string recordId, CancellationToken cancellationToken);
+
     /// <summary>Changes properties of one record.</summary>
     /// <param name="actor">Who the write runs for.</param>
     /// <param name="objectType">The record's type.</param>

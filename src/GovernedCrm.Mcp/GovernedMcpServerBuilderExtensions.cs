@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;
@@ -30,7 +31,29 @@ public static class GovernedMcpServerBuilderExtensions
         where TTools : class
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.WithTools<TTools>().AddGovernance();
+        builder.Services.TryAddSingleton<GovernedToolMethods>();
+
+        // As WithTools<TTools>() does, plus a note of which method each tool runs, for the attributes the SDK's
+        // tool metadata does not carry ([Sensitive] parameters and result properties).
+        foreach (var method in typeof(TTools).GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance))
+        {
+            if (method.GetCustomAttribute<McpServerToolAttribute>() is null)
+            {
+                continue;
+            }
+
+            builder.Services.AddSingleton(services =>
+            {
+                var options = new McpServerToolCreateOptions { Services = services };
+                var tool = method.IsStatic
+                    ? McpServerTool.Create(method, options: options)
+                    : McpServerTool.Create(method, static r => ActivatorUtilities.CreateInstance(r.Services!, typeof(TTools)), options);
+                services.GetRequiredService<GovernedToolMethods>().Add(tool.ProtocolTool.Name, method);
+                return tool;
+            });
+        }
+
+        return builder.AddGovernance();
     }
 
     /// <summary>Adds the four CRM tools (CRM.SearchRecords, CRM.GetRecord, CRM.UpdateRecord, CRM.CreateContact), governed.</summary>
@@ -40,13 +63,15 @@ public static class GovernedMcpServerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<IProposalReader, CrmProposalReader>();
+        builder.Services.TryAddSingleton<IRecordContextReader, CrmRecordContextReader>();
         return builder.WithGovernedTools<CrmTools>();
     }
 
     /// <summary>
     /// Installs the governance call-tool filter and the startup check that every tool is governed. Idempotent.
     /// The pipeline comes from the service collection if one is registered, else the default, in this order:
-    /// audit of outcomes, argument validation, the policy from <see cref="IGovernancePolicy"/> (default
+    /// audit of outcomes, argument validation, the targeted record read for the policy (when an
+    /// <see cref="IRecordContextReader"/> is registered), the policy from <see cref="IGovernancePolicy"/> (default
     /// <see cref="AllowAllPolicy"/>), and the write-ahead audit entry. An <see cref="IAuditTrail"/> must be
     /// registered: there is no governed call without an audit trail.
     /// </summary>
@@ -64,16 +89,26 @@ public static class GovernedMcpServerBuilderExtensions
         services.AddSingleton<GovernanceMarker>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GovernedToolCatalog>();
+        services.TryAddSingleton<GovernedToolMethods>();
         services.TryAddScoped<GovernedCallAccessor>();
         services.TryAddSingleton<CallerResolver>();
         services.AddOptions<LocalCallerOptions>();
         services.TryAddSingleton<IGovernancePolicy, AllowAllPolicy>();
-        services.TryAddSingleton(sp => new GovernancePipelineBuilder()
-            .AddStep(new AuditStep(RequireAuditTrail(sp), sp.GetRequiredService<ILogger<AuditStep>>()))
-            .AddStep(new ArgumentValidationStep())
-            .AddStep(new PolicyStep(sp.GetRequiredService<IGovernancePolicy>()))
-            .AddStep(new WriteAheadAuditStep(RequireAuditTrail(sp), sp.GetService<IProposalReader>()))
-            .Build());
+        services.TryAddSingleton(sp =>
+        {
+            var steps = new GovernancePipelineBuilder()
+                .AddStep(new AuditStep(RequireAuditTrail(sp), sp.GetRequiredService<ILogger<AuditStep>>()))
+                .AddStep(new ArgumentValidationStep());
+            if (sp.GetService<IRecordContextReader>() is { } records)
+            {
+                steps.AddStep(new RecordContextStep(records));
+            }
+
+            return steps
+                .AddStep(new PolicyStep(sp.GetRequiredService<IGovernancePolicy>()))
+                .AddStep(new WriteAheadAuditStep(RequireAuditTrail(sp), sp.GetService<IProposalReader>()))
+                .Build();
+        });
         services.Configure<McpServerOptions>(o => o.Filters.Message.IncomingFilters.Add(AuditReceivedFilter.Create));
         services.Configure<McpServerOptions>(o => o.Filters.Request.ListToolsFilters.Add(ToolVisibilityFilter.Create));
         services.AddSingleton<IPostConfigureOptions<McpServerOptions>, GovernedToolValidation>();

@@ -56,6 +56,21 @@ public sealed class EmbeddedCrmConnector(EmbeddedCrmDatabase database, TimeProvi
         });
 
     /// <inheritdoc />
+    public Task<string?> FindTenantAsync(CrmObjectType objectType, string recordId, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            if (!RecordIds.IsWellFormed(recordId))
+            {
+                return null;
+            }
+
+            var id = RecordIds.Parse(recordId);
+            await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+                $"SELECT tenant FROM {EmbeddedCrmTables.Table(objectType)} WHERE id = @id", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        });
+
+    /// <inheritdoc />
     public Task<CrmWriteResult> UpdateAsync(
         CrmActor actor, CrmObjectType objectType, string recordId, IReadOnlyDictionary<string, object?> changes,
         long? expectedVersion, CancellationToken cancellationToken) =>

@@ -41,8 +41,8 @@ public static class AuditRecords
             TargetSystem = call.Tool.TargetSystem,
             ObjectType = call.ObjectType,
             RecordId = call.RecordId,
-            Reasoning = StringArgument(call, ReasonArgument),
-            Confidence = call.Arguments.TryGetValue(ConfidenceArgument, out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : null,
+            Reasoning = call.Tool.SensitiveArguments.Contains(ReasonArgument) ? AuditRedaction.Redacted : StringArgument(call, ReasonArgument),
+            Confidence = !call.Tool.SensitiveArguments.Contains(ConfidenceArgument) && call.Arguments.TryGetValue(ConfidenceArgument, out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : null,
             PolicyVersion = call.Decision?.PolicyVersion,
             Rule = call.Decision?.Rule,
             Outcome = outcome,
@@ -87,7 +87,24 @@ public static class AuditRecords
     /// <summary>Serializes redacted JSON for a record field.</summary>
     /// <param name="node">The JSON.</param>
     /// <returns>The text, or null.</returns>
-    public static string? Json(JsonNode? node) => node is null ? null : AuditRedaction.Redact(node)!.ToJsonString();
+    public static string? Json(JsonNode? node) => Json(node, null);
+
+    /// <summary>Serializes redacted JSON for a record field, also redacting the given names.</summary>
+    /// <param name="node">The JSON.</param>
+    /// <param name="sensitive">Names marked [Sensitive] by the tool.</param>
+    /// <returns>The text, or null.</returns>
+    public static string? Json(JsonNode? node, IReadOnlySet<string>? sensitive) =>
+        node is null ? null : AuditRedaction.Redact(node, sensitive)!.ToJsonString();
+
+    /// <summary>Redacts JSON text already summarized for the audit trail (a tool's result summary).</summary>
+    /// <param name="json">The JSON text, or null.</param>
+    /// <param name="sensitive">Names marked [Sensitive] on the tool's result type.</param>
+    /// <returns>The redacted text, or null.</returns>
+    public static string? RedactJson(string? json, IReadOnlySet<string> sensitive)
+    {
+        ArgumentNullException.ThrowIfNull(sensitive);
+        return json is null || sensitive.Count == 0 ? json : Json(JsonNode.Parse(json), sensitive);
+    }
 
     private static JsonNode? Canonical(JsonNode? node) => node switch
     {

@@ -20,7 +20,16 @@ public static partial class AuditRedaction
     /// <summary>Returns a copy of <paramref name="node"/> with sensitive values replaced, at any depth.</summary>
     /// <param name="node">The JSON.</param>
     /// <returns>The redacted copy.</returns>
-    public static JsonNode? Redact(JsonNode? node)
+    public static JsonNode? Redact(JsonNode? node) => Redact(node, null);
+
+    /// <summary>
+    /// Returns a copy of <paramref name="node"/> with sensitive values replaced, at any depth: names that look like
+    /// secrets, and the names a tool marked [Sensitive].
+    /// </summary>
+    /// <param name="node">The JSON.</param>
+    /// <param name="sensitive">Further names whose values are redacted wherever they appear.</param>
+    /// <returns>The redacted copy.</returns>
+    public static JsonNode? Redact(JsonNode? node, IReadOnlySet<string>? sensitive)
     {
         switch (node)
         {
@@ -28,12 +37,12 @@ public static partial class AuditRedaction
                 var copy = new JsonObject();
                 foreach (var (name, value) in obj)
                 {
-                    copy[name] = IsSensitiveName(name) ? JsonValue.Create(Redacted) : Redact(value);
+                    copy[name] = IsSensitiveName(name) || sensitive?.Contains(name) == true ? JsonValue.Create(Redacted) : Redact(value, sensitive);
                 }
 
                 return copy;
             case JsonArray array:
-                return new JsonArray(array.Select(Redact).ToArray());
+                return new JsonArray(array.Select(n => Redact(n, sensitive)).ToArray());
             default:
                 return node?.DeepClone();
         }

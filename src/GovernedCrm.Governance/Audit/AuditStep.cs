@@ -54,7 +54,7 @@ public sealed partial class AuditStep(IAuditTrail trail, ILogger<AuditStep> logg
         var record = result is { IsError: true }
             ? AuditRecords.For(call, AuditEventType.Failed, AuditActionType.Error, $"failed:{result.ErrorCode ?? "error"}")
             : AuditRecords.For(call, AuditEventType.Executed, AuditRecords.ActionOf(call.Tool), "executed");
-        await TryAppendAsync(record with { Result = result?.AuditSummary }, call).ConfigureAwait(false);
+        await TryAppendAsync(record with { Result = AuditRecords.RedactJson(result?.AuditSummary, call.Tool.SensitiveResultFields) }, call).ConfigureAwait(false);
         return outcome;
     }
 

@@ -22,11 +22,15 @@ public sealed class WriteAheadAuditStep(IAuditTrail trail, IProposalReader? prop
         var record = AuditRecords.For(call, AuditEventType.Proposed, AuditRecords.ActionOf(call.Tool), "allowed");
         if (call.Tool.IsWrite && proposals is not null && await proposals.ReadAsync(call, cancellationToken).ConfigureAwait(false) is { } proposal)
         {
+            // A properties argument marked [Sensitive] keeps its names but none of its values.
+            var sensitive = call.Tool.SensitiveArguments.Contains(call.Tool.PropertiesArgument)
+                ? proposal.Properties.ToHashSet(StringComparer.Ordinal)
+                : call.Tool.SensitiveArguments;
             record = record with
             {
                 Properties = string.Join(",", proposal.Properties),
-                PreviousValues = AuditRecords.Json(proposal.Before),
-                ProposedValues = AuditRecords.Json(proposal.Proposed),
+                PreviousValues = AuditRecords.Json(proposal.Before, sensitive),
+                ProposedValues = AuditRecords.Json(proposal.Proposed, sensitive),
             };
         }
 

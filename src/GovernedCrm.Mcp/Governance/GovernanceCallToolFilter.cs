@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using GovernedCrm.Crm;
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -106,7 +107,10 @@ internal static class GovernanceCallToolFilter
                 return GovernanceToolResults.Error(refusal.Code, refusal.Message, descriptor.IsWrite ? "denied" : null, refusal.Rule);
             }
 
-            return outcome.Result!.Result;
+            var result = outcome.Result!.Result;
+            return call.Decision is PolicyDecision.Allow { RedactedFields.Count: > 0 } allow
+                ? ToolResultRedaction.Apply(result, allow.RedactedFields)
+                : result;
         };
 
     private static string? CorrelationId(JsonObject? meta)

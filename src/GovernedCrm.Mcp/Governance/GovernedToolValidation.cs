@@ -9,14 +9,22 @@ namespace GovernedCrm.Mcp.Governance;
 /// or the server refuses to start with a message that says what to add.
 /// </summary>
 /// <param name="catalog">Receives the metadata of every tool.</param>
-internal sealed class GovernedToolValidation(GovernedToolCatalog catalog) : IPostConfigureOptions<McpServerOptions>
+/// <param name="methods">The methods behind tools registered with WithGovernedTools.</param>
+internal sealed class GovernedToolValidation(GovernedToolCatalog catalog, GovernedToolMethods methods) : IPostConfigureOptions<McpServerOptions>
 {
     public void PostConfigure(string? name, McpServerOptions options)
     {
         foreach (var tool in options.ToolCollection ?? [])
         {
             var toolName = tool.ProtocolTool.Name;
-            catalog.Register(toolName, $"tool '{toolName}'", tool.Metadata);
+            if (methods.TryGet(toolName, out var method))
+            {
+                catalog.Register(toolName, method);
+            }
+            else
+            {
+                catalog.Register(toolName, $"tool '{toolName}'", tool.Metadata);
+            }
         }
     }
 }

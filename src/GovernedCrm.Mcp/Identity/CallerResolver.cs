@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using GovernedCrm.Governance.Identity;
+using GovernedCrm.Governance.Policy;
 using Microsoft.Extensions.Options;
 
 namespace GovernedCrm.Mcp.Identity;
@@ -9,7 +10,8 @@ namespace GovernedCrm.Mcp.Identity;
 /// caller is the configured local user, which is right for stdio, where the server runs as that user.
 /// </summary>
 /// <param name="local">The local user.</param>
-public sealed class CallerResolver(IOptions<LocalCallerOptions> local)
+/// <param name="directory">The policy's user directory, which completes identities (roles, tenant); optional.</param>
+public sealed class CallerResolver(IOptions<LocalCallerOptions> local, ICallerDirectory? directory = null)
 {
     /// <summary>Resolves the caller of one request.</summary>
     /// <param name="user">The request's principal, if the transport authenticated one.</param>
@@ -22,11 +24,15 @@ public sealed class CallerResolver(IOptions<LocalCallerOptions> local)
             if (!string.IsNullOrEmpty(id))
             {
                 var roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToArray();
-                return new CallerIdentity(id, user.FindFirst("tenant")?.Value ?? CallerIdentity.DefaultTenant, roles, "token");
+                return Complete(new CallerIdentity(id, user.FindFirst("tenant")?.Value ?? CallerIdentity.DefaultTenant, roles, "token"));
             }
         }
 
         var options = local.Value;
-        return new CallerIdentity(options.UserId, options.Tenant, options.Roles, "local");
+        return Complete(new CallerIdentity(options.UserId, options.Tenant, options.Roles, "local"));
     }
+
+    // The directory's view wins (roles and tenant from the policy); a caller it does not know keeps the transport's
+    // identity, and the policy then denies them everything.
+    private CallerIdentity Complete(CallerIdentity caller) => directory?.Resolve(caller) ?? caller;
 }
