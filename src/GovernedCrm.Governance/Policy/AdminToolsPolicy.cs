@@ -1,3 +1,4 @@
+using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Pipeline;
 
 namespace GovernedCrm.Governance.Policy;
@@ -9,7 +10,7 @@ namespace GovernedCrm.Governance.Policy;
 /// </summary>
 /// <param name="inner">The policy for every other tool.</param>
 /// <param name="admins">User ids allowed to call admin tools.</param>
-public sealed class AdminToolsPolicy(IGovernancePolicy inner, IReadOnlySet<string> admins) : IGovernancePolicy, IToolVisibilityPolicy
+public sealed class AdminToolsPolicy(IGovernancePolicy inner, IReadOnlySet<string> admins) : IGovernancePolicy, IToolVisibilityPolicy, ICallerDirectory, IPolicyLimits
 {
     /// <summary>The target system of admin tools.</summary>
     public const string AdminTargetSystem = "audit";
@@ -41,13 +42,22 @@ public sealed class AdminToolsPolicy(IGovernancePolicy inner, IReadOnlySet<strin
     }
 
     /// <inheritdoc />
-    public bool IsVisible(Tools.GovernedToolDescriptor tool, Identity.CallerIdentity caller)
+    public bool IsVisible(Tools.GovernedToolDescriptor tool, CallerIdentity caller)
     {
         ArgumentNullException.ThrowIfNull(tool);
         ArgumentNullException.ThrowIfNull(caller);
-        return tool.TargetSystem != AdminTargetSystem || IsAdmin(caller);
+        return tool.TargetSystem != AdminTargetSystem
+            ? inner is not IToolVisibilityPolicy visibility || visibility.IsVisible(tool, caller)
+            : IsAdmin(caller);
     }
 
-    private bool IsAdmin(Identity.CallerIdentity caller) =>
+    /// <inheritdoc />
+    public CallerIdentity? Resolve(CallerIdentity caller) => inner is ICallerDirectory directory ? directory.Resolve(caller) : caller;
+
+    /// <inheritdoc />
+    public PolicyDecision.Deny? CheckAndCount(GovernedCall call) =>
+        call?.Tool.TargetSystem != AdminTargetSystem && inner is IPolicyLimits limits ? limits.CheckAndCount(call!) : null;
+
+    private bool IsAdmin(CallerIdentity caller) =>
         admins.Contains(caller.UserId) || caller.Roles.Contains(AdminRole, StringComparer.Ordinal);
 }

@@ -11,13 +11,17 @@ internal static class ServerLaunch
     /// <summary>The server built into the test output folder.</summary>
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "governed-crm.dll");
 
+    /// <summary>The policy of these tests: everything allowed, no approvals, no limits (thousands of writes a minute).</summary>
+    public static string PolicyFile => Path.Combine(AppContext.BaseDirectory, "TestData", "load-test-policy.yaml");
+
     /// <summary>
-    /// The child's environment changes: a fixed user, and empty values (which the server reads as unset) for the
+    /// The child's environment changes: a fixed user, the load-test policy, and empty values (which the server reads as unset) for the
     /// settings that would move the key, the anchor or the checkpoint pace away from the data folder's defaults.
     /// </summary>
     public static Dictionary<string, string?> Environment() => new()
     {
         ["GOVERNEDCRM_USER"] = User,
+        ["GOVERNEDCRM_POLICY"] = PolicyFile,
         ["GOVERNEDCRM_DATA"] = "",
         ["GOVERNEDCRM_AUDIT_KEY"] = "",
         ["GOVERNEDCRM_AUDIT_ANCHOR"] = "",

@@ -137,13 +137,13 @@ export function defineCrmSuite(kind, { checkDatabase }) {
       });
     });
 
-    it('updates the amount of deal 3001 and reads the new value back', async (t) => {
+    it('updates the amount of deal 3001 (under the 50,000 approval threshold) and reads the new value back', async (t) => {
       const { client, logs, dbPath, elicitations } = await connect(t, kind);
       await withServerLogs(logs, async () => {
         const result = await callTool(client, 'CRM.UpdateRecord', {
           objectType: 'deal',
           recordId: '3001',
-          properties: { amount: 123456.78 },
+          properties: { amount: 45678.9 },
           reason: 'End-to-end test: customer signed the expanded order form.',
           confidence: 0.9,
         });
@@ -152,16 +152,16 @@ export function defineCrmSuite(kind, { checkDatabase }) {
         assert.equal(outcome.recordId, '3001');
         assert.deepEqual(outcome.changed, ['amount']);
         assert.deepEqual(outcome.before, { amount: 1000 });
-        assert.deepEqual(outcome.after, { amount: 123456.78 });
+        assert.deepEqual(outcome.after, { amount: 45678.9 });
         assert.equal(outcome.version, 2);
 
         const deal = await getDeal(client, '3001');
-        assert.equal(deal.properties.amount, 123456.78);
+        assert.equal(deal.properties.amount, 45678.9);
         assert.equal(deal.version, 2);
         assert.equal(deal.properties.dealname, 'Acme Robotics - Platform licence', 'other properties untouched');
         if (checkDatabase) {
           // Read while the server still runs: proves the write was committed, not just cached.
-          assert.equal(await sqliteQuery(dbPath, 'select amount, version from deals where id = 3001'), '123456.78|2');
+          assert.equal(await sqliteQuery(dbPath, 'select amount, version from deals where id = 3001'), '45678.9|2');
           assert.equal(await sqliteQuery(dbPath, 'select amount from deals where id = 3002'), '2500', 'neighbour untouched');
         }
       });
@@ -209,6 +209,26 @@ export function defineCrmSuite(kind, { checkDatabase }) {
             await sqliteQuery(dbPath, `select email, firstname, lastname from contacts where id = ${id}`),
             `${email}|Ada|Lovelace`,
           );
+        }
+      });
+    });
+
+    it('refuses a deal change over 50,000 under the default policy (a manager must approve) and leaves the deal unchanged', async (t) => {
+      const { client, logs, dbPath } = await connect(t, kind);
+      await withServerLogs(logs, async () => {
+        const result = await callTool(client, 'CRM.UpdateRecord', {
+          objectType: 'deal',
+          recordId: '3002',
+          properties: { amount: 75000 },
+          reason: 'End-to-end test: a big deal needs a manager.',
+        });
+        assert.equal(result.isError, true, `expected a refusal, got: ${textOf(result)}`);
+        assert.equal(result.structuredContent?.error?.code, 'policy.approval_required');
+        assert.equal(result.structuredContent?.error?.rule, 'big-deals');
+        const deal = await getDeal(client, '3002');
+        assert.equal(deal.properties.amount, 2500);
+        if (checkDatabase) {
+          assert.equal(await sqliteQuery(dbPath, 'select amount, version from deals where id = 3002'), '2500|1');
         }
       });
     });

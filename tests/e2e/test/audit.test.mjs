@@ -11,7 +11,7 @@ it('stdio session leaves a verifiable audit trail naming the user and the client
     const update = await callTool(client, 'CRM.UpdateRecord', {
       objectType: 'deal',
       recordId: '3003',
-      properties: { amount: 98765 },
+      properties: { amount: 9876.5 },
       reason: 'e2e audit check',
       confidence: 0.8,
     });
@@ -35,7 +35,7 @@ it('stdio session leaves a verifiable audit trail naming the user and the client
   assert.ok(proposed, 'a PROPOSED entry for the update');
   assert.equal(proposed.actor, e2eUser);
   assert.equal(proposed.onBehalfOf, 'governedcrm-e2e/1.0.0');
-  assert.deepEqual(proposed.proposedValues, { amount: 98765 });
+  assert.deepEqual(proposed.proposedValues, { amount: 9876.5 });
   assert.equal(proposed.reasoning, 'e2e audit check');
   const executed = entries.find((e) => e.event === 'executed' && e.executionId === proposed.executionId);
   assert.ok(executed && executed.seq > proposed.seq, 'EXECUTED follows its PROPOSED entry');
