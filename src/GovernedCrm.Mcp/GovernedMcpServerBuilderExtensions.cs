@@ -67,6 +67,7 @@ public static class GovernedMcpServerBuilderExtensions
         services.TryAddScoped<GovernedCallAccessor>();
         services.TryAddSingleton<CallerResolver>();
         services.AddOptions<LocalCallerOptions>();
+        services.AddOptions<TokenClaimOptions>();
         services.TryAddSingleton<IGovernancePolicy, AllowAllPolicy>();
         services.TryAddSingleton(sp => new GovernancePipelineBuilder()
             .AddStep(new AuditStep(RequireAuditTrail(sp), sp.GetRequiredService<ILogger<AuditStep>>()))
