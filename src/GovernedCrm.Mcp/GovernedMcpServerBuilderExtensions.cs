@@ -93,6 +93,7 @@ public static class GovernedMcpServerBuilderExtensions
         services.TryAddScoped<GovernedCallAccessor>();
         services.TryAddSingleton<CallerResolver>();
         services.AddOptions<LocalCallerOptions>();
+        services.AddOptions<TokenClaimOptions>();
         services.TryAddSingleton<IGovernancePolicy, AllowAllPolicy>();
         services.TryAddSingleton(sp =>
         {

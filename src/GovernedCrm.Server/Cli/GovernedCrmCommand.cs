@@ -18,7 +18,7 @@ internal static class GovernedCrmCommand
             "GovernedCrm: an MCP server that lets AI agents read and change CRM records under policy, human approval and a tamper-evident audit trail. " +
             "With no command, serves MCP over stdio.");
         root.Options.Add(Data);
-        root.SetAction((parse, ct) => ServeCommand.RunAsync(parse, http: false, urls: null, allowedHosts: null, ct));
+        root.SetAction((parse, ct) => ServeCommand.RunAsync(parse, http: false, urls: null, allowedHosts: null, JwtOptions.None, ct));
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());

@@ -3,7 +3,10 @@ using GovernedCrm.Server.Hosting;
 
 namespace GovernedCrm.Server.Cli;
 
-/// <summary><c>governed-crm serve [--http] [--urls URL] [--allowed-hosts HOSTS]</c>: runs the MCP server.</summary>
+/// <summary>
+/// <c>governed-crm serve [--http] [--urls URL] [--allowed-hosts HOSTS] [--jwt-issuer URL] [--jwt-audience URL] [--jwt-keys FILE]</c>:
+/// runs the MCP server.
+/// </summary>
 internal static class ServeCommand
 {
     private static readonly Option<bool> Http = new("--http")
@@ -23,24 +26,58 @@ internal static class ServeCommand
         DefaultValueFactory = _ => HttpServer.DefaultAllowedHosts,
     };
 
+    private static readonly Option<string?> JwtIssuer = new(JwtSettings.IssuerOption)
+    {
+        Description = $"HTTP mode: require bearer tokens (JWT) from this authorization server (its issuer URL). Default ${JwtSettings.IssuerVariable}; without one, callers are the local user and only loopback is allowed.",
+    };
+
+    private static readonly Option<string?> JwtAudience = new(JwtSettings.AudienceOption)
+    {
+        Description = $"HTTP mode: the audience tokens must carry, this server's MCP URL. Default ${JwtSettings.AudienceVariable}, else the first --urls value + /mcp.",
+    };
+
+    private static readonly Option<string?> JwtKeys = new(JwtSettings.KeysOption)
+    {
+        Description = $"HTTP mode: a JWKS file with the issuer's public signing keys. Default ${JwtSettings.KeysVariable}, else the keys named by the issuer's /.well-known/openid-configuration.",
+    };
+
     public static Command Create()
     {
         var serve = new Command("serve", "Run the MCP server: over stdio by default, or over HTTP with --http.");
         serve.Options.Add(Http);
         serve.Options.Add(Urls);
         serve.Options.Add(AllowedHosts);
-        serve.SetAction((parse, ct) => RunAsync(parse, parse.GetValue(Http), parse.GetValue(Urls), parse.GetValue(AllowedHosts), ct));
+        serve.Options.Add(JwtIssuer);
+        serve.Options.Add(JwtAudience);
+        serve.Options.Add(JwtKeys);
+        serve.SetAction((parse, ct) => RunAsync(
+            parse, parse.GetValue(Http), parse.GetValue(Urls), parse.GetValue(AllowedHosts),
+            new JwtOptions(parse.GetValue(JwtIssuer), parse.GetValue(JwtAudience), parse.GetValue(JwtKeys)), ct));
         return serve;
     }
 
-    public static async Task<int> RunAsync(ParseResult parse, bool http, string? urls, string? allowedHosts, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ParseResult parse, bool http, string? urls, string? allowedHosts, JwtOptions jwt, CancellationToken cancellationToken)
     {
         try
         {
-            var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
+            if (!http && jwt != JwtOptions.None)
+            {
+                throw new StartupException($"{JwtSettings.IssuerOption}, {JwtSettings.AudienceOption} and {JwtSettings.KeysOption} apply to --http only (stdio callers are the local user)");
+            }
+
+            // Settings first: a bad option must not create or migrate the data folder.
+            HttpServerSettings? settings = null;
             if (http)
             {
-                await HttpServer.RunAsync(folder, new HttpServerSettings(urls ?? HttpServer.DefaultUrls, allowedHosts ?? HttpServer.DefaultAllowedHosts), cancellationToken).ConfigureAwait(false);
+                var listen = urls ?? HttpServer.DefaultUrls;
+                settings = new HttpServerSettings(listen, allowedHosts ?? HttpServer.DefaultAllowedHosts, JwtSettings.Resolve(jwt, listen, Environment.GetEnvironmentVariable));
+                HttpServer.RequireAuthenticationOffLoopback(settings);
+            }
+
+            var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
+            if (settings is not null)
+            {
+                await HttpServer.RunAsync(folder, settings, cancellationToken).ConfigureAwait(false);
             }
             else
             {

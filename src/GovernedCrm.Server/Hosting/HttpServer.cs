@@ -1,17 +1,21 @@
 using GovernedCrm.Mcp;
+using GovernedCrm.Mcp.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 
 namespace GovernedCrm.Server.Hosting;
 
 /// <summary>
 /// Runs the MCP server over HTTP: Streamable HTTP at /mcp and legacy SSE at /sse + /message, bound to
-/// 127.0.0.1 unless told otherwise, with Host-header filtering against DNS rebinding.
+/// 127.0.0.1 unless told otherwise, with Host-header filtering against DNS rebinding. With an issuer configured
+/// every MCP request needs a valid bearer token (see <see cref="JwtAuthentication"/>); without one, callers are
+/// the local user and the server refuses to listen anywhere but loopback.
 /// </summary>
 internal static class HttpServer
 {
@@ -32,6 +36,7 @@ internal static class HttpServer
             logger.LogInformation(
                 "governed-crm {Version} serving MCP over HTTP at {Urls} (Streamable HTTP /mcp, legacy SSE /sse); data folder {DataFolder}",
                 ServerInfo.Version, string.Join(", ", app.Urls), folder.Path);
+            LogAuthentication(logger, settings.Jwt, app.Services);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             logger.LogInformation("governed-crm stopped");
         }
@@ -40,6 +45,7 @@ internal static class HttpServer
     /// <summary>Builds the web application; tests pass <paramref name="configureWebHost"/> to use the in-memory test server.</summary>
     public static WebApplication Build(DataFolder folder, ServerResources resources, HttpServerSettings settings, Action<IWebHostBuilder>? configureWebHost)
     {
+        RequireAuthenticationOffLoopback(settings);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         GovernedCrmServices.LogToStandardError(builder.Logging);
         builder.WebHost.UseKestrelCore().UseUrls(settings.Urls);
@@ -52,6 +58,11 @@ internal static class HttpServer
         configureWebHost?.Invoke(builder.WebHost);
 
         builder.Services.AddGovernedCrm(folder, resources);
+        if (settings.Jwt is { } jwt)
+        {
+            builder.Services.AddJwtAuthentication(jwt);
+        }
+
         builder.Services
             .AddMcpServer(ServerInfo.Configure)
             .WithHttpTransport(o =>
@@ -79,12 +90,49 @@ internal static class HttpServer
             return next(context);
         });
         app.UseRouting();
-        app.MapMcp("/mcp");
+        var mcp = app.MapMcp("/mcp");
+        if (settings.Jwt is not null)
+        {
+            // Authentication also serves the protected resource metadata; the policy covers /mcp, /sse and /message.
+            app.UseAuthentication();
+            app.UseAuthorization();
+            mcp.RequireAuthorization(JwtAuthentication.PolicyName);
+        }
+
         return app;
+    }
+
+    /// <summary>Without an issuer every caller is the local user, which is only safe when nobody else can connect.</summary>
+    /// <param name="settings">The HTTP settings.</param>
+    /// <exception cref="StartupException">No issuer and a URL that is not loopback.</exception>
+    public static void RequireAuthenticationOffLoopback(HttpServerSettings settings)
+    {
+        if (settings.Jwt is null && ListenUrls.Split(settings.Urls).FirstOrDefault(u => !ListenUrls.IsLoopback(u)) is { } exposed)
+        {
+            throw new StartupException(
+                $"--urls {exposed} is not loopback and no token issuer is configured, so every caller would act as the local user: " +
+                $"configure {JwtSettings.IssuerOption} (or {JwtSettings.IssuerVariable}), or listen on 127.0.0.1");
+        }
+    }
+
+    private static void LogAuthentication(ILogger logger, JwtSettings? jwt, IServiceProvider services)
+    {
+        if (jwt is null)
+        {
+            var user = services.GetRequiredService<IOptions<LocalCallerOptions>>().Value.UserId;
+            logger.LogWarning("HTTP without authentication: every caller acts as the local user {User}", user);
+        }
+        else
+        {
+            logger.LogInformation(
+                "HTTP callers need a bearer token from {Issuer} for audience {Audience}; signing keys from {Keys}",
+                jwt.Issuer, jwt.Audience, jwt.KeysFile ?? jwt.MetadataAddress);
+        }
     }
 }
 
 /// <summary>The HTTP options of <c>serve --http</c>.</summary>
 /// <param name="Urls">Where Kestrel listens.</param>
 /// <param name="AllowedHosts">Host headers accepted (semicolon separated).</param>
-internal sealed record HttpServerSettings(string Urls, string AllowedHosts);
+/// <param name="Jwt">How callers authenticate; null for none (loopback only).</param>
+internal sealed record HttpServerSettings(string Urls, string AllowedHosts, JwtSettings? Jwt = null);

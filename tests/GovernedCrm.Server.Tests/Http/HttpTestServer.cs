@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using GovernedCrm.Audit.Entries;
 using GovernedCrm.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
@@ -22,25 +24,51 @@ internal sealed class HttpTestServer : IAsyncDisposable
 
     public ServerResources Resources { get; }
 
-    public static async Task<HttpTestServer> StartAsync()
+    public string AuditDatabasePath => Resources.AuditPaths.DatabasePath;
+
+    /// <summary>Starts the server; with <paramref name="jwt"/> every MCP request needs a bearer token.</summary>
+    public static async Task<HttpTestServer> StartAsync(JwtSettings? jwt = null)
     {
         var folderPath = Directory.CreateTempSubdirectory("governedcrm-http-").FullName;
         var folder = DataFolder.Open(folderPath);
         var resources = await ServerResources.OpenAsync(folder, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
-        var app = HttpServer.Build(folder, resources, new HttpServerSettings(HttpServer.DefaultUrls, HttpServer.DefaultAllowedHosts), web => web.UseTestServer());
+        var app = HttpServer.Build(folder, resources, new HttpServerSettings(HttpServer.DefaultUrls, HttpServer.DefaultAllowedHosts, jwt), web => web.UseTestServer());
         GovernanceStartupCheck.Run(app.Services);
         await app.StartAsync();
         return new HttpTestServer(app, folderPath, resources);
     }
 
-    public HttpClient CreateHttpClient() => App.GetTestClient();
+    /// <summary>An HTTP client for the in-memory server; with <paramref name="bearerToken"/> every request carries it.</summary>
+    public HttpClient CreateHttpClient(string? bearerToken = null)
+    {
+        var http = App.GetTestClient();
+        if (bearerToken is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+        }
 
-    public Task<McpClient> ConnectAsync(string path, HttpTransportMode mode, string? protocolVersion = null) =>
+        return http;
+    }
+
+    public Task<McpClient> ConnectAsync(string path, HttpTransportMode mode, string? protocolVersion = null, string? bearerToken = null, HttpClient? http = null) =>
         McpClient.CreateAsync(
             new HttpClientTransport(
                 new HttpClientTransportOptions { Endpoint = new Uri(App.GetTestServer().BaseAddress, path), TransportMode = mode },
-                CreateHttpClient()),
+                http ?? CreateHttpClient(bearerToken),
+                ownsHttpClient: http is null),
             new McpClientOptions { ProtocolVersion = protocolVersion });
+
+    /// <summary>Every audit entry written so far, all chains.</summary>
+    public async Task<List<AuditEntry>> AuditEntriesAsync()
+    {
+        var entries = new List<AuditEntry>();
+        await foreach (var entry in AuditEntryReader.ReadAsync(AuditDatabasePath, chain: null, 0, CancellationToken.None))
+        {
+            entries.Add(entry);
+        }
+
+        return entries;
+    }
 
     public async ValueTask DisposeAsync()
     {

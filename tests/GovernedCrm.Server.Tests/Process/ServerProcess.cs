@@ -46,6 +46,11 @@ internal sealed class ServerProcess : IDisposable
 
         info.Environment.Remove("GOVERNEDCRM_DATA");
         info.Environment.Remove("GOVERNEDCRM_USER");
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("GOVERNEDCRM_JWT_", StringComparison.Ordinal)).ToList())
+        {
+            info.Environment.Remove(name);
+        }
+
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             info.Environment[key] = value;
