@@ -9,17 +9,19 @@ internal sealed class BenchmarkOptions
     public const string AuditVerify = "audit-verify";
     public const string AuditAppend = "audit-append";
     public const string AuditOverhead = "audit-overhead";
+    public const string Policy = "policy";
     public const string All = "all";
 
     public const string Usage =
-        "usage: GovernedCrm.Benchmarks [--suite governed-path|audit-verify|audit-append|audit-overhead|all]\n" +
+        "usage: GovernedCrm.Benchmarks [--suite governed-path|audit-verify|audit-append|audit-overhead|policy|all]\n" +
         "         [--iterations N] [--warmup N]          governed-path and audit-overhead: measured and warm-up call pairs (2000, 200)\n" +
         "         [--verify-entries N] [--small-entries N] [--rounds N]\n" +
         "                                                audit-verify: large and small log sizes (1000000, 10000) and timed rounds (5)\n" +
         "         [--append-entries N] [--callers N]     audit-append: entries appended and concurrent callers (200000, 64)\n" +
+        "         [--evaluations N] [--policy-warmup N]  policy: timed and warm-up decisions (200000, 50000)\n" +
         "       Prints one JSON object on stdout; progress goes to stderr. The default suite is governed-path.";
 
-    private static readonly string[] Suites = [GovernedPath, AuditVerify, AuditAppend, AuditOverhead, All];
+    private static readonly string[] Suites = [GovernedPath, AuditVerify, AuditAppend, AuditOverhead, Policy, All];
 
     public string Suite { get; private set; } = GovernedPath;
 
@@ -36,6 +38,10 @@ internal sealed class BenchmarkOptions
     public int AppendEntries { get; private set; } = 200_000;
 
     public int Callers { get; private set; } = 64;
+
+    public int Evaluations { get; private set; } = 200_000;
+
+    public int PolicyWarmup { get; private set; } = 50_000;
 
     public static bool TryParse(string[] args, out BenchmarkOptions options, out string error)
     {
@@ -70,7 +76,7 @@ internal sealed class BenchmarkOptions
             }
 
             // Zero warm-up is allowed; every other count must be at least 1.
-            var minimum = name == "--warmup" ? 0 : 1;
+            var minimum = name is "--warmup" or "--policy-warmup" ? 0 : 1;
             if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < minimum)
             {
                 error = $"{name} needs a whole number ({(minimum == 0 ? "0 or more" : "at least 1")})";
@@ -86,6 +92,8 @@ internal sealed class BenchmarkOptions
                 case "--rounds": options.Rounds = value; break;
                 case "--append-entries": options.AppendEntries = value; break;
                 case "--callers": options.Callers = value; break;
+                case "--evaluations": options.Evaluations = value; break;
+                case "--policy-warmup": options.PolicyWarmup = value; break;
                 default:
                     error = $"unknown argument '{name}'";
                     return false;
@@ -96,5 +104,6 @@ internal sealed class BenchmarkOptions
     }
 
     private static bool IsKnownNumber(string name) =>
-        name is "--iterations" or "--warmup" or "--verify-entries" or "--small-entries" or "--rounds" or "--append-entries" or "--callers";
+        name is "--iterations" or "--warmup" or "--verify-entries" or "--small-entries" or "--rounds" or "--append-entries" or "--callers"
+            or "--evaluations" or "--policy-warmup";
 }

@@ -7,7 +7,8 @@ namespace GovernedCrm.Benchmarks;
 /// Benchmark console app. Suites: governed-path (the default: CRM.GetRecord against an ungoverned copy of the
 /// same tool), audit-verify (full verification of a large realistic log against the floor of reading and
 /// hashing its bodies once), audit-append (durable group-commit throughput with concurrent callers) and
-/// audit-overhead (what auditing adds to one governed tool call), or all of them. Prints one JSON object on
+/// audit-overhead (what auditing adds to one governed tool call), policy (decision time of the rule-based
+/// policy and its limiter), or all of them. Prints one JSON object on
 /// stdout; progress goes to stderr. Never run as a timed unit test.
 /// </summary>
 internal static class Program
@@ -66,6 +67,8 @@ internal static class Program
                 return await Append().ConfigureAwait(false);
             case BenchmarkOptions.AuditOverhead:
                 return await Overhead().ConfigureAwait(false);
+            case BenchmarkOptions.Policy:
+                return await PolicyBenchmark.RunAsync(options.Evaluations, options.PolicyWarmup).ConfigureAwait(false);
             default:
                 await Console.Error.WriteLineAsync("benchmark: suite governed-path").ConfigureAwait(false);
                 var governedPath = await GovernedPath().ConfigureAwait(false);
@@ -75,6 +78,8 @@ internal static class Program
                 var append = await Append().ConfigureAwait(false);
                 await Console.Error.WriteLineAsync("benchmark: suite audit-verify").ConfigureAwait(false);
                 var verify = await Verify().ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("benchmark: suite policy").ConfigureAwait(false);
+                var policy = await PolicyBenchmark.RunAsync(options.Evaluations, options.PolicyWarmup).ConfigureAwait(false);
                 return new
                 {
                     Suite = BenchmarkOptions.All,
@@ -82,6 +87,7 @@ internal static class Program
                     AuditOverhead = overhead,
                     AuditAppend = append,
                     AuditVerify = verify,
+                    Policy = policy,
                 };
         }
 

@@ -23,7 +23,10 @@ public sealed class GovernedToolCatalogTests
         catalog.Register("CRM.CloseDeal", "DealTools.CloseDeal", [new GovernedToolAttribute { Action = GovernedAction.Update, ObjectType = "deal", RecordIdArgument = "recordId" }]);
 
         catalog.TryGetGoverned("CRM.CloseDeal", out var descriptor).Should().BeTrue();
-        descriptor.Should().Be(new GovernedToolDescriptor("CRM.CloseDeal", GovernedAction.Update, "deal", null, "recordId", "crm"));
+        // Member-wise: the descriptor's sets are fresh instances, so record equality would compare references.
+        descriptor.Should().BeEquivalentTo(
+            new GovernedToolDescriptor("CRM.CloseDeal", GovernedAction.Update, "deal", null, "recordId", "crm"),
+            options => options.ComparingByMembers<GovernedToolDescriptor>());
         descriptor.IsWrite.Should().BeTrue();
     }
 
