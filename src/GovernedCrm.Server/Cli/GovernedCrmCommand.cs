@@ -12,16 +12,24 @@ internal static class GovernedCrmCommand
         Recursive = true,
     };
 
+    public static readonly Option<string?> Policy = new("--policy")
+    {
+        Description = $"The policy file (YAML). Default: ${PolicySource.EnvironmentVariable}, else the built-in default policy (samples/policies/default.yaml).",
+        Recursive = true,
+    };
+
     public static RootCommand Create()
     {
         var root = new RootCommand(
             "GovernedCrm: an MCP server that lets AI agents read and change CRM records under policy, human approval and a tamper-evident audit trail. " +
             "With no command, serves MCP over stdio.");
         root.Options.Add(Data);
+        root.Options.Add(Policy);
         root.SetAction((parse, ct) => ServeCommand.RunAsync(parse, http: false, urls: null, allowedHosts: null, JwtOptions.None, ct));
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(PolicyCommand.Create());
         return root;
     }
 

@@ -74,14 +74,16 @@ internal static class ServeCommand
                 HttpServer.RequireAuthenticationOffLoopback(settings);
             }
 
+            var policyPath = PolicySource.ResolvePath(parse.GetValue(GovernedCrmCommand.Policy));
+            var policy = new ServerPolicy(PolicySource.Load(policyPath), policyPath);
             var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
             if (settings is not null)
             {
-                await HttpServer.RunAsync(folder, settings, cancellationToken).ConfigureAwait(false);
+                await HttpServer.RunAsync(folder, settings, policy, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await StdioServer.RunAsync(folder, cancellationToken).ConfigureAwait(false);
+                await StdioServer.RunAsync(folder, policy, cancellationToken).ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;

@@ -1,5 +1,7 @@
 using GovernedCrm.Crm;
 using GovernedCrm.Crm.Embedded;
+using GovernedCrm.Governance.Policy;
+using GovernedCrm.Mcp;
 using GovernedCrm.Mcp.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -39,15 +41,23 @@ internal static class GovernedCrmServices
         }
     }
 
-    public static IServiceCollection AddGovernedCrm(this IServiceCollection services, DataFolder folder, ServerResources resources)
+    public static IServiceCollection AddGovernedCrm(this IServiceCollection services, DataFolder folder, ServerResources resources, ServerPolicy policy)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(folder);
         services.AddSingleton(resources.Crm);
         services.AddSingleton<GovernedCrm.Governance.Audit.IAuditTrail>(resources.Audit);
         services.AddSingleton(resources);
-        services.AddSingleton<GovernedCrm.Governance.Policy.IGovernancePolicy>(new GovernedCrm.Governance.Policy.AdminToolsPolicy(
-            new GovernedCrm.Governance.Policy.AllowAllPolicy(), AdminUsers()));
+        // The policy in force (hot-reloaded when it comes from a file), behind the guard that keeps admin tools for admins.
+        var active = new ActivePolicy(policy.Policy, TimeProvider.System);
+        services.AddSingleton(active);
+        services.AddGovernancePolicy(new AdminToolsPolicy(active, AdminUsers()));
+        if (policy.Path is { } path)
+        {
+            services.AddSingleton(sp => new PolicyFileWatcher(active, path, sp.GetRequiredService<ILogger<PolicyFileWatcher>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<PolicyFileWatcher>());
+        }
+
         services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
         services.Configure<LocalCallerOptions>(o =>
         {

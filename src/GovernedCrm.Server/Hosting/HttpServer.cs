@@ -22,20 +22,20 @@ internal static class HttpServer
     public const string DefaultUrls = "http://127.0.0.1:5180";
     public const string DefaultAllowedHosts = "localhost;127.0.0.1;[::1]";
 
-    public static async Task RunAsync(DataFolder folder, HttpServerSettings settings, CancellationToken cancellationToken)
+    public static async Task RunAsync(DataFolder folder, HttpServerSettings settings, ServerPolicy policy, CancellationToken cancellationToken)
     {
         using var loggers = GovernedCrmServices.StartupLoggers();
         var resources = await ServerResources.OpenAsync(folder, loggers, cancellationToken).ConfigureAwait(false);
         await using var _ = resources.ConfigureAwait(false);
-        var app = Build(folder, resources, settings, configureWebHost: null);
+        var app = Build(folder, resources, settings, policy, configureWebHost: null);
         await using (app.ConfigureAwait(false))
         {
             GovernanceStartupCheck.Run(app.Services);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GovernedCrm.Server");
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             logger.LogInformation(
-                "governed-crm {Version} serving MCP over HTTP at {Urls} (Streamable HTTP /mcp, legacy SSE /sse); data folder {DataFolder}",
-                ServerInfo.Version, string.Join(", ", app.Urls), folder.Path);
+                "governed-crm {Version} serving MCP over HTTP at {Urls} (Streamable HTTP /mcp, legacy SSE /sse); data folder {DataFolder}; policy {Policy} (version {PolicyVersion})",
+                ServerInfo.Version, string.Join(", ", app.Urls), folder.Path, policy.Policy.SourceName, policy.Policy.Version);
             LogAuthentication(logger, settings.Jwt, app.Services);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             logger.LogInformation("governed-crm stopped");
@@ -43,7 +43,7 @@ internal static class HttpServer
     }
 
     /// <summary>Builds the web application; tests pass <paramref name="configureWebHost"/> to use the in-memory test server.</summary>
-    public static WebApplication Build(DataFolder folder, ServerResources resources, HttpServerSettings settings, Action<IWebHostBuilder>? configureWebHost)
+    public static WebApplication Build(DataFolder folder, ServerResources resources, HttpServerSettings settings, ServerPolicy policy, Action<IWebHostBuilder>? configureWebHost)
     {
         RequireAuthenticationOffLoopback(settings);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -57,7 +57,7 @@ internal static class HttpServer
         });
         configureWebHost?.Invoke(builder.WebHost);
 
-        builder.Services.AddGovernedCrm(folder, resources);
+        builder.Services.AddGovernedCrm(folder, resources, policy);
         if (settings.Jwt is { } jwt)
         {
             builder.Services.AddJwtAuthentication(jwt);

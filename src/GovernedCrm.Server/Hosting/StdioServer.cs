@@ -10,14 +10,14 @@ namespace GovernedCrm.Server.Hosting;
 /// <summary>Runs the MCP server over stdio: JSON-RPC on stdin/stdout, logs on stderr, stops on stdin EOF, SIGTERM or Ctrl+C.</summary>
 internal static class StdioServer
 {
-    public static async Task RunAsync(DataFolder folder, CancellationToken cancellationToken)
+    public static async Task RunAsync(DataFolder folder, ServerPolicy policy, CancellationToken cancellationToken)
     {
         using var loggers = GovernedCrmServices.StartupLoggers();
         var resources = await ServerResources.OpenAsync(folder, loggers, cancellationToken).ConfigureAwait(false);
         await using var _ = resources.ConfigureAwait(false);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         GovernedCrmServices.LogToStandardError(builder.Logging);
-        builder.Services.AddGovernedCrm(folder, resources);
+        builder.Services.AddGovernedCrm(folder, resources, policy);
         builder.Services
             .AddMcpServer(ServerInfo.Configure)
             .WithStdioServerTransport()
@@ -27,7 +27,7 @@ internal static class StdioServer
         using var host = builder.Build();
         GovernanceStartupCheck.Run(host.Services);
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GovernedCrm.Server");
-        logger.LogInformation("governed-crm {Version} serving MCP over stdio; data folder {DataFolder}", ServerInfo.Version, folder.Path);
+        logger.LogInformation("governed-crm {Version} serving MCP over stdio; data folder {DataFolder}; policy {Policy} (version {PolicyVersion})", ServerInfo.Version, folder.Path, policy.Policy.SourceName, policy.Policy.Version);
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         logger.LogInformation("governed-crm stopped");
     }

@@ -27,12 +27,13 @@ internal sealed class HttpTestServer : IAsyncDisposable
     public string AuditDatabasePath => Resources.AuditPaths.DatabasePath;
 
     /// <summary>Starts the server; with <paramref name="jwt"/> every MCP request needs a bearer token.</summary>
-    public static async Task<HttpTestServer> StartAsync(JwtSettings? jwt = null)
+    public static async Task<HttpTestServer> StartAsync(JwtSettings? jwt = null, ServerPolicy? policy = null)
     {
         var folderPath = Directory.CreateTempSubdirectory("governedcrm-http-").FullName;
         var folder = DataFolder.Open(folderPath);
         var resources = await ServerResources.OpenAsync(folder, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
-        var app = HttpServer.Build(folder, resources, new HttpServerSettings(HttpServer.DefaultUrls, HttpServer.DefaultAllowedHosts, jwt), web => web.UseTestServer());
+        var app = HttpServer.Build(folder, resources, new HttpServerSettings(HttpServer.DefaultUrls, HttpServer.DefaultAllowedHosts, jwt),
+            policy ?? new ServerPolicy(GovernedCrm.Governance.Policy.BuiltInPolicy.Load(), null), web => web.UseTestServer());
         GovernanceStartupCheck.Run(app.Services);
         await app.StartAsync();
         return new HttpTestServer(app, folderPath, resources);

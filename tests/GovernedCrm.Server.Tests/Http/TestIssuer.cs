@@ -68,7 +68,8 @@ internal sealed class TestIssuer : IDisposable
         bool withExpiry = true)
     {
         var now = DateTime.UtcNow;
-        var all = new Dictionary<string, object>(claims ?? new Dictionary<string, object>());
+        // Callers are reps unless the test says otherwise: the default policy lets a token without a known role do nothing.
+        var all = new Dictionary<string, object>(claims ?? new Dictionary<string, object> { ["roles"] = "rep" });
         if (subject is not null)
         {
             all["sub"] = subject;

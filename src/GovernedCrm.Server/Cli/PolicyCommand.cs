@@ -1,0 +1,199 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GovernedCrm.Crm.Embedded;
+using GovernedCrm.Governance.Identity;
+using GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Policy;
+using GovernedCrm.Governance.Tools;
+using GovernedCrm.Mcp.Tools;
+using GovernedCrm.Server.Hosting;
+
+namespace GovernedCrm.Server.Cli;
+
+/// <summary>
+/// <c>governed-crm policy check [FILE]</c> validates a policy and summarizes its rules;
+/// <c>governed-crm policy explain --user U --tool T --args JSON</c> dry-runs one decision and says why.
+/// Exit 0 ok, 1 invalid policy, 2 usage error.
+/// </summary>
+internal static class PolicyCommand
+{
+    private static readonly Argument<string?> File = new("FILE")
+    {
+        Description = "The policy file (default: --policy, else $GOVERNEDCRM_POLICY, else the built-in default policy).",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    private static readonly Option<string> User = new("--user") { Description = "The user to decide for, as a local (stdio) caller.", Required = true };
+    private static readonly Option<string> Tool = new("--tool") { Description = "The tool name, e.g. CRM.UpdateRecord.", Required = true };
+    private static readonly Option<string> Args = new("--args") { Description = "The tool's arguments as a JSON object. Default: {}.", DefaultValueFactory = _ => "{}" };
+    private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object." };
+
+    public static Command Create()
+    {
+        var command = new Command("policy", "Validate a policy file, or dry-run a decision.");
+        var check = new Command("check", "Validate a policy file and print a summary of its rules. Exit 0 valid, 1 invalid.");
+        check.Arguments.Add(File);
+        check.SetAction(Check);
+        var explain = new Command(
+            "explain",
+            "Dry-run one call: the decision, the rule that made it, and why. Reads the targeted record from the data folder's CRM when the tool names one.");
+        explain.Options.Add(User);
+        explain.Options.Add(Tool);
+        explain.Options.Add(Args);
+        explain.Options.Add(Json);
+        explain.SetAction(ExplainAsync);
+        command.Subcommands.Add(check);
+        command.Subcommands.Add(explain);
+        return command;
+    }
+
+    private static int Check(ParseResult parse)
+    {
+        var path = PolicySource.ResolvePath(parse.GetValue(File) ?? parse.GetValue(GovernedCrmCommand.Policy));
+        if (path is null)
+        {
+            Print(BuiltInPolicy.Load());
+            return ExitCodes.Ok;
+        }
+
+        if (!System.IO.File.Exists(path))
+        {
+            CliConsole.Fail($"there is no policy file at {path}");
+            return ExitCodes.Error;
+        }
+
+        var result = PolicyLoader.LoadFile(path);
+        if (result.Policy is { } policy)
+        {
+            Print(policy);
+            return ExitCodes.Ok;
+        }
+
+        CliConsole.Out.WriteLine($"policy invalid: {PolicySource.Describe(path, result.Errors)}");
+        return ExitCodes.Refused;
+    }
+
+    private static void Print(CompiledPolicy policy)
+    {
+        CliConsole.Out.WriteLine($"policy valid: {policy.SourceName} (version {policy.Version})");
+        foreach (var line in policy.Summarize())
+        {
+            CliConsole.Out.WriteLine(line);
+        }
+    }
+
+    private static async Task<int> ExplainAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        CompiledPolicy policy;
+        try
+        {
+            policy = PolicySource.Load(PolicySource.ResolvePath(parse.GetValue(GovernedCrmCommand.Policy)));
+        }
+        catch (StartupException ex)
+        {
+            CliConsole.Fail(ex.Message);
+            return ExitCodes.Refused;
+        }
+
+        var toolName = parse.GetValue(Tool)!;
+        if (!ServerTools.Catalog().TryGetGoverned(toolName, out var tool))
+        {
+            CliConsole.Fail($"unknown tool '{toolName}'; tools: {string.Join(", ", ServerTools.Catalog().Governed.Select(t => t.ToolName).Order(StringComparer.Ordinal))}");
+            return ExitCodes.Error;
+        }
+
+        Dictionary<string, JsonElement> arguments;
+        try
+        {
+            arguments = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(parse.GetValue(Args)!)
+                ?? throw new JsonException("null is not an object");
+        }
+        catch (JsonException ex)
+        {
+            CliConsole.Fail($"--args must be a JSON object: {ex.Message}");
+            return ExitCodes.Error;
+        }
+
+        var raw = new CallerIdentity(parse.GetValue(User)!, CallerIdentity.DefaultTenant, [], "local");
+        var call = new GovernedCall
+        {
+            Tool = tool,
+            Arguments = arguments,
+            Caller = policy.ResolveCaller(raw) ?? raw,
+            ExecutionId = "explain",
+            ReceivedAt = TimeProvider.System.GetUtcNow(),
+        };
+
+        var notes = new List<string>();
+        if (call.RecordId is not null)
+        {
+            call.Current = await ReadRecordAsync(parse, call, notes, cancellationToken).ConfigureAwait(false);
+        }
+
+        var explanation = policy.Explain(call);
+        if (parse.GetValue(Json))
+        {
+            await CliConsole.Out.WriteLineAsync(ToJson(policy, explanation, notes).ToJsonString()).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+
+        await CliConsole.Out.WriteLineAsync($"policy: {policy.SourceName} (version {policy.Version})").ConfigureAwait(false);
+        foreach (var line in notes.Concat(explanation.Lines))
+        {
+            await CliConsole.Out.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<CurrentRecord?> ReadRecordAsync(ParseResult parse, GovernedCall call, List<string> notes, CancellationToken cancellationToken)
+    {
+        var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
+        var file = folder.File(EmbeddedCrmOptions.FileName);
+        if (!System.IO.File.Exists(file))
+        {
+            notes.Add($"record: not read (no CRM database at {file}); conditions on current values see nothing");
+            return null;
+        }
+
+        var database = new EmbeddedCrmDatabase(new EmbeddedCrmOptions { DatabasePath = file });
+        var record = await new CrmRecordContextReader(new EmbeddedCrmConnector(database, TimeProvider.System)).ReadAsync(call, cancellationToken).ConfigureAwait(false);
+        notes.Add(record is null
+            ? $"record: {call.ObjectType} {call.RecordId} not found"
+            : $"record: {call.ObjectType} {call.RecordId} in tenant {record.Tenant}");
+        return record;
+    }
+
+    private static JsonObject ToJson(CompiledPolicy policy, PolicyExplanation explanation, List<string> notes)
+    {
+        var decision = explanation.Decision;
+        var json = new JsonObject
+        {
+            ["policyVersion"] = policy.Version,
+            ["decision"] = decision switch
+            {
+                PolicyDecision.Allow => "allow",
+                PolicyDecision.Deny => "deny",
+                PolicyDecision.RequireApproval => "require_approval",
+                _ => "unknown",
+            },
+            ["rule"] = decision.Rule,
+        };
+        switch (decision)
+        {
+            case PolicyDecision.Deny deny:
+                json["code"] = deny.Code;
+                json["message"] = deny.Message;
+                break;
+            case PolicyDecision.RequireApproval approval:
+                json["route"] = approval.Route == ApprovalRoute.Role ? "role" : "requester";
+                json["approverRole"] = approval.ApproverRole;
+                json["reason"] = approval.Reason;
+                break;
+        }
+
+        json["lines"] = new JsonArray(notes.Concat(explanation.Lines).Select(l => (JsonNode)JsonValue.Create(l)).ToArray());
+        return json;
+    }
+}
