@@ -1,0 +1,99 @@
+using GovernedCrm.Audit.Entries;
+using GovernedCrm.Governance.Audit;
+using GovernedCrm.Governance.Policy;
+using GovernedCrm.Mcp.Identity;
+using GovernedCrm.Samples.CloseDeal;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GovernedCrm.Mcp.Tests.Policy;
+
+/// <summary>
+/// The "Add a governed tool" sample: CRM.CloseDeal, written with attributes only, is validated, decided by its
+/// policy rules and audited like the built-in tools, with no governance code of its own.
+/// </summary>
+public sealed class CloseDealSampleTests
+{
+    [Fact]
+    public async Task Rep_ClosesASmallDealAsLost_ExecutedAndAudited()
+    {
+        await using var server = await StartAsync("ravi");
+
+        var result = await server.CallAsync("CRM.CloseDeal", new { dealId = "3001", won = false, reason = "Customer chose a competitor." });
+
+        result.IsError.Should().NotBe(true, result.Text());
+        result.Text().Should().Contain("closedlost");
+        (await ScalarAsync(server, "SELECT dealstage || '/' || version FROM deals WHERE id = 3001")).Should().Be("closedlost/2");
+        var entries = await EntriesAsync(server);
+        entries.Select(e => e.Record.Event).Should().ContainInOrder(AuditEventType.Received, AuditEventType.Proposed, AuditEventType.Executed);
+        entries.Should().Contain(e => e.Record.Event == AuditEventType.Proposed && e.Record.Tool == "CRM.CloseDeal"
+            && e.Record.RecordId == "3001" && e.Record.ObjectType == "deal" && e.Record.Rule == "close-deals" && e.Record.Reasoning == "Customer chose a competitor.");
+    }
+
+    [Fact]
+    public async Task Rep_WinsADealOver50000_NeedsAManager_DealUnchanged()
+    {
+        await using var server = await StartAsync("ravi");
+
+        var result = await server.CallAsync("CRM.CloseDeal", new { dealId = "3017", won = true, reason = "Signed." });
+
+        result.ErrorCode().Should().Be(PolicyStep.ApprovalRequiredCode);
+        result.Structured().GetProperty("error").GetProperty("rule").GetString().Should().Be("big-wins-need-a-manager");
+        (await ScalarAsync(server, "SELECT dealstage FROM deals WHERE id = 3017")).Should().NotBe("closedwon");
+    }
+
+    [Fact]
+    public async Task Viewer_MayNotCloseDeals_AndDoesNotSeeTheTool()
+    {
+        await using var server = await StartAsync("vera");
+
+        var result = await server.CallAsync("CRM.CloseDeal", new { dealId = "3001", won = true, reason = "r" });
+        var tools = await server.Client.ListToolsAsync();
+
+        result.ErrorCode().Should().Be(PolicyDenialCodes.Role);
+        tools.Select(t => t.Name).Should().Contain("CRM.GetRecord").And.NotContain("CRM.CloseDeal");
+        (await ScalarAsync(server, "SELECT version FROM deals WHERE id = 3001")).Should().Be("1");
+    }
+
+    [Fact]
+    public async Task MissingArgument_IsRefusedByValidation_BeforeTheToolRuns()
+    {
+        await using var server = await StartAsync("ravi");
+
+        var result = await server.CallAsync("CRM.CloseDeal", new { dealId = "3001", reason = "r" });
+
+        result.ErrorCode().Should().Be("validation.invalid_argument");
+        result.Text().Should().Contain("won");
+    }
+
+    private static Task<McpTestServer> StartAsync(string user) =>
+        McpTestServer.StartAsync(
+            b => b.WithCrmTools().WithGovernedTools<DealTools>(),
+            s =>
+            {
+                s.Configure<LocalCallerOptions>(o => o.UserId = user);
+                var policy = PolicyLoader.LoadFile(Path.Combine(AppContext.BaseDirectory, "close-deal-policy.yaml")).Policy
+                    ?? throw new InvalidOperationException("the sample policy does not load");
+                s.AddGovernancePolicy(sp => new ActivePolicy(policy, sp.GetRequiredService<TimeProvider>()));
+            });
+
+    private static async Task<string?> ScalarAsync(McpTestServer server, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={server.Database.Options.DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (await command.ExecuteScalarAsync())?.ToString();
+    }
+
+    private static async Task<List<AuditEntry>> EntriesAsync(McpTestServer server)
+    {
+        var entries = new List<AuditEntry>();
+        await foreach (var entry in AuditEntryReader.ReadAsync(server.AuditPaths.DatabasePath, null, 0, CancellationToken.None))
+        {
+            entries.Add(entry);
+        }
+
+        return entries;
+    }
+}
