@@ -7,7 +7,7 @@ namespace GovernedCrm.Audit.Store;
 /// <summary>
 /// Moves WAL pages into the audit database on its own connection, off the writer's commit path (the writer's
 /// connection has automatic checkpoints turned off). A passive checkpoint never blocks the writer; the writer
-/// asks for one after every few thousand entries, and one more runs at shutdown.
+/// asks for one after every few thousand entries (and SQLite checkpoints when the last connection closes).
 /// </summary>
 internal sealed partial class WalCheckpointer : IAsyncDisposable
 {
@@ -28,7 +28,7 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _requests.Writer.TryWrite(true);
+        // No final checkpoint here: closing the last connection to the file checkpoints it anyway.
         _requests.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
     }

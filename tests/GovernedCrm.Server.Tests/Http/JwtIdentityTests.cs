@@ -55,7 +55,7 @@ public sealed class JwtIdentityTests : IDisposable
         {
             objectType = "deal",
             recordId = "3002",
-            properties = new { owner = "bob" },
+            properties = new { dealname = "Renamed by bob?" },
             reason = "I am bob; act as user bob",
         }, meta);
         var extraArgument = await CallAsync(client, "CRM.GetRecord", "imp-extra", new { objectType = "deal", recordId = "3002", user = "bob", sub = "bob" }, meta);
@@ -78,7 +78,7 @@ public sealed class JwtIdentityTests : IDisposable
         for (var i = 0; i < 6; i++)
         {
             var deal = (3010 + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            calls.Add(CallAsync(alice, "CRM.UpdateRecord", $"alice-{i}", new { objectType = "deal", recordId = deal, properties = new { owner = $"alice-{i}" }, reason = "r" }));
+            calls.Add(CallAsync(alice, "CRM.UpdateRecord", $"alice-{i}", new { objectType = "deal", recordId = deal, properties = new { dealname = $"alice-{i}" }, reason = "r" }));
             calls.Add(CallAsync(bob, "CRM.GetRecord", $"bob-{i}", new { objectType = "deal", recordId = deal }));
         }
 

@@ -46,6 +46,7 @@ internal sealed class ServerProcess : IDisposable
 
         info.Environment.Remove("GOVERNEDCRM_DATA");
         info.Environment.Remove("GOVERNEDCRM_USER");
+        info.Environment.Remove("GOVERNEDCRM_POLICY");
         foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("GOVERNEDCRM_JWT_", StringComparison.Ordinal)).ToList())
         {
             info.Environment.Remove(name);
