@@ -68,6 +68,7 @@ internal static class AuditOverheadBenchmark
             Audited = "AuditWriter via AuditTrailFactory defaults: SQLite file, WAL, synchronous = FULL, group commit, checkpoint signed every 1000 entries",
             Baseline = "NoOpAuditTrail: BASELINE ONLY, acknowledges every entry without writing it (exists only in the benchmark)",
             GovernedPipeline = audited.PipelineSteps,
+            Policy = new { BenchmarkServer.Policy.SourceName, BenchmarkServer.Policy.Version },
             AuditEntriesPerCall = Math.Round(entriesPerCall, 2),
             Iterations = iterations,
             WarmupIterations = warmup,
@@ -138,7 +139,7 @@ internal static class AuditOverheadBenchmark
     {
         ["objectType"] = "deal",
         ["recordId"] = RecordId,
-        ["properties"] = new Dictionary<string, object?>(StringComparer.Ordinal) { ["amount"] = 70_000 + (i % 100 * 500) },
+        ["properties"] = new Dictionary<string, object?>(StringComparer.Ordinal) { ["amount"] = 20_000 + (i % 100 * 250) },
         ["reason"] = "Customer confirmed the new budget on today's call",
         ["confidence"] = 0.9,
     };

@@ -3,6 +3,7 @@ using GovernedCrm.Crm;
 using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp;
 using GovernedCrm.Mcp.Identity;
@@ -35,6 +36,16 @@ internal sealed class BenchmarkServer : IAsyncDisposable
 
     public McpClient Client { get; }
 
+    /// <summary>
+    /// The policy the governed calls are decided by: the built-in default policy's rules, with its limits raised
+    /// so a benchmark loop is measured, not throttled (the limits are still checked on every call).
+    /// </summary>
+    public static CompiledPolicy Policy { get; } = PolicyLoader.Load(
+        BuiltInPolicy.Text()
+            .Replace("writes_per_user: { max: 60, window: 60s }", "writes_per_user: { max: 100000000, window: 60s }", StringComparison.Ordinal)
+            .Replace("distinct_records_per_session: 500", "distinct_records_per_session: 100000000", StringComparison.Ordinal),
+        "built-in default policy, limits raised").Policy ?? throw new InvalidOperationException("The benchmark policy does not load.");
+
     public string[] PipelineSteps { get; }
 
     public static async Task<BenchmarkServer> StartAsync(string dataFolder, IAuditTrail audit, TimeProvider time, CancellationToken cancellationToken)
@@ -52,6 +63,7 @@ internal sealed class BenchmarkServer : IAsyncDisposable
         builder.Services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
         builder.Services.AddSingleton(audit);
         builder.Services.Configure<LocalCallerOptions>(o => o.UserId = "benchmark");
+        builder.Services.AddGovernancePolicy(new ActivePolicy(Policy, time));
         builder.Services
             .AddMcpServer(o => o.ServerInfo = new Implementation { Name = "governed-crm-benchmark", Version = "0.1.0" })
             .WithStreamServerTransport(clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream())

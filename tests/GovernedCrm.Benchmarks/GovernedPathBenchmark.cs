@@ -90,6 +90,7 @@ internal static class GovernedPathBenchmark
             Order = "interleaved pairs; which tool goes first alternates every pair",
             Call = new { ObjectType, RecordId },
             GovernedPipeline = pipelineSteps,
+            Policy = new { BenchmarkServer.Policy.SourceName, BenchmarkServer.Policy.Version },
             Unit = "microseconds per round trip (client send to client receive)",
             Machine = BenchmarkMachine.Describe(),
             Governed = governedStats,

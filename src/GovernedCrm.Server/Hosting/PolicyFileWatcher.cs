@@ -17,8 +17,12 @@ internal sealed partial class PolicyFileWatcher : IHostedService, IDisposable
     private readonly string _path;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
+    private static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(2);
+
     private FileSystemWatcher? _watcher;
     private Timer? _debounce;
+    private Timer? _poll;
+    private (DateTime Written, long Length) _seen;
 
     public PolicyFileWatcher(ActivePolicy active, string path, ILogger<PolicyFileWatcher> logger)
     {
@@ -39,6 +43,11 @@ internal sealed partial class PolicyFileWatcher : IHostedService, IDisposable
         _watcher.Renamed += (_, _) => Schedule();
         _watcher.Deleted += (_, _) => Schedule();
         _watcher.EnableRaisingEvents = true;
+
+        // File-change events can be missed (network and container file systems): a light poll of the file's
+        // time stamp and length catches what they miss.
+        _seen = Stamp();
+        _poll = new Timer(_ => Poll(), null, PollEvery, PollEvery);
         LogWatching(_logger, _path, _active.Version);
         return Task.CompletedTask;
     }
@@ -50,6 +59,8 @@ internal sealed partial class PolicyFileWatcher : IHostedService, IDisposable
             _watcher.EnableRaisingEvents = false;
         }
 
+        _poll?.Change(Timeout.Infinite, Timeout.Infinite);
+
         return Task.CompletedTask;
     }
 
@@ -57,6 +68,7 @@ internal sealed partial class PolicyFileWatcher : IHostedService, IDisposable
     {
         _watcher?.Dispose();
         _debounce?.Dispose();
+        _poll?.Dispose();
     }
 
     /// <summary>Reloads now: validates the file and swaps it in when it is valid and different.</summary>
@@ -85,6 +97,22 @@ internal sealed partial class PolicyFileWatcher : IHostedService, IDisposable
     }
 
     private void Schedule() => _debounce?.Change(Settle, Timeout.InfiniteTimeSpan);
+
+    private void Poll()
+    {
+        var stamp = Stamp();
+        if (stamp != _seen)
+        {
+            _seen = stamp;
+            Schedule();
+        }
+    }
+
+    private (DateTime Written, long Length) Stamp()
+    {
+        var info = new FileInfo(_path);
+        return info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Policy {Path} (version {Version}) is watched for changes")]
     private static partial void LogWatching(ILogger logger, string path, string version);

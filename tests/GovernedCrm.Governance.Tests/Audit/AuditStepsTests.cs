@@ -111,6 +111,36 @@ public sealed class AuditStepsTests
         redacted.Should().NotContain("s3cr3t").And.Contain("a@example.com");
     }
 
+    [Fact]
+    public async Task Pipeline_SensitiveArgumentsAndResultFields_NeverReachTheTrail()
+    {
+        var trail = new RecordingAuditTrail();
+        var call = TestCalls.Create(Arguments);
+        call = new GovernedCall
+        {
+            Tool = call.Tool with
+            {
+                SensitiveArguments = new HashSet<string>(StringComparer.Ordinal) { "reason", "properties" },
+                SensitiveResultFields = new HashSet<string>(StringComparer.Ordinal) { "token" },
+            },
+            Arguments = call.Arguments,
+            Caller = call.Caller,
+            ExecutionId = call.ExecutionId,
+            ReceivedAt = call.ReceivedAt,
+        };
+
+        await Pipeline(trail).ExecuteAsync(call, (_, _) =>
+            ValueTask.FromResult(new Result(false, null, """{"after":{"amount":5},"token":"abc-123"}""")), CancellationToken.None);
+
+        var proposed = trail.Records[0];
+        proposed.Reasoning.Should().Be(AuditRedaction.Redacted);
+        proposed.ProposedValues.Should().Be("""{"amount":"[redacted]","api_key":"[redacted]"}""", "a sensitive properties argument keeps its names, not its values");
+        proposed.PreviousValues.Should().Be("""{"amount":"[redacted]"}""");
+        trail.Records[1].Result.Should().Be("""{"after":{"amount":5},"token":"[redacted]"}""");
+        string.Join("|", trail.Records.Select(r => $"{r.Reasoning}{r.ProposedValues}{r.PreviousValues}{r.Result}"))
+            .Should().NotContain("because").And.NotContain("abc-123").And.NotContain("sk-live");
+    }
+
     private static GovernancePipeline Pipeline(IAuditTrail trail) => new GovernancePipelineBuilder()
         .AddStep(new AuditStep(trail, NullLogger<AuditStep>.Instance))
         .AddStep(new ArgumentValidationStep())

@@ -102,8 +102,9 @@ public sealed class PolicyCommandTests : IDisposable
 
         var (code, stdout, _) = await ServerProcess.RunAsync(
             ["policy", "explain", "--json", "--data", _folder, "--user", "vera", "--tool", "CRM.GetRecord", "--args", """{"objectType":"contact","recordId":"1001"}"""]);
+        var listedOnly = await WriteAsync("listed-only.yaml", BuiltInWithoutLocalDefault());
         var (_, unknown, _) = await ServerProcess.RunAsync(
-            ["policy", "explain", "--json", "--data", _folder, "--user", "mallory", "--tool", "CRM.GetRecord", "--args", """{"objectType":"contact","recordId":"1001"}"""]);
+            ["policy", "explain", "--json", "--policy", listedOnly, "--data", _folder, "--user", "mallory", "--tool", "CRM.GetRecord", "--args", """{"objectType":"contact","recordId":"1001"}"""]);
 
         code.Should().Be(0);
         using var allowed = JsonDocument.Parse(stdout);
@@ -138,6 +139,11 @@ public sealed class PolicyCommandTests : IDisposable
             // A leftover temp folder is not worth failing a test for.
         }
     }
+
+    // The default policy lets any unlisted local user in as a rep; without local_default only listed users get in.
+    private static string BuiltInWithoutLocalDefault() =>
+        string.Join('\n', File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "TestData", "default.yaml"))
+            .Where(l => !l.StartsWith("local_default:", StringComparison.Ordinal)));
 
     private static string Version(string checkOutput) => checkOutput.Split('\n')[0].Split("(version ")[1].TrimEnd(')', '\r');
 

@@ -32,7 +32,7 @@ public sealed class PolicyFileWatcherTests : IDisposable
 
         // An editor-style save: write a new file and rename it over the old one.
         var temp = file + ".tmp";
-        await File.WriteAllTextAsync(temp, Base + "\n      - id: search\n        effect: allow\n        tools: [CRM.SearchRecords]\n");
+        await File.WriteAllTextAsync(temp, Base + "\n  - id: search\n    effect: allow\n    tools: [CRM.SearchRecords]\n");
         File.Move(temp, file, overwrite: true);
         await WaitAsync(() => active.Version != first);
         var second = active.Version;
