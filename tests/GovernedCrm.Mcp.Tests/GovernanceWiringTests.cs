@@ -17,6 +17,25 @@ namespace GovernedCrm.Mcp.Tests;
 public sealed class GovernanceWiringTests
 {
     [Fact]
+    public async Task CallTool_SensitiveParameters_AreRegisteredFromTheMethod_AndNeverReachTheAuditTrail()
+    {
+        await using var server = await McpTestServer.StartAsync(b => b.WithGovernedTools<SensitiveTools>());
+
+        var result = await server.CallAsync("Vault.Store", new { recordId = "3001", reason = "top-secret-reason-42", secret = "s3cr3t-value-42" });
+
+        result.IsError.Should().NotBe(true, result.Text());
+        var catalog = server.Services.GetRequiredService<GovernedToolCatalog>();
+        catalog.TryGetGoverned("Vault.Store", out var tool).Should().BeTrue();
+        tool.SensitiveArguments.Should().BeEquivalentTo("reason", "secret");
+        await server.Audit.DisposeAsync();
+        var bytes = await File.ReadAllBytesAsync(server.AuditPaths.DatabasePath);
+        var wal = server.AuditPaths.DatabasePath + "-wal";
+        var text = System.Text.Encoding.UTF8.GetString(bytes) + (File.Exists(wal) ? System.Text.Encoding.UTF8.GetString(await File.ReadAllBytesAsync(wal)) : "");
+        text.Should().NotContain("top-secret-reason-42").And.NotContain("s3cr3t-value-42");
+        text.Should().Contain("Vault.Store");
+    }
+
+    [Fact]
     public async Task StartAsync_ToolWithoutGovernanceMetadata_RefusedWithWhatToAdd()
     {
         var act = async () =>
@@ -129,6 +148,14 @@ public sealed class GovernanceWiringTests
         [McpServerTool(Name = "Admin.Secret", ReadOnly = true), Description("Admins only.")]
         [GovernedTool(Action = GovernedAction.Read, ObjectType = "audit-chain", TargetSystem = AdminToolsPolicy.AdminTargetSystem)]
         public static string Secret() => "admin data";
+    }
+
+    [McpServerToolType]
+    public sealed class SensitiveTools
+    {
+        [McpServerTool(Name = "Vault.Store"), Description("Stores a secret on a deal.")]
+        [GovernedTool(Action = GovernedAction.Update, ObjectType = "deal", RecordIdArgument = "recordId")]
+        public static string Store(string recordId, [Sensitive] string reason, [Redact] string secret) => $"stored on {recordId}";
     }
 
     [McpServerToolType]
