@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;
@@ -105,8 +106,16 @@ public static class GovernedMcpServerBuilderExtensions
                 steps.AddStep(new RecordContextStep(records));
             }
 
+            var inbox = sp.GetService<IApprovalInbox>();
+            steps.AddStep(new PolicyStep(sp.GetRequiredService<IGovernancePolicy>(), approvalsFollow: inbox is not null));
+            if (inbox is not null)
+            {
+                steps.AddStep(new ApprovalStep(
+                    sp.GetRequiredService<IGovernancePolicy>(), inbox, RequireAuditTrail(sp), sp.GetRequiredService<TimeProvider>(),
+                    sp.GetService<ApprovalSettings>() ?? new ApprovalSettings(), sp.GetService<IProposalReader>()));
+            }
+
             return steps
-                .AddStep(new PolicyStep(sp.GetRequiredService<IGovernancePolicy>()))
                 .AddStep(new WriteAheadAuditStep(RequireAuditTrail(sp), sp.GetService<IProposalReader>()))
                 .Build();
         });

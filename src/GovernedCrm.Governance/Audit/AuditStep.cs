@@ -35,8 +35,9 @@ public sealed partial class AuditStep(IAuditTrail trail, ILogger<AuditStep> logg
 
         if (outcome.Refusal is { } refusal)
         {
-            if (refusal.Code == UnavailableCode)
+            if (refusal.Code == UnavailableCode || refusal.Pending is not null)
             {
+                // Unavailable: nothing can be written. Pending: the approval step wrote APPROVAL_REQUESTED.
                 return outcome;
             }
 

@@ -7,4 +7,8 @@ namespace GovernedCrm.Governance.Pipeline;
 /// <param name="Code">A stable, documented code.</param>
 /// <param name="Message">A plain explanation that names the problem and, where it helps, what is valid.</param>
 /// <param name="Rule">The id of the rule that refused the call, when a policy rule did.</param>
-public sealed record GovernanceRefusal(string Code, string Message, string? Rule = null);
+public sealed record GovernanceRefusal(string Code, string Message, string? Rule = null)
+{
+    /// <summary>Set when the call did not run because its proposal waits for approval (not a denial).</summary>
+    public Approvals.ApprovalPending? Pending { get; init; }
+}

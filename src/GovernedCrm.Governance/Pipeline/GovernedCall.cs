@@ -36,6 +36,12 @@ public sealed class GovernedCall
     /// </summary>
     public CurrentRecord? Current { get; set; }
 
+    /// <summary>
+    /// Asks the requester to confirm a change in their own session, when the host can (an MCP client that
+    /// declared elicitation); null otherwise, and confirmations go to the approval queue.
+    /// </summary>
+    public Approvals.IRequesterConfirmation? Confirmation { get; init; }
+
     /// <summary>The policy's decision, once the policy step has run.</summary>
     public Policy.PolicyDecision? Decision { get; set; }
 

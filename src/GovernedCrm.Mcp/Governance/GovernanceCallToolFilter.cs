@@ -68,6 +68,7 @@ internal static class GovernanceCallToolFilter
                     ? received
                     : Guid.CreateVersion7(services.GetRequiredService<TimeProvider>().GetUtcNow()).ToString("N"),
                 ReceivedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
+                Confirmation = ElicitationConfirmation.For(context.Server),
             };
 
             var accessor = services.GetRequiredService<GovernedCallAccessor>();
@@ -99,6 +100,12 @@ internal static class GovernanceCallToolFilter
                 // Raised before the tool ran (reading the record for the write-ahead entry); the audit step recorded it.
                 logger.LogInformation("CRM error in {Tool} for {User} ({ExecutionId}): {Code}", name, call.Caller.UserId, call.ExecutionId, ex.Code);
                 return GovernanceToolResults.Error(ex.Code, ex.Message);
+            }
+
+            if (outcome.Refusal is { Pending: { } pending } waiting)
+            {
+                logger.LogInformation("Queued {Tool} for {User} ({ExecutionId}) as {ApprovalId}", name, call.Caller.UserId, call.ExecutionId, pending.ApprovalId);
+                return GovernanceToolResults.PendingApproval(pending, waiting.Message, waiting.Rule, call.ExecutionId);
             }
 
             if (outcome.Refusal is { } refusal)

@@ -41,6 +41,36 @@ public static class GovernanceToolResults
         };
     }
 
+    /// <summary>
+    /// A call that did not run because it waits for approval: not an error (nothing failed), with the outcome
+    /// <c>pending_approval</c>, the approval id, who must decide, and until when.
+    /// </summary>
+    /// <param name="pending">The queued proposal.</param>
+    /// <param name="message">What happened and how it can be approved, in plain words.</param>
+    /// <param name="rule">The rule that asked for approval.</param>
+    /// <param name="executionId">The proposing call's execution id.</param>
+    /// <returns>The result.</returns>
+    public static CallToolResult PendingApproval(GovernedCrm.Governance.Approvals.ApprovalPending pending, string message, string? rule, string executionId)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        var structured = new JsonObject
+        {
+            ["outcome"] = "pending_approval",
+            ["approvalId"] = pending.ApprovalId,
+            ["approver"] = pending.Route == GovernedCrm.Governance.Policy.ApprovalRoute.Role ? $"role:{pending.ApproverRole}" : "requester",
+            ["reason"] = pending.Reason,
+            ["rule"] = rule,
+            ["expiresAt"] = pending.ExpiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["executionId"] = executionId,
+            ["message"] = message,
+        };
+        return new CallToolResult
+        {
+            Content = [new TextContentBlock { Text = $"pending_approval {pending.ApprovalId}: {message}" }],
+            StructuredContent = JsonSerializer.SerializeToElement(structured, GovernanceJson.Options),
+        };
+    }
+
     private static CallToolResult Create(JsonObject structured, bool isError) => new()
     {
         IsError = isError ? true : null,

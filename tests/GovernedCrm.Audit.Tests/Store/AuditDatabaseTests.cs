@@ -46,7 +46,11 @@ public sealed class AuditDatabaseTests
         await audit.CloseAsync();
 
         (await ScalarAsync(audit.Paths.DatabasePath, "SELECT count(*) FROM audit_entries;")).Should().Be(12_000);
-        (await ScalarAsync(audit.Paths.DatabasePath, "SELECT count(*) FROM audit_checkpoints;")).Should().BeGreaterThanOrEqualTo(24);
+        // One checkpoint once 500 new entries are committed; a group holds up to 512, so each covers 500 to 1,011.
+        (await ScalarAsync(audit.Paths.DatabasePath, "SELECT count(*) FROM audit_checkpoints;")).Should().BeGreaterThanOrEqualTo(12);
+        (await ScalarAsync(audit.Paths.DatabasePath, "SELECT max(size) FROM audit_checkpoints;")).Should().Be(12_000, "the final checkpoint covers every entry");
+        (await ScalarAsync(audit.Paths.DatabasePath, "SELECT count(*) FROM audit_checkpoints c1 JOIN audit_checkpoints c2 ON c2.size = (SELECT min(size) FROM audit_checkpoints WHERE size > c1.size) WHERE c2.size - c1.size > 1011;"))
+            .Should().Be(0, "no gap between consecutive checkpoints is larger than a checkpoint interval plus one group");
         var report = await audit.VerifyAsync();
         report.Valid.Should().BeTrue(report.Summary);
     }
