@@ -91,6 +91,7 @@ public static class GovernedMcpServerBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GovernedToolCatalog>();
         services.TryAddSingleton<GovernedToolMethods>();
+        services.TryAddSingleton(sp => new RequestStateSigner(sp.GetRequiredService<TimeProvider>()));
         services.TryAddScoped<GovernedCallAccessor>();
         services.TryAddSingleton<CallerResolver>();
         services.AddOptions<LocalCallerOptions>();

@@ -51,7 +51,11 @@ public sealed class ApprovalStep(
         {
             if (approval.Route == ApprovalRoute.Requester && call.Confirmation is { } confirmation)
             {
-                await AppendAsync(Record(call, approval, AuditEventType.ApprovalRequested, AuditActionType.Write, "confirmation_requested", proposal)).ConfigureAwait(false);
+                if (!confirmation.CarriesAnswer)
+                {
+                    await AppendAsync(Record(call, approval, AuditEventType.ApprovalRequested, AuditActionType.Write, "confirmation_requested", proposal)).ConfigureAwait(false);
+                }
+
                 var answer = await AskAsync(confirmation, new ConfirmationRequest(call, approval, proposal), cancellationToken).ConfigureAwait(false);
                 switch (answer)
                 {
@@ -61,6 +65,9 @@ public sealed class ApprovalStep(
                         await AppendAsync(Record(call, approval, AuditEventType.Rejected, AuditActionType.Reject, "rejected:declined;single", proposal) with { Approver = call.Caller.UserId }).ConfigureAwait(false);
                         return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(
                             DeclinedCode, "You declined the change, so nothing was changed.", approval.Rule));
+                    case ConfirmationAnswer.Refused refused:
+                        await AppendAsync(Record(call, approval, AuditEventType.Rejected, AuditActionType.Deny, $"refused:{refused.Code}", proposal)).ConfigureAwait(false);
+                        return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(refused.Code, refused.Message, approval.Rule));
                     case ConfirmationAnswer.Unavailable unavailable:
                         queueNote = unavailable.Why;
                         break;

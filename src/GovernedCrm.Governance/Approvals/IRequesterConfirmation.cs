@@ -16,6 +16,12 @@ public interface IRequesterConfirmation
     /// <param name="cancellationToken">Cancels the question (a timeout, the client going away).</param>
     /// <returns>The answer.</returns>
     ValueTask<ConfirmationAnswer> AskAsync(ConfirmationRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when this call already carries the requester's answer to an earlier question (a retried multi
+    /// round-trip request): the question was audited then and is not recorded again.
+    /// </summary>
+    bool CarriesAnswer => false;
 }
 
 /// <summary>What the requester is asked to confirm.</summary>
@@ -37,6 +43,11 @@ public abstract record ConfirmationAnswer
 
     /// <summary>Declined: the change is not made.</summary>
     public sealed record Declined : ConfirmationAnswer;
+
+    /// <summary>The answer cannot be trusted (a forged, altered, replayed or expired request state): refused.</summary>
+    /// <param name="Code">A stable code.</param>
+    /// <param name="Message">Why, safe to show.</param>
+    public sealed record Refused(string Code, string Message) : ConfirmationAnswer;
 
     /// <summary>Could not be asked or gave no answer (no capability, stateless session, cancelled, timed out).</summary>
     /// <param name="Why">Why, for the tool result and the audit trail.</param>

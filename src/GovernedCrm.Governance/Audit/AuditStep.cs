@@ -27,7 +27,7 @@ public sealed partial class AuditStep(IAuditTrail trail, ILogger<AuditStep> logg
         {
             outcome = await next(call, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not Approvals.ConfirmationDeferredException)
         {
             await TryAppendAsync(AuditRecords.For(call, AuditEventType.Failed, AuditActionType.Error, $"failed:{(ex as GovernedCallException)?.Code ?? ex.GetType().Name}"), call).ConfigureAwait(false);
             throw;

@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Policy;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -11,9 +6,8 @@ using ModelContextProtocol.Server;
 namespace GovernedCrm.Mcp.Governance;
 
 /// <summary>
-/// Asks the requester to confirm a change by MCP elicitation (form mode) in their own session: the tool, the
-/// record, a before → after table, the agent's reason and confidence, and the rule that asked. Each proposed value
-/// is an editable field (its default is the proposed value); accepting with other values is an edit.
+/// Asks the requester to confirm a change by MCP elicitation (form mode, protocol 2025-11-25) in their own
+/// session, with the <see cref="ConfirmationForm"/>; accepting with other values is an edit.
 /// </summary>
 internal sealed class ElicitationConfirmation(McpServer server) : IRequesterConfirmation
 {
@@ -25,17 +19,10 @@ internal sealed class ElicitationConfirmation(McpServer server) : IRequesterConf
 
     public async ValueTask<ConfirmationAnswer> AskAsync(ConfirmationRequest request, CancellationToken cancellationToken)
     {
-        var proposed = request.Proposal?.Proposed ?? new JsonObject();
-        var schema = new ElicitRequestParams.RequestSchema();
-        foreach (var (name, value) in proposed)
-        {
-            schema.Properties[name] = Field(name, value, request.Proposal?.Before?[name]);
-        }
-
         ElicitResult result;
         try
         {
-            result = await server.ElicitAsync(new ElicitRequestParams { Message = Message(request), RequestedSchema = schema }, cancellationToken).ConfigureAwait(false);
+            result = await server.ElicitAsync(ConfirmationForm.Build(request), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or McpException)
         {
@@ -43,97 +30,6 @@ internal sealed class ElicitationConfirmation(McpServer server) : IRequesterConf
             return new ConfirmationAnswer.Unavailable("this session cannot ask you to confirm");
         }
 
-        return result.Action switch
-        {
-            "accept" => new ConfirmationAnswer.Accepted(Edits(proposed, result.Content)),
-            "decline" => new ConfirmationAnswer.Declined(),
-            _ => new ConfirmationAnswer.Unavailable("the confirmation was cancelled"),
-        };
+        return ConfirmationForm.Answer(request, result);
     }
-
-    private static ElicitRequestParams.PrimitiveSchemaDefinition Field(string name, JsonNode? value, JsonNode? before)
-    {
-        var description = $"Now: {Show(before)}. Proposed: {Show(value)}. Change it here to accept a different value.";
-        return value switch
-        {
-            JsonValue number when number.GetValueKind() == JsonValueKind.Number =>
-                new ElicitRequestParams.NumberSchema { Title = name, Description = description, Default = number.GetValue<double>() },
-            JsonValue flag when flag.GetValueKind() is JsonValueKind.True or JsonValueKind.False =>
-                new ElicitRequestParams.BooleanSchema { Title = name, Description = description, Default = flag.GetValue<bool>() },
-            JsonValue text when text.GetValueKind() == JsonValueKind.String =>
-                new ElicitRequestParams.StringSchema { Title = name, Description = description, Default = text.GetValue<string>() },
-            _ => new ElicitRequestParams.StringSchema { Title = name, Description = description },
-        };
-    }
-
-    // The values the requester changed; null when they accepted the proposal as it was.
-    private static JsonObject? Edits(JsonObject proposed, IDictionary<string, JsonElement>? content)
-    {
-        if (content is null)
-        {
-            return null;
-        }
-
-        var edits = new JsonObject();
-        foreach (var (name, value) in content)
-        {
-            if (!proposed.TryGetPropertyValue(name, out var original))
-            {
-                continue; // Only the proposed properties can be edited.
-            }
-
-            if (!Same(original, value))
-            {
-                edits[name] = JsonNode.Parse(value.GetRawText());
-            }
-        }
-
-        return edits.Count == 0 ? null : edits;
-    }
-
-    private static bool Same(JsonNode? original, JsonElement answer) =>
-        original is JsonValue number && number.GetValueKind() == JsonValueKind.Number && answer.ValueKind == JsonValueKind.Number
-            ? number.GetValue<decimal>() == answer.GetDecimal()
-            : (original?.ToJsonString() ?? "null") == answer.GetRawText();
-
-    private static string Message(ConfirmationRequest request)
-    {
-        var call = request.Call;
-        var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Confirm this change? {call.Tool.ToolName}");
-        if (call.ObjectType is not null)
-        {
-            text.Append(CultureInfo.InvariantCulture, $" on {call.ObjectType} {call.RecordId ?? "(new)"}");
-        }
-
-        text.Append(CultureInfo.InvariantCulture, $"\nWhy you are asked: {request.Approval.Reason} (rule {request.Approval.Rule})");
-        if (call.Arguments.TryGetValue("reason", out var reason) && reason.ValueKind == JsonValueKind.String && !call.Tool.SensitiveArguments.Contains("reason"))
-        {
-            text.Append(CultureInfo.InvariantCulture, $"\nThe agent's reason: {reason.GetString()}");
-        }
-
-        if (call.Arguments.TryGetValue("confidence", out var confidence) && confidence.ValueKind == JsonValueKind.Number)
-        {
-            text.Append(CultureInfo.InvariantCulture, $" (confidence {confidence.GetDouble():0.##})");
-        }
-
-        if (request.Proposal is { } proposal)
-        {
-            text.Append("\n\n| property | now | proposed |\n|---|---|---|");
-            foreach (var name in proposal.Properties)
-            {
-                text.Append(CultureInfo.InvariantCulture, $"\n| {name} | {Show(proposal.Before?[name])} | {Show(proposal.Proposed[name])} |");
-            }
-        }
-
-        text.Append("\n\nAccept to make the change (edit the values first if they are wrong), or decline to leave the record as it is. Edited values are checked by the policy again.");
-        return text.ToString();
-    }
-
-    private static string Show(JsonNode? value) => value switch
-    {
-        null => "(empty)",
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-        _ => value.ToJsonString(),
-    };
 }

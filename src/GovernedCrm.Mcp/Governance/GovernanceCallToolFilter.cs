@@ -68,7 +68,9 @@ internal static class GovernanceCallToolFilter
                     ? received
                     : Guid.CreateVersion7(services.GetRequiredService<TimeProvider>().GetUtcNow()).ToString("N"),
                 ReceivedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
-                Confirmation = ElicitationConfirmation.For(context.Server),
+                Confirmation = IsMultiRoundTrip(context)
+                    ? new MrtrConfirmation(context.Params!, services.GetRequiredService<RequestStateSigner>())
+                    : ElicitationConfirmation.For(context.Server),
             };
 
             var accessor = services.GetRequiredService<GovernedCallAccessor>();
@@ -95,6 +97,11 @@ internal static class GovernanceCallToolFilter
                 },
                 cancellationToken).ConfigureAwait(false);
             }
+            catch (GovernedCrm.Governance.Approvals.ConfirmationDeferredException ex) when (ex.Payload is InputRequiredResult input)
+            {
+                // Protocol 2026-07-28: the question goes back as "input required"; the client calls again with the answer.
+                throw new InputRequiredException(input);
+            }
             catch (GovernedCallException ex)
             {
                 // Raised before the tool ran (reading the record for the write-ahead entry); the audit step recorded it.
@@ -119,6 +126,10 @@ internal static class GovernanceCallToolFilter
                 ? ToolResultRedaction.Apply(result, allow.RedactedFields)
                 : result;
         };
+
+    // Protocol 2026-07-28 and later carry the version on each request; such clients answer questions by calling again.
+    private static bool IsMultiRoundTrip(RequestContext<CallToolRequestParams> context) =>
+        string.CompareOrdinal(context.JsonRpcRequest.Context?.ProtocolVersion ?? context.Server.NegotiatedProtocolVersion, "2026-07-28") >= 0;
 
     private static string? CorrelationId(JsonObject? meta)
     {

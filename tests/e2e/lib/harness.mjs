@@ -226,10 +226,11 @@ async function waitForHttp(baseUrl, child, timeoutMs) {
 
 /**
  * An SDK client that declares form elicitation (as Claude Desktop and VS Code do). Elicitation requests are
- * recorded and declined: no write in these tests is expected to ask, and declining keeps a surprise prompt
- * visible as a non-executed outcome instead of a silent approval.
+ * recorded and, unless a test passes its own handler, declined: declining keeps a surprise prompt visible as a
+ * non-executed outcome instead of a silent approval.
+ * @param {((params: any) => any) | undefined} elicit answers an elicitation request (returns an ElicitResult)
  */
-function newClient() {
+function newClient(elicit) {
   const client = new Client(
     { name: 'governedcrm-e2e', version: '1.0.0' },
     { capabilities: { elicitation: { form: {} } } },
@@ -237,7 +238,7 @@ function newClient() {
   const elicitations = [];
   client.setRequestHandler(ElicitRequestSchema, async (request) => {
     elicitations.push(request.params);
-    return { action: 'decline' };
+    return elicit ? elicit(request.params) : { action: 'decline' };
   });
   return { client, elicitations };
 }
@@ -246,11 +247,12 @@ function newClient() {
  * Starts a server with a fresh CRM and connects a client over the given transport.
  * @param {import('node:test').TestContext} t
  * @param {'stdio' | 'streamable-http' | 'sse'} kind
+ * @param {{ elicit?: (params: any) => any }} [options] how the client answers elicitation requests
  */
-export async function connect(t, kind) {
+export async function connect(t, kind, options = {}) {
   assertServerBuilt();
   const dataDir = await makeDataDir(t);
-  const { client, elicitations } = newClient();
+  const { client, elicitations } = newClient(options.elicit);
   let logs = () => '';
   let transport;
   if (kind === 'stdio') {
