@@ -68,9 +68,11 @@ internal static class GovernanceCallToolFilter
                     ? received
                     : Guid.CreateVersion7(services.GetRequiredService<TimeProvider>().GetUtcNow()).ToString("N"),
                 ReceivedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
-                Confirmation = IsMultiRoundTrip(context)
-                    ? new MrtrConfirmation(context.Params!, services.GetRequiredService<RequestStateSigner>())
-                    : ElicitationConfirmation.For(context.Server),
+                Confirmation = !IsMultiRoundTrip(context)
+                    ? ElicitationConfirmation.For(context.Server)
+                    : context.Server.ClientCapabilities?.Elicitation is not null
+                        ? new MrtrConfirmation(context.Params!, services.GetRequiredService<RequestStateSigner>())
+                        : null,
             };
 
             var accessor = services.GetRequiredService<GovernedCallAccessor>();

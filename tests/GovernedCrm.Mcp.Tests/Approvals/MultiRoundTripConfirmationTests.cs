@@ -71,6 +71,27 @@ public sealed class MultiRoundTripConfirmationTests
     }
 
     [Fact]
+    public async Task Client2026_WithoutElicitation_IsNotAsked_TheProposalIsQueued()
+    {
+        var inbox = new InMemoryApprovalInbox();
+        await using var server = await McpTestServer.StartAsync(
+            services: s =>
+            {
+                s.Configure<LocalCallerOptions>(o => o.UserId = "ravi");
+                s.AddGovernancePolicy(sp => new ActivePolicy(BuiltInPolicy.Load(), sp.GetRequiredService<TimeProvider>()));
+                s.AddSingleton<IApprovalInbox>(inbox);
+            },
+            protocolVersion: July2026);
+
+        var result = await server.CallAsync("CRM.UpdateRecord", new { objectType = "contact", recordId = "1001", properties = new { email = "ada.lovelace@acme-robotics.example" }, reason = "new address" });
+
+        result.IsError.Should().NotBe(true, result.Text());
+        result.Structured().GetProperty("outcome").GetString().Should().Be("pending_approval");
+        inbox.Requests.Should().ContainSingle();
+        (await EmailAsync(server)).Should().Be("ada.adler0@acme-robotics.example");
+    }
+
+    [Fact]
     public async Task Signer_ForgedAlteredReplayedAndExpiredStates_AreRefused()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));

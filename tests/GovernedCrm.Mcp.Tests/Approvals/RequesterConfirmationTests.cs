@@ -12,13 +12,17 @@ using ModelContextProtocol.Protocol;
 namespace GovernedCrm.Mcp.Tests.Approvals;
 
 /// <summary>
-/// Requester confirmation by MCP elicitation (protocol 2025-11-25, stateful session), with the C# client
+/// Requester confirmation by MCP elicitation (protocol 2025-11-25: the server sends elicitation/create), with the C# client
 /// answering: accept, edit then accept, edit into a denied value, decline, cancel, and a client without
 /// elicitation. The default policy asks the requester to confirm a change of a contact's email address, and
 /// routes deals over 50,000 to a manager.
 /// </summary>
 public sealed class RequesterConfirmationTests
 {
+    // These tests drive the 2025-11-25 path (the server sends elicitation/create); MultiRoundTripConfirmationTests
+    // drive the 2026-07-28 one.
+    private const string ProtocolVersion = "2025-11-25";
+
     private const string NewEmail = "ada.new@acme-robotics.example";
 
     [Fact]
@@ -172,7 +176,8 @@ public sealed class RequesterConfirmationTests
                 s.AddGovernancePolicy(sp => new ActivePolicy(policy, sp.GetRequiredService<TimeProvider>()));
                 s.AddSingleton<IApprovalInbox>(inbox ?? new InMemoryApprovalInbox());
             },
-            clientHandlers: new McpClientHandlers { ElicitationHandler = elicit });
+            clientHandlers: new McpClientHandlers { ElicitationHandler = elicit },
+            protocolVersion: ProtocolVersion);
 
     private static ValueTask<CallToolResult> ChangeEmailAsync(McpTestServer server) =>
         server.CallAsync("CRM.UpdateRecord", new { objectType = "contact", recordId = "1001", properties = new { email = NewEmail }, reason = "Fix the typo in the address", confidence = 0.8 });
