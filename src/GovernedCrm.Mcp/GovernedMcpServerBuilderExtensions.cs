@@ -69,6 +69,34 @@ public static class GovernedMcpServerBuilderExtensions
     }
 
     /// <summary>
+    /// Adds human approval: the approval queue (an <see cref="IApprovalStore"/> must be registered, e.g. the
+    /// governance database's), the approval step (requester confirmation by elicitation, else the queue), the
+    /// approver's tools Approvals.ListPending and Approvals.Decide, CRM.GetProposal, and the runner that executes
+    /// approved proposals once.
+    /// </summary>
+    /// <param name="builder">The MCP server builder.</param>
+    /// <returns>The builder.</returns>
+    public static IMcpServerBuilder WithApprovalTools(this IMcpServerBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IRecordContextReader, CrmRecordContextReader>();
+        services.TryAddSingleton<IApprovalEditCheck>(sp => new PolicyApprovalEditCheck(
+            sp.GetRequiredService<IGovernancePolicy>(),
+            sp.GetService<ICallerDirectory>() ?? new PassThroughDirectory(),
+            sp.GetRequiredService<GovernedToolCatalog>(),
+            sp.GetService<IRecordContextReader>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ApprovalService(
+            sp.GetRequiredService<IApprovalStore>(), RequireAuditTrail(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IApprovalEditCheck>()));
+        services.TryAddSingleton<IApprovalInbox>(sp => sp.GetRequiredService<ApprovalService>());
+        services.TryAddSingleton(sp => new ApprovedProposalRunner(
+            sp.GetRequiredService<GovernedCrm.Crm.ICrmConnector>(), sp.GetRequiredService<ApprovalService>(), RequireAuditTrail(sp)));
+        return builder.WithGovernedTools<ApprovalTools>();
+    }
+
+    /// <summary>
     /// Installs the governance call-tool filter and the startup check that every tool is governed. Idempotent.
     /// The pipeline comes from the service collection if one is registered, else the default, in this order:
     /// audit of outcomes, argument validation, the targeted record read for the policy (when an
@@ -113,7 +141,7 @@ public static class GovernedMcpServerBuilderExtensions
             {
                 steps.AddStep(new ApprovalStep(
                     sp.GetRequiredService<IGovernancePolicy>(), inbox, RequireAuditTrail(sp), sp.GetRequiredService<TimeProvider>(),
-                    sp.GetService<ApprovalSettings>() ?? new ApprovalSettings(), sp.GetService<IProposalReader>()));
+                    sp.GetService<ApprovalOptions>() ?? new ApprovalOptions(), sp.GetService<IProposalReader>()));
             }
 
             return steps
@@ -132,4 +160,9 @@ public static class GovernedMcpServerBuilderExtensions
             "No audit trail is registered: governed tools cannot run without one. Register an IAuditTrail (GovernedCrm.Audit's AuditWriter).");
 
     private sealed class GovernanceMarker;
+
+    private sealed class PassThroughDirectory : ICallerDirectory
+    {
+        public GovernedCrm.Governance.Identity.CallerIdentity? Resolve(GovernedCrm.Governance.Identity.CallerIdentity caller) => caller;
+    }
 }

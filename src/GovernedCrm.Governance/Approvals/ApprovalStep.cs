@@ -21,7 +21,7 @@ namespace GovernedCrm.Governance.Approvals;
 /// <param name="settings">Expiry and confirmation timeout.</param>
 /// <param name="proposals">Reads before and proposed values, for the confirmation and the queue.</param>
 public sealed class ApprovalStep(
-    IGovernancePolicy policy, IApprovalInbox queue, IAuditTrail trail, TimeProvider time, ApprovalSettings settings, IProposalReader? proposals = null) : IGovernanceStep
+    IGovernancePolicy policy, IApprovalInbox queue, IAuditTrail trail, TimeProvider time, ApprovalOptions settings, IProposalReader? proposals = null) : IGovernanceStep
 {
     /// <summary>The requester declined the change.</summary>
     public const string DeclinedCode = "approval.declined";

@@ -20,4 +20,9 @@ internal static class CliConsole
     /// <summary>Prints a one-line error to stderr, as every command does before exiting with code 2.</summary>
     /// <param name="message">The message.</param>
     public static void Fail(string message) => Error.WriteLine($"governed-crm: error: {message}");
+
+    /// <summary>Prints a refusal with its stable code to stderr, as a command does before exiting with code 1.</summary>
+    /// <param name="code">The stable code, e.g. <c>approval.self_approval</c>.</param>
+    /// <param name="message">The message.</param>
+    public static void Refuse(string code, string message) => Error.WriteLine($"governed-crm: refused: {code}: {message}");
 }

@@ -30,6 +30,7 @@ internal static class GovernedCrmCommand
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(PolicyCommand.Create());
+        root.Subcommands.Add(ApprovalsCommand.Create());
         return root;
     }
 

@@ -59,6 +59,9 @@ internal static class GovernedCrmServices
         }
 
         services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
+        services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalStore>(resources.Approvals);
+        services.AddSingleton(resources.ApprovalOptions);
+        services.AddHostedService<ApprovedProposalExecutor>();
         services.Configure<LocalCallerOptions>(o =>
         {
             var user = Environment.GetEnvironmentVariable(UserEnvironmentVariable);

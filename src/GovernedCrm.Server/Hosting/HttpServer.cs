@@ -74,6 +74,7 @@ internal static class HttpServer
 #pragma warning restore MCP9004
             })
             .WithCrmTools()
+            .WithApprovalTools()
             .WithGovernedTools<Tools.AuditTools>();
 
         var app = builder.Build();

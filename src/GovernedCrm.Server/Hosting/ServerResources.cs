@@ -2,18 +2,22 @@ using GovernedCrm.Audit.Checkpoints;
 using GovernedCrm.Audit.Store;
 using GovernedCrm.Crm;
 using GovernedCrm.Crm.Embedded;
+using GovernedCrm.Governance.Approvals;
+using GovernedCrm.Store;
 using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Server.Hosting;
 
 /// <summary>
 /// What the server opens before its host starts, so a bad data folder fails fast with exit code 2: the CRM
-/// database and the audit trail (database, signing key, anchor). Disposing it signs the final checkpoint.
+/// database, the governance database (approval queue) and the audit trail (database, signing key, anchor). Disposing it signs the final checkpoint.
 /// </summary>
 internal sealed class ServerResources : IAsyncDisposable
 {
-    private ServerResources(EmbeddedCrmDatabase crm, AuditWriter audit, AuditPaths auditPaths)
+    private ServerResources(EmbeddedCrmDatabase crm, AuditWriter audit, AuditPaths auditPaths, SqliteApprovalStore approvals, ApprovalOptions approvalOptions)
     {
+        Approvals = approvals;
+        ApprovalOptions = approvalOptions;
         Crm = crm;
         Audit = audit;
         AuditPaths = auditPaths;
@@ -25,14 +29,22 @@ internal sealed class ServerResources : IAsyncDisposable
 
     public AuditPaths AuditPaths { get; }
 
+    /// <summary>The approval queue in the data folder's governance database.</summary>
+    public SqliteApprovalStore Approvals { get; }
+
+    /// <summary>How long proposals wait (GOVERNEDCRM_APPROVAL_TTL).</summary>
+    public ApprovalOptions ApprovalOptions { get; }
+
     public static async Task<ServerResources> OpenAsync(DataFolder folder, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var approvalOptions = ApprovalSettings.Resolve();
         var crm = await GovernedCrmServices.OpenCrmAsync(folder, cancellationToken).ConfigureAwait(false);
+        var approvals = await ApprovalSettings.OpenStoreAsync(folder, cancellationToken).ConfigureAwait(false);
         var paths = AuditLocations.Resolve(folder);
         try
         {
             var audit = await AuditTrailFactory.OpenAsync(paths, TimeProvider.System, loggers, AuditLocations.Tuning(), cancellationToken).ConfigureAwait(false);
-            return new ServerResources(crm, audit, paths);
+            return new ServerResources(crm, audit, paths, approvals, approvalOptions);
         }
         catch (Exception ex) when (ex is AuditKeyException or InvalidDataException or IOException or UnauthorizedAccessException)
         {

@@ -8,7 +8,7 @@ namespace GovernedCrm.Server.Hosting;
 /// <summary>The governed tools this server exposes, for commands that need their metadata without a running server.</summary>
 internal static class ServerTools
 {
-    public static IReadOnlyList<Type> Types { get; } = [typeof(CrmTools), typeof(Tools.AuditTools)];
+    public static IReadOnlyList<Type> Types { get; } = [typeof(CrmTools), typeof(ApprovalTools), typeof(Tools.AuditTools)];
 
     /// <summary>A catalog of the server's tools, read from their attributes.</summary>
     /// <returns>The catalog.</returns>

@@ -22,6 +22,7 @@ internal static class StdioServer
             .AddMcpServer(ServerInfo.Configure)
             .WithStdioServerTransport()
             .WithCrmTools()
+            .WithApprovalTools()
             .WithGovernedTools<Tools.AuditTools>();
 
         using var host = builder.Build();

@@ -141,7 +141,7 @@ public sealed class MultiRoundTripConfirmationTests
         var ran = false;
 
         var outcome = await new GovernancePipelineBuilder()
-            .AddStep(new ApprovalStep(new AllowAllPolicy(), new InMemoryApprovalInbox(), trail, time, new ApprovalSettings()))
+            .AddStep(new ApprovalStep(new AllowAllPolicy(), new InMemoryApprovalInbox(), trail, time, new ApprovalOptions()))
             .Build()
             .ExecuteAsync(call, (_, _) => { ran = true; return ValueTask.FromResult("ran"); }, CancellationToken.None);
 

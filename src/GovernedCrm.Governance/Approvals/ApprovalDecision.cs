@@ -1,0 +1,20 @@
+using GovernedCrm.Governance.Identity;
+
+namespace GovernedCrm.Governance.Approvals;
+
+/// <summary>One human decision on one proposal.</summary>
+/// <param name="Id">The approval id.</param>
+/// <param name="Approver">Who decides, as the policy resolved them (tenant and roles are checked).</param>
+/// <param name="Approve">True to approve (or confirm), false to reject (or decline).</param>
+/// <param name="EditedPropertiesJson">
+/// For an approval: a JSON object of property values replacing the proposed ones (the rest are kept); null for none.
+/// </param>
+/// <param name="Note">The decider's note; required when rejecting.</param>
+/// <param name="BulkId">The bulk decision this is part of, or null for a single decision.</param>
+public sealed record ApprovalDecision(
+    string Id,
+    CallerIdentity Approver,
+    bool Approve,
+    string? EditedPropertiesJson,
+    string? Note,
+    string? BulkId);

@@ -1,0 +1,143 @@
+using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GovernedCrm.Governance.Approvals;
+using GovernedCrm.Governance.Tools;
+using GovernedCrm.Mcp.Governance;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace GovernedCrm.Mcp.Tools;
+
+/// <summary>
+/// The approver's tools (Approvals.ListPending, Approvals.Decide; the policy gives them to approvers) and the
+/// requester's view of a proposal (CRM.GetProposal). Decisions go through the approval service (separation of
+/// duties, expiry, edit re-checked by the policy, exactly one decision wins); an approved proposal is executed
+/// at once by the server.
+/// </summary>
+/// <param name="approvals">The approval service.</param>
+/// <param name="runner">Executes approved proposals.</param>
+/// <param name="governed">The governed call (who is calling).</param>
+[McpServerToolType]
+public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalRunner runner, GovernedCallAccessor governed)
+{
+    /// <summary>Lists the proposals waiting for a decision in the caller's tenant.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The pending proposals.</returns>
+    [McpServerTool(Name = "Approvals.ListPending", Title = "List proposals waiting for approval", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
+    [GovernedTool(Action = GovernedAction.Read, ObjectType = "approval", TargetSystem = "approvals")]
+    [Description("Lists the proposals waiting for approval in your tenant: the tool, the record, the before and proposed values, the requester, the agent's reason and confidence, the rule that asked for approval, and when it expires.")]
+    public async Task<CallToolResult> ListPending(CancellationToken cancellationToken = default)
+    {
+        var caller = governed.Require().Caller;
+        await approvals.ExpireDueAsync(cancellationToken).ConfigureAwait(false);
+        var pending = await approvals.ListAsync(caller, ApprovalStatus.Pending, 200, cancellationToken).ConfigureAwait(false);
+        return GovernanceToolResults.Success(new JsonObject
+        {
+            ["count"] = pending.Count,
+            ["approvals"] = new JsonArray(pending.Select(r => (JsonNode)Describe(r)).ToArray()),
+        });
+    }
+
+    /// <summary>Approves or rejects proposals.</summary>
+    /// <param name="approvalIds">One id, or several for one bulk decision.</param>
+    /// <param name="decision">approve or reject.</param>
+    /// <param name="reason">Why; required to reject.</param>
+    /// <param name="editedProperties">For one approval: values to approve instead of the proposed ones.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>Each decision and, for approvals, the execution's outcome.</returns>
+    [McpServerTool(Name = "Approvals.Decide", Title = "Approve or reject proposals", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = false)]
+    [GovernedTool(Action = GovernedAction.Update, ObjectType = "approval", TargetSystem = "approvals")]
+    [Description("Approves or rejects one or several proposals (several ids are one bulk decision). You cannot approve your own proposals. To approve with different values, pass editedProperties (one id only); they are checked by the policy again. An approved proposal is executed at once with exactly the approved values.")]
+    public async Task<CallToolResult> Decide(
+        [Description("The approval ids, e.g. [\"apr_…\"].")] string[] approvalIds,
+        [Description("approve or reject.")] ApprovalVerdict decision,
+        [Description("Why; required to reject.")] string? reason = null,
+        [Description("Values to approve instead of the proposed ones (one approval id only), e.g. {\"amount\": 45000}.")] IReadOnlyDictionary<string, JsonElement>? editedProperties = null,
+        CancellationToken cancellationToken = default)
+    {
+        var caller = governed.Require().Caller;
+        approvalIds = approvalIds.Distinct(StringComparer.Ordinal).ToArray();
+        if (approvalIds.Length == 0 || (editedProperties is not null && approvalIds.Length != 1))
+        {
+            return GovernanceToolResults.Error(ApprovalCodes.InvalidEdit, approvalIds.Length == 0 ? "Name at least one approval id." : "Edited values apply to one approval at a time.");
+        }
+
+        var approve = decision == ApprovalVerdict.Approve;
+        IReadOnlyList<ApprovalResult> results = approvalIds.Length == 1
+            ? [await approvals.DecideAsync(new ApprovalDecision(approvalIds[0], caller, approve, editedProperties is null ? null : JsonSerializer.Serialize(editedProperties), reason, null), cancellationToken).ConfigureAwait(false)]
+            : await approvals.DecideManyAsync(approvalIds, caller, approve, reason, cancellationToken).ConfigureAwait(false);
+
+        var items = new JsonArray();
+        foreach (var (id, result) in approvalIds.Zip(results))
+        {
+            var item = new JsonObject { ["approvalId"] = id, ["decided"] = result.Succeeded, ["message"] = result.Message };
+            if (!result.Succeeded)
+            {
+                item["code"] = result.Code;
+            }
+            else if (approve && await runner.ExecuteAsync(id, cancellationToken).ConfigureAwait(false) is { } executed)
+            {
+                item["status"] = executed.Status.ToString().ToLowerInvariant();
+                item["result"] = executed.ResultJson is null ? null : JsonNode.Parse(executed.ResultJson);
+            }
+            else
+            {
+                item["status"] = result.Request?.Status.ToString().ToLowerInvariant();
+            }
+
+            items.Add(item);
+        }
+
+        var structured = new JsonObject { ["decisions"] = items };
+        return results.All(r => r.Succeeded)
+            ? GovernanceToolResults.Success(structured)
+            : GovernanceToolResults.Error(results.First(r => !r.Succeeded).Code ?? ApprovalCodes.NotPending, string.Join(" ", results.Where(r => !r.Succeeded).Select(r => r.Message)));
+    }
+
+    /// <summary>Shows a proposal's status and result, for its requester and the approvers of its tenant.</summary>
+    /// <param name="approvalId">The approval id from a pending_approval result.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The proposal.</returns>
+    [McpServerTool(Name = "CRM.GetProposal", Title = "Look up a proposal", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
+    [GovernedTool(Action = GovernedAction.Read, ObjectType = "approval", TargetSystem = "approvals")]
+    [Description("Shows where a proposal that needed approval is: pending, approved, rejected, expired, executed (with its result), failed or stale.")]
+    public async Task<CallToolResult> GetProposal(
+        [Description("The approval id, e.g. \"apr_…\".")] string approvalId,
+        CancellationToken cancellationToken = default)
+    {
+        var caller = governed.Require().Caller;
+        await approvals.ExpireDueAsync(cancellationToken).ConfigureAwait(false);
+        var request = await approvals.FindAsync(approvalId, caller, cancellationToken).ConfigureAwait(false);
+        if (request is null)
+        {
+            return GovernanceToolResults.Error(ApprovalCodes.NotFound, $"No proposal '{approvalId}' in your tenant.");
+        }
+
+        return GovernanceToolResults.Success(Describe(request));
+    }
+
+    private static JsonObject Describe(ApprovalRequest r) => new()
+    {
+        ["approvalId"] = r.Id,
+        ["status"] = r.Status.ToString().ToLowerInvariant(),
+        ["tool"] = r.Tool,
+        ["objectType"] = r.ObjectType,
+        ["recordId"] = r.RecordId,
+        ["requester"] = r.Requester,
+        ["before"] = r.BeforeJson is null ? null : JsonNode.Parse(r.BeforeJson),
+        ["proposed"] = JsonNode.Parse(r.ArgumentsJson)?["properties"]?.DeepClone(),
+        ["approved"] = r.ApprovedArgumentsJson is null ? null : JsonNode.Parse(r.ApprovedArgumentsJson)?["properties"]?.DeepClone(),
+        ["reason"] = r.Reason,
+        ["confidence"] = r.Confidence,
+        ["rule"] = r.Rule,
+        ["approver"] = r.Route == GovernedCrm.Governance.Policy.ApprovalRoute.Role ? $"role:{r.ApproverRole}" : "requester",
+        ["approvalReason"] = r.ApprovalReason,
+        ["createdAt"] = r.CreatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        ["expiresAt"] = r.ExpiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        ["decidedBy"] = r.DecidedBy,
+        ["decisionNote"] = r.DecisionNote,
+        ["bulkId"] = r.BulkId,
+        ["result"] = r.ResultJson is null ? null : JsonNode.Parse(r.ResultJson),
+    };
+}

@@ -1,0 +1,132 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GovernedCrm.Crm;
+using GovernedCrm.Crm.Schema;
+using GovernedCrm.Governance.Approvals;
+using GovernedCrm.Governance.Audit;
+
+namespace GovernedCrm.Mcp.Tools;
+
+/// <summary>
+/// Executes an approved proposal, once, in the server, with exactly the approved values (the original or the
+/// edited ones), as the requester: claims it (Approved → Executing, so two runners never both execute it),
+/// writes the PROPOSED entry before touching the CRM, writes with the record version seen at proposal time (a
+/// record changed since then makes the proposal stale: nothing is written, a new proposal is needed), then
+/// records EXECUTED or FAILED and the result on the proposal. Runs the CRM write tools; other tools cannot run
+/// outside their call and are marked failed with that reason.
+/// </summary>
+/// <param name="crm">The CRM connector.</param>
+/// <param name="approvals">The approval service.</param>
+/// <param name="trail">The audit trail.</param>
+public sealed class ApprovedProposalRunner(ICrmConnector crm, ApprovalService approvals, IAuditTrail trail)
+{
+    /// <summary>Executes the proposal if it is approved and nobody else has claimed it.</summary>
+    /// <param name="id">The approval id.</param>
+    /// <param name="cancellationToken">Cancels the work before the CRM is touched.</param>
+    /// <returns>The proposal as it ends up (Executed, Failed or Stale), or null when it was not this runner's to execute.</returns>
+    public async Task<ApprovalRequest?> ExecuteAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await approvals.TryClaimForExecutionAsync(id, cancellationToken).ConfigureAwait(false) is not { } claimed)
+        {
+            return null;
+        }
+
+        var arguments = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(claimed.EffectiveArgumentsJson) ?? [];
+        var properties = arguments.TryGetValue("properties", out var p) && p.ValueKind == JsonValueKind.Object
+            ? p.EnumerateObject().ToDictionary(x => x.Name, x => x.Value, StringComparer.Ordinal)
+            : new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var proposed = JsonNode.Parse(JsonSerializer.Serialize(properties))!.AsObject();
+        try
+        {
+            await trail.AppendAsync(Record(claimed, AuditEventType.Proposed, AuditActionType.Write, "allowed:approved") with
+            {
+                Properties = string.Join(",", properties.Keys),
+                PreviousValues = claimed.BeforeJson is null ? null : AuditRecords.Json(JsonNode.Parse(claimed.BeforeJson)),
+                ProposedValues = AuditRecords.Json(proposed),
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (AuditUnavailableException ex)
+        {
+            // Nothing runs without its audit entry: the proposal fails, the CRM is untouched.
+            var failed = new JsonObject { ["code"] = AuditStep.UnavailableCode, ["message"] = ex.Message }.ToJsonString();
+            await approvals.CompleteAsync(claimed, ApprovalStatus.Failed, failed, CancellationToken.None).ConfigureAwait(false);
+            return claimed with { Status = ApprovalStatus.Failed, ResultJson = failed };
+        }
+
+        ApprovalStatus status;
+        string result;
+        try
+        {
+            var actor = new CrmActor(claimed.Requester, claimed.Tenant);
+            CrmWriteResult written = claimed.Tool switch
+            {
+                "CRM.UpdateRecord" => await crm.UpdateAsync(
+                    actor, CrmObjectTypeNames.Parse(claimed.ObjectType), claimed.RecordId!,
+                    CrmValueParser.ParseAll(CrmObjectTypeNames.Parse(claimed.ObjectType), properties), claimed.RecordVersion, CancellationToken.None).ConfigureAwait(false),
+                "CRM.CreateContact" => await crm.CreateContactAsync(actor, CrmValueParser.ParseAll(CrmObjectType.Contact, properties), CancellationToken.None).ConfigureAwait(false),
+                _ => throw new CrmException("approval.not_executable", $"{claimed.Tool} cannot run outside its own call; call it again once your policy allows it."),
+            };
+            status = ApprovalStatus.Executed;
+            result = Outcome(written).ToJsonString();
+        }
+        catch (CrmException ex) when (ex.Code == CrmErrorCodes.Conflict)
+        {
+            status = ApprovalStatus.Stale;
+            result = new JsonObject { ["code"] = "approval.stale", ["message"] = "The record changed after the proposal, so nothing was written. Propose the change again." }.ToJsonString();
+        }
+        catch (CrmException ex)
+        {
+            status = ApprovalStatus.Failed;
+            result = new JsonObject { ["code"] = ex.Code, ["message"] = ex.Message }.ToJsonString();
+        }
+
+        await trail.AppendAsync(status == ApprovalStatus.Executed
+            ? Record(claimed, AuditEventType.Executed, AuditActionType.Write, "executed") with { Result = result }
+            : Record(claimed, AuditEventType.Failed, AuditActionType.Error, status == ApprovalStatus.Stale ? "failed:approval.stale" : "failed") with { Result = result },
+            CancellationToken.None).ConfigureAwait(false);
+        await approvals.CompleteAsync(claimed, status, result, CancellationToken.None).ConfigureAwait(false);
+        return claimed with { Status = status, ResultJson = result };
+    }
+
+    private static AuditRecord Record(ApprovalRequest request, AuditEventType eventType, AuditActionType action, string outcome) => new()
+    {
+        Tenant = request.Tenant,
+        Event = eventType,
+        Action = action,
+        Actor = request.Requester,
+        ExecutionId = request.ExecutionId,
+        Tool = request.Tool,
+        TargetSystem = "crm",
+        ObjectType = request.ObjectType,
+        RecordId = request.RecordId,
+        Reasoning = request.Reason,
+        Confidence = request.Confidence,
+        Approver = request.DecidedBy,
+        PolicyVersion = request.PolicyVersion,
+        Rule = request.Rule,
+        Outcome = $"{outcome};approval:{request.Id}",
+        ArgumentsDigest = request.ArgumentsDigest,
+    };
+
+    private static JsonObject Outcome(CrmWriteResult result)
+    {
+        var before = new JsonObject();
+        var after = new JsonObject();
+        foreach (var change in result.Changes)
+        {
+            before[change.Name] = CrmValueJson.ToNode(change.Before);
+            after[change.Name] = CrmValueJson.ToNode(change.After);
+        }
+
+        return new JsonObject
+        {
+            ["outcome"] = "executed",
+            ["objectType"] = result.Record.ObjectType.ToName(),
+            ["recordId"] = result.Record.Id,
+            ["created"] = result.Created,
+            ["before"] = before,
+            ["after"] = after,
+            ["version"] = result.Record.Version,
+        };
+    }
+}

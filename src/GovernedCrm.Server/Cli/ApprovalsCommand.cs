@@ -1,0 +1,201 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using GovernedCrm.Audit.Checkpoints;
+using GovernedCrm.Crm;
+using GovernedCrm.Governance.Approvals;
+using GovernedCrm.Governance.Audit;
+using GovernedCrm.Governance.Identity;
+using GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Policy;
+using GovernedCrm.Server.Hosting;
+using Microsoft.Data.Sqlite;
+
+namespace GovernedCrm.Server.Cli;
+
+/// <summary>
+/// <c>governed-crm approvals list [--all] [--json] | show ID [--json] | approve ID... [--edit JSON] | reject ID... --reason R</c>:
+/// the approver's queue, acting as <c>--as USER</c> (else <c>GOVERNEDCRM_USER</c>, else the OS user) with roles and
+/// tenant from the policy. Exit 0 ok, 1 refused (an <c>approval.*</c> code, or a user the policy does not know),
+/// 2 usage, configuration or I/O error. Several ids are one bulk decision; exit 1 if any of them was refused.
+/// </summary>
+internal static class ApprovalsCommand
+{
+    private const int ListLimit = 1000;
+
+    private static readonly Option<string?> As = new("--as")
+    {
+        Description = $"Act as this user (default: ${GovernedCrmServices.UserEnvironmentVariable}, else the OS user); roles and tenant come from the policy.",
+        HelpName = "USER",
+        Recursive = true,
+    };
+
+    private static readonly Option<bool> Json = new("--json") { Description = "Print JSON instead of text." };
+
+    public static Command Create()
+    {
+        var command = new Command("approvals", "The approval queue: list and show proposals of your tenant, approve (optionally edited) or reject them. Exit 0 ok, 1 refused, 2 error.");
+        command.Options.Add(As);
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Show());
+        command.Subcommands.Add(Approve());
+        command.Subcommands.Add(Reject());
+        return command;
+    }
+
+    private static Command List()
+    {
+        var all = new Option<bool>("--all") { Description = "Every status, not only pending proposals." };
+        var list = new Command("list", "List your tenant's pending proposals (all statuses with --all), newest first. Expires due proposals first.");
+        list.Options.Add(all);
+        list.Options.Add(Json);
+        list.SetAction((parse, ct) => RunAsync(parse, async (context, caller) =>
+        {
+            await context.Service.ExpireDueAsync(ct).ConfigureAwait(false);
+            var showAll = parse.GetValue(all);
+            var requests = await context.Service.ListAsync(caller, showAll ? null : ApprovalStatus.Pending, ListLimit, ct).ConfigureAwait(false);
+            if (parse.GetValue(Json))
+            {
+                await CliConsole.Out.WriteLineAsync(ApprovalsOutput.Json(new JsonArray([.. requests.Select(r => (JsonNode)ApprovalsOutput.ToJson(r))]))).ConfigureAwait(false);
+            }
+            else if (requests.Count == 0)
+            {
+                await CliConsole.Out.WriteLineAsync($"no {(showAll ? "" : "pending ")}approvals in tenant {caller.Tenant}").ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (var line in ApprovalsOutput.Table(requests))
+                {
+                    await CliConsole.Out.WriteLineAsync(line).ConfigureAwait(false);
+                }
+            }
+
+            return ExitCodes.Ok;
+        }, ct));
+        return list;
+    }
+
+    private static Command Show()
+    {
+        var id = new Argument<string>("ID") { Description = "The approval id (apr_…)." };
+        var show = new Command("show", "Show one proposal: the call, a before → after table of its properties, the agent's reason and confidence, the rule, and the decision and result when there are.");
+        show.Arguments.Add(id);
+        show.Options.Add(Json);
+        show.SetAction((parse, ct) => RunAsync(parse, async (context, caller) =>
+        {
+            await context.Service.ExpireDueAsync(ct).ConfigureAwait(false);
+            var approvalId = parse.GetValue(id)!;
+            var request = await context.Service.FindAsync(approvalId, caller, ct).ConfigureAwait(false);
+            if (request is null)
+            {
+                CliConsole.Refuse(ApprovalCodes.NotFound, $"There is no approval '{approvalId}' in your tenant.");
+                return ExitCodes.Refused;
+            }
+
+            if (parse.GetValue(Json))
+            {
+                await CliConsole.Out.WriteLineAsync(ApprovalsOutput.Json(ApprovalsOutput.ToJson(request))).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
+            foreach (var line in ApprovalsOutput.Details(request))
+            {
+                await CliConsole.Out.WriteLineAsync(line).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        }, ct));
+        return show;
+    }
+
+    private static Command Approve()
+    {
+        var ids = new Argument<string[]>("ID") { Description = "The approval id(s); several ids are one bulk decision.", Arity = ArgumentArity.OneOrMore };
+        var edit = new Option<string?>("--edit")
+        {
+            HelpName = "JSON",
+            Description = "Approve with these property values instead of the proposed ones (a JSON object, e.g. '{\"amount\": 45000}'); re-checked against the policy as the requester. One id only.",
+        };
+        var approve = new Command("approve", "Approve proposals (or confirm your own, on a requester route). The server executes approved proposals.");
+        approve.Arguments.Add(ids);
+        approve.Options.Add(edit);
+        approve.Validators.Add(result =>
+        {
+            if (result.GetValue(edit) is not null && result.GetValue(ids) is { Length: > 1 })
+            {
+                result.AddError("--edit applies to one approval at a time.");
+            }
+        });
+        approve.SetAction((parse, ct) => DecideAsync(parse, parse.GetValue(ids)!, approve: true, parse.GetValue(edit), note: null, ct));
+        return approve;
+    }
+
+    private static Command Reject()
+    {
+        var ids = new Argument<string[]>("ID") { Description = "The approval id(s); several ids are one bulk decision.", Arity = ArgumentArity.OneOrMore };
+        var reason = new Option<string?>("--reason") { HelpName = "REASON", Description = "Why (required; kept in the audit trail). Without it the rejection is refused with approval.reason_required." };
+        var reject = new Command("reject", "Reject proposals (or decline your own, on a requester route). Needs --reason.");
+        reject.Arguments.Add(ids);
+        reject.Options.Add(reason);
+        reject.SetAction((parse, ct) => DecideAsync(parse, parse.GetValue(ids)!, approve: false, edit: null, parse.GetValue(reason), ct));
+        return reject;
+    }
+
+    private static Task<int> DecideAsync(ParseResult parse, string[] ids, bool approve, string? edit, string? note, CancellationToken cancellationToken) =>
+        RunAsync(parse, async (context, caller) =>
+        {
+            IReadOnlyList<ApprovalResult> results = ids.Length == 1
+                ? [await context.Service.DecideAsync(new ApprovalDecision(ids[0], caller, approve, edit, note, null), cancellationToken).ConfigureAwait(false)]
+                : await context.Service.DecideManyAsync(ids, caller, approve, note, cancellationToken).ConfigureAwait(false);
+            foreach (var result in results)
+            {
+                if (result.Succeeded)
+                {
+                    await CliConsole.Out.WriteLineAsync(Describe(result)).ConfigureAwait(false);
+                }
+                else
+                {
+                    CliConsole.Refuse(result.Code!, result.Message);
+                }
+            }
+
+            if (results.Count > 1 && results.FirstOrDefault(r => r.Request?.BulkId is not null)?.Request?.BulkId is { } bulkId)
+            {
+                await CliConsole.Out.WriteLineAsync(
+                    $"bulk decision {bulkId}: {results.Count(r => r.Succeeded)} {(approve ? "approved" : "rejected")}, {results.Count(r => !r.Succeeded)} refused").ConfigureAwait(false);
+            }
+
+            return results.All(r => r.Succeeded) ? ExitCodes.Ok : ExitCodes.Refused;
+        }, cancellationToken);
+
+    private static string Describe(ApprovalResult result)
+    {
+        var request = result.Request!;
+        var what = request.Status == ApprovalStatus.Rejected ? "rejected" : request.ApprovedArgumentsJson is null ? "approved" : "approved with edits";
+        return $"{what}: {request.Id} ({request.Tool} {ApprovalsOutput.Target(request)}, requested by {request.Requester})";
+    }
+
+    // Resolves the acting user before touching the data folder: a user the policy does not know changes nothing.
+    private static async Task<int> RunAsync(ParseResult parse, Func<ApprovalsContext, CallerIdentity, Task<int>> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var policy = PolicySource.Load(PolicySource.ResolvePath(parse.GetValue(GovernedCrmCommand.Policy)));
+            var user = ActingUser.Name(parse.GetValue(As));
+            if (ActingUser.Resolve(policy, user) is not { } caller)
+            {
+                CliConsole.Refuse(PolicyDenialCodes.UnknownUser, $"'{user}' is not a user of the policy ({policy.SourceName}); pass --as USER or set {GovernedCrmServices.UserEnvironmentVariable}.");
+                return ExitCodes.Refused;
+            }
+
+            var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
+            await using var context = await ApprovalsContext.OpenAsync(folder, policy, cancellationToken).ConfigureAwait(false);
+            return await action(context, caller).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is StartupException or SqliteException or IOException or UnauthorizedAccessException or InvalidDataException
+            or AuditKeyException or AuditUnavailableException or GovernedCallException or CrmException)
+        {
+            CliConsole.Fail(ex.Message);
+            return ExitCodes.Error;
+        }
+    }
+}

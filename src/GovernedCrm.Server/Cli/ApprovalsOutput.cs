@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GovernedCrm.Governance.Approvals;
+using GovernedCrm.Governance.Policy;
+
+namespace GovernedCrm.Server.Cli;
+
+/// <summary>How <c>approvals list</c> and <c>approvals show</c> print proposals: aligned text for people, JSON for scripts.</summary>
+internal static class ApprovalsOutput
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string Json(JsonNode node) => node.ToJsonString(Indented);
+
+    /// <summary>One line per proposal under a header: id, status, tool, object/record, requester, rule, created, expires.</summary>
+    public static IEnumerable<string> Table(IReadOnlyList<ApprovalRequest> requests)
+    {
+        string[][] rows =
+        [
+            ["ID", "STATUS", "TOOL", "TARGET", "REQUESTER", "RULE", "CREATED", "EXPIRES"],
+            .. requests.Select(r => new[] { r.Id, r.Status.ToName(), r.Tool, Target(r), r.Requester, r.Rule, Time(r.CreatedAt), Time(r.ExpiresAt) }),
+        ];
+        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(row => row[c].Length)).ToArray();
+        return rows.Select(row => string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c]))));
+    }
+
+    /// <summary>Everything about one proposal, including a before → after table of its properties.</summary>
+    public static IEnumerable<string> Details(ApprovalRequest r)
+    {
+        yield return $"approval:    {r.Id}";
+        yield return $"status:      {r.Status.ToName()}";
+        yield return $"tool:        {r.Tool}";
+        yield return $"target:      {(r.ObjectType is null && r.RecordId is null ? "-" : $"{r.ObjectType} {r.RecordId}".Trim())} (tenant {r.Tenant})";
+        yield return $"requester:   {r.Requester}";
+        yield return $"approver:    {(r.Route == ApprovalRoute.Role ? $"a user with role {r.ApproverRole}, not the requester" : "the requester (confirmation)")}";
+        yield return $"rule:        {r.Rule} (policy {r.PolicyVersion})";
+        yield return $"why:         {r.ApprovalReason}";
+        yield return $"reason:      {r.Reason ?? "-"}";
+        yield return $"confidence:  {(r.Confidence is { } c ? c.ToString("0.##", CultureInfo.InvariantCulture) : "-")}";
+        yield return $"created:     {Time(r.CreatedAt)}";
+        yield return $"expires:     {Time(r.ExpiresAt)}";
+        yield return $"execution:   {r.ExecutionId}";
+        var changes = Changes(r);
+        if (changes.Count > 0)
+        {
+            var edited = r.ApprovedArgumentsJson is not null;
+            string[][] rows =
+            [
+                edited ? ["property", "before", "proposed", "approved"] : ["property", "before", "after"],
+                .. changes.Select(ch => edited
+                    ? new[] { ch.Property, Text(ch.Before), Text(ch.Proposed), Text(ch.Approved) }
+                    : new[] { ch.Property, Text(ch.Before), Text(ch.Proposed) }),
+            ];
+            var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(row => row[c].Length)).ToArray();
+            yield return "changes:";
+            foreach (var row in rows)
+            {
+                yield return "  " + string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd();
+            }
+        }
+
+        if (r.DecidedAt is { } decidedAt)
+        {
+            var by = r.DecidedBy is null ? string.Empty : $" by {r.DecidedBy}";
+            var bulk = r.BulkId is null ? string.Empty : $" (bulk {r.BulkId})";
+            yield return $"decided:     {r.Status.ToName()}{by} at {Time(decidedAt)}{bulk}";
+        }
+
+        if (r.DecisionNote is not null)
+        {
+            yield return $"note:        {r.DecisionNote}";
+        }
+
+        if (r.ResultJson is not null || r.CompletedAt is not null)
+        {
+            yield return $"result:      {r.ResultJson ?? "-"}{(r.CompletedAt is { } done ? $" (completed {Time(done)})" : string.Empty)}";
+        }
+    }
+
+    public static JsonObject ToJson(ApprovalRequest r) => new()
+    {
+        ["id"] = r.Id,
+        ["status"] = r.Status.ToName(),
+        ["tenant"] = r.Tenant,
+        ["tool"] = r.Tool,
+        ["objectType"] = r.ObjectType,
+        ["recordId"] = r.RecordId,
+        ["requester"] = r.Requester,
+        ["route"] = r.Route == ApprovalRoute.Role ? "role" : "requester",
+        ["approverRole"] = r.ApproverRole,
+        ["rule"] = r.Rule,
+        ["approvalReason"] = r.ApprovalReason,
+        ["policyVersion"] = r.PolicyVersion,
+        ["executionId"] = r.ExecutionId,
+        ["reason"] = r.Reason,
+        ["confidence"] = r.Confidence,
+        ["createdAt"] = Time(r.CreatedAt),
+        ["expiresAt"] = Time(r.ExpiresAt),
+        ["arguments"] = Parse(r.ArgumentsJson),
+        ["argumentsDigest"] = r.ArgumentsDigest,
+        ["recordVersion"] = r.RecordVersion,
+        ["changes"] = new JsonArray([.. Changes(r).Select(ch => (JsonNode)new JsonObject
+        {
+            ["property"] = ch.Property,
+            ["before"] = ch.Before?.DeepClone(),
+            ["proposed"] = ch.Proposed?.DeepClone(),
+            ["approved"] = ch.Approved?.DeepClone(),
+        })]),
+        ["decision"] = r.DecidedAt is null ? null : new JsonObject
+        {
+            ["status"] = r.Status.ToName(),
+            ["by"] = r.DecidedBy,
+            ["at"] = Time(r.DecidedAt.Value),
+            ["note"] = r.DecisionNote,
+            ["bulkId"] = r.BulkId,
+            ["edited"] = r.ApprovedArgumentsJson is not null,
+            ["approvedArguments"] = r.ApprovedArgumentsJson is null ? null : Parse(r.ApprovedArgumentsJson),
+        },
+        ["result"] = r.ResultJson is null ? null : Parse(r.ResultJson),
+        ["completedAt"] = r.CompletedAt is { } completed ? Time(completed) : null,
+    };
+
+    public static string Target(ApprovalRequest r) =>
+        r.ObjectType is null && r.RecordId is null ? "-" : r.RecordId is null ? r.ObjectType! : $"{r.ObjectType ?? "?"}/{r.RecordId}";
+
+    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private sealed record Change(string Property, JsonNode? Before, JsonNode? Proposed, JsonNode? Approved);
+
+    private static List<Change> Changes(ApprovalRequest r)
+    {
+        var proposed = Properties(r.ArgumentsJson);
+        var approved = r.ApprovedArgumentsJson is null ? proposed : Properties(r.ApprovedArgumentsJson);
+        var before = r.BeforeJson is null ? null : Parse(r.BeforeJson) as JsonObject;
+        var names = proposed.Select(p => p.Key).Concat(approved.Select(p => p.Key)).Distinct(StringComparer.Ordinal);
+        return [.. names.Select(name => new Change(
+            name,
+            before?[name],
+            proposed.TryGetPropertyValue(name, out var p) ? p : null,
+            approved.TryGetPropertyValue(name, out var a) ? a : null))];
+    }
+
+    private static JsonObject Properties(string argumentsJson) =>
+        Parse(argumentsJson) is JsonObject arguments && arguments["properties"] is JsonObject properties ? properties : [];
+
+    private static string Text(JsonNode? value) => value switch
+    {
+        null => "(none)",
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        _ => value.ToJsonString(),
+    };
+
+    private static JsonNode? Parse(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(json);
+        }
+    }
+}

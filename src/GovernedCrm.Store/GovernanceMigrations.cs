@@ -1,0 +1,48 @@
+namespace GovernedCrm.Store;
+
+/// <summary>The governance database's schema, as an ordered list of migrations. Never edit a released migration: add one.</summary>
+internal static class GovernanceMigrations
+{
+    public sealed record Migration(int Version, string Sql);
+
+    // One column per ApprovalRequest field; times are Unix milliseconds (UTC); status and route are lowercase names.
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, """
+            CREATE TABLE approvals (
+                id TEXT PRIMARY KEY,
+                tenant TEXT NOT NULL,
+                requester TEXT NOT NULL,
+                tool TEXT NOT NULL,
+                object_type TEXT,
+                record_id TEXT,
+                arguments_json TEXT NOT NULL,
+                arguments_digest TEXT NOT NULL,
+                before_json TEXT,
+                record_version INTEGER,
+                reason TEXT,
+                confidence REAL,
+                rule TEXT NOT NULL,
+                route TEXT NOT NULL CHECK (route IN ('requester', 'role')),
+                approver_role TEXT,
+                approval_reason TEXT NOT NULL,
+                policy_version TEXT NOT NULL,
+                execution_id TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'expired', 'executing', 'executed', 'failed', 'stale')),
+                decided_by TEXT,
+                decided_at INTEGER,
+                decision_note TEXT,
+                approved_arguments_json TEXT,
+                bulk_id TEXT,
+                result_json TEXT,
+                completed_at INTEGER
+            ) STRICT;
+            CREATE INDEX approvals_tenant_created ON approvals (tenant, created_at DESC);
+            CREATE INDEX approvals_status_expires ON approvals (status, expires_at);
+            """),
+    ];
+
+    public static int LatestVersion => All[^1].Version;
+}

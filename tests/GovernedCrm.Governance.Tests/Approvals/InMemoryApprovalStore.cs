@@ -1,0 +1,61 @@
+using GovernedCrm.Governance.Approvals;
+
+namespace GovernedCrm.Governance.Tests.Approvals;
+
+/// <summary>An approval store in memory for the service's unit tests: compare-and-set under a lock, with yields so races interleave.</summary>
+internal sealed class InMemoryApprovalStore : IApprovalStore
+{
+    private readonly Dictionary<string, ApprovalRequest> _requests = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public int Transitions { get; private set; }
+
+    public async Task CreateAsync(ApprovalRequest request, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        lock (_lock)
+        {
+            if (!_requests.TryAdd(request.Id, request))
+            {
+                throw new InvalidOperationException($"An approval with the id {request.Id} already exists.");
+            }
+        }
+    }
+
+    public async Task<ApprovalRequest?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        lock (_lock)
+        {
+            return _requests.GetValueOrDefault(id);
+        }
+    }
+
+    public async Task<IReadOnlyList<ApprovalRequest>> ListAsync(string? tenant, ApprovalStatus? status, int limit, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        lock (_lock)
+        {
+            return [.. _requests.Values
+                .Where(r => (tenant is null || r.Tenant == tenant) && (status is null || r.Status == status))
+                .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id, StringComparer.Ordinal)
+                .Take(limit)];
+        }
+    }
+
+    public async Task<bool> TryTransitionAsync(ApprovalStatus from, ApprovalRequest updated, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        lock (_lock)
+        {
+            if (!_requests.TryGetValue(updated.Id, out var current) || current.Status != from)
+            {
+                return false;
+            }
+
+            _requests[updated.Id] = updated;
+            Transitions++;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using GovernedCrm.Audit.Entries;
+using GovernedCrm.Audit.Store;
+using GovernedCrm.Crm.Embedded;
+using GovernedCrm.Governance.Approvals;
+using GovernedCrm.Governance.Audit;
+using GovernedCrm.Governance.Policy;
+using GovernedCrm.Server.Tests.Process;
+using GovernedCrm.Store;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GovernedCrm.Server.Tests.Approvals;
+
+/// <summary>
+/// A temporary data folder with proposals queued directly through GovernanceDatabase, SqliteApprovalStore and
+/// ApprovalService (and their APPROVAL_REQUESTED entries in the real audit trail), for the CLI process tests.
+/// </summary>
+internal sealed class ApprovalsDataFolder : IDisposable
+{
+    public const string DefaultProperties = """{"amount":60000}""";
+
+    public string Path { get; } = Directory.CreateTempSubdirectory("governedcrm-approvals-").FullName;
+
+    public string AuditDatabasePath => System.IO.Path.Combine(Path, AuditStoreOptions.FileName);
+
+    /// <summary>Creates the folder's CRM database with its demo data, as a first server start would.</summary>
+    public async Task SeedCrmAsync()
+    {
+        var database = new EmbeddedCrmDatabase(new EmbeddedCrmOptions { DatabasePath = System.IO.Path.Combine(Path, EmbeddedCrmOptions.FileName) });
+        await database.InitializeAsync(TimeProvider.System, CancellationToken.None);
+        SqliteConnection.ClearAllPools();
+    }
+
+    /// <summary>Queues proposals by ravi (a rep) to change deal 3017, to be approved by a manager (rule big-deals).</summary>
+    public async Task<IReadOnlyList<ApprovalRequest>> ProposeAsync(int count = 1, string properties = DefaultProperties, DateTimeOffset? expiresAt = null)
+    {
+        var store = await SqliteApprovalStore.OpenAsync(Path, CancellationToken.None);
+        var proposals = new List<ApprovalRequest>();
+        await using (var audit = await AuditTrailFactory.OpenAsync(AuditPaths.InDataFolder(Path), TimeProvider.System, NullLoggerFactory.Instance, null, CancellationToken.None))
+        {
+            var service = new ApprovalService(store, audit, TimeProvider.System);
+            for (var i = 0; i < count; i++)
+            {
+                proposals.Add(await service.SubmitAsync(Proposal(properties, expiresAt), CancellationToken.None));
+            }
+        }
+
+        SqliteConnection.ClearAllPools();
+        return proposals;
+    }
+
+    public async Task<ApprovalRequest> ReadAsync(string id)
+    {
+        var store = await SqliteApprovalStore.OpenAsync(Path, CancellationToken.None);
+        var request = await store.GetAsync(id, CancellationToken.None);
+        SqliteConnection.ClearAllPools();
+        return request!;
+    }
+
+    public async Task<List<AuditRecord>> AuditRecordsAsync(string executionId)
+    {
+        var records = new List<AuditRecord>();
+        await foreach (var entry in AuditEntryReader.ReadAsync(AuditDatabasePath, null, 0, CancellationToken.None))
+        {
+            if (entry.Record.ExecutionId == executionId)
+            {
+                records.Add(entry.Record);
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>Runs <c>governed-crm approvals …</c> on this folder as <paramref name="user"/>.</summary>
+    public Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string user, params string[] arguments) =>
+        ServerProcess.RunAsync(["approvals", .. arguments, "--as", user, "--data", Path]);
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is not worth failing a test for.
+        }
+    }
+
+    private static ApprovalRequest Proposal(string properties, DateTimeOffset? expiresAt)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var arguments = $$"""{"objectType":"deal","recordId":"3017","properties":{{properties}},"reason":"The customer signed for the larger package.","confidence":0.9}""";
+        return new ApprovalRequest
+        {
+            Id = ApprovalIds.New(),
+            Tenant = "default",
+            Requester = "ravi",
+            Tool = "CRM.UpdateRecord",
+            ObjectType = "deal",
+            RecordId = "3017",
+            ArgumentsJson = arguments,
+            ArgumentsDigest = AuditRecords.ArgumentsDigest(JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(arguments)!),
+            BeforeJson = """{"version":1,"amount":52000}""",
+            RecordVersion = 1,
+            Reason = "The customer signed for the larger package.",
+            Confidence = 0.9,
+            Rule = "big-deals",
+            Route = ApprovalRoute.Role,
+            ApproverRole = "manager",
+            ApprovalReason = "Changes to deals over 50,000 need a manager's approval.",
+            PolicyVersion = BuiltInPolicy.Load().Version,
+            ExecutionId = "exec-" + Guid.NewGuid().ToString("N"),
+            CreatedAt = expiresAt is { } past ? past.AddHours(-1) : now,
+            ExpiresAt = expiresAt ?? now.AddHours(24),
+        };
+    }
+}
