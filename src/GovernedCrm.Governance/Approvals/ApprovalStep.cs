@@ -157,10 +157,12 @@ public sealed class ApprovalStep(
             ExpiresAt = now + settings.Expiry,
         };
         await queue.SubmitAsync(request, cancellationToken).ConfigureAwait(false);
-        var who = approval.Route == ApprovalRoute.Role ? $"an approver with the {approval.ApproverRole} role (not you)" : "you";
+        var who = approval.Route == ApprovalRoute.Role
+            ? $"an approver with the {approval.ApproverRole} role (not you) ({approval.Reason})"
+            : $"you ({approval.Reason}), and {note}";
         var message = string.Create(
             CultureInfo.InvariantCulture,
-            $"Nothing was changed yet: this call needs approval by {who} ({approval.Reason}) and {note}. It waits in the approval queue as {request.Id} until {request.ExpiresAt:yyyy-MM-dd HH:mm} UTC. Approve it with the Approvals.Decide tool or `governed-crm approvals approve {request.Id}`.");
+            $"Nothing was changed yet: this call needs approval by {who}. It waits in the approval queue as {request.Id} until {request.ExpiresAt:yyyy-MM-dd HH:mm} UTC. Approve it with the Approvals.Decide tool or `governed-crm approvals approve {request.Id}`.");
         return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(PendingCode, message, approval.Rule)
         {
             Pending = new ApprovalPending(request.Id, approval.Route, approval.ApproverRole, request.ExpiresAt, approval.Reason),

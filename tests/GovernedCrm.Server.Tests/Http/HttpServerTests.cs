@@ -25,7 +25,7 @@ public sealed class HttpServerTests
         });
         var read = await client.CallToolAsync("CRM.GetRecord", new Dictionary<string, object?> { ["objectType"] = "deal", ["recordId"] = "3002" });
 
-        tools.Select(t => t.Name).Should().BeEquivalentTo("CRM.SearchRecords", "CRM.GetRecord", "CRM.UpdateRecord", "CRM.CreateContact");
+        tools.Select(t => t.Name).Should().BeEquivalentTo("CRM.SearchRecords", "CRM.GetRecord", "CRM.UpdateRecord", "CRM.CreateContact", "CRM.GetProposal");
         update.IsError.Should().NotBe(true, Text(update));
         read.StructuredContent!.Value.GetProperty("properties").GetProperty("amount").GetDecimal().Should().Be(4321m);
     }

@@ -88,7 +88,7 @@ public sealed class McpServerPackageTests(PackedServerFixture packed) : IClassFi
             cancellationToken: limit.Token);
 
         tools.Select(t => t.Name).Should().Contain(
-            new[] { "CRM.SearchRecords", "CRM.GetRecord", "CRM.UpdateRecord", "CRM.CreateContact" }, "{0}", Describe(stderr));
+            new[] { "CRM.SearchRecords", "CRM.GetRecord", "CRM.UpdateRecord", "CRM.CreateContact", "CRM.GetProposal" }, "{0}", Describe(stderr));
         (deal.IsError ?? false).Should().BeFalse("the seeded deal can be read: {0}\n{1}", Text(deal), Describe(stderr));
         deal.StructuredContent.Should().NotBeNull("{0}", Text(deal));
         deal.StructuredContent!.Value.GetProperty("id").GetString().Should().Be("3001");

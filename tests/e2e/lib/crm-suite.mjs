@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { callTool, connect, sqliteQuery, textOf, withServerLogs } from './harness.mjs';
+import { callTool, connect, runCli, sqliteQuery, textOf, withServerLogs } from './harness.mjs';
 
 const objectTypes = ['contact', 'company', 'deal'];
 
@@ -34,13 +34,21 @@ const expectedTools = {
     readOnlyHint: false,
     destructiveHint: true,
   },
+  // A requester looks up a proposal that waited for approval (the default policy gives it to every role; the
+  // approver's Approvals.* tools are listed only to managers and admins).
+  'CRM.GetProposal': {
+    properties: ['approvalId'],
+    required: ['approvalId'],
+    readOnlyHint: true,
+    destructiveHint: false,
+  },
 };
 
 const sorted = (values) => [...values].sort();
 
 /** Checks tools/list against the contract; shared with the Inspector CLI test. */
 export function assertToolContract(tools) {
-  assert.deepEqual(sorted(tools.map((t) => t.name)), sorted(Object.keys(expectedTools)), 'exactly the four CRM tools');
+  assert.deepEqual(sorted(tools.map((t) => t.name)), sorted(Object.keys(expectedTools)), 'exactly the tools a rep is given');
   for (const tool of tools) {
     const expected = expectedTools[tool.name];
     const schema = tool.inputSchema;
@@ -213,8 +221,8 @@ export function defineCrmSuite(kind, { checkDatabase }) {
       });
     });
 
-    it('refuses a deal change over 50,000 under the default policy (a manager must approve) and leaves the deal unchanged', async (t) => {
-      const { client, logs, dbPath } = await connect(t, kind);
+    it('queues a deal change over 50,000 for a manager (default policy); a manager approves it with the CLI and the server runs it', async (t) => {
+      const { client, logs, dbPath, dataDir } = await connect(t, kind);
       await withServerLogs(logs, async () => {
         const result = await callTool(client, 'CRM.UpdateRecord', {
           objectType: 'deal',
@@ -222,14 +230,29 @@ export function defineCrmSuite(kind, { checkDatabase }) {
           properties: { amount: 75000 },
           reason: 'End-to-end test: a big deal needs a manager.',
         });
-        assert.equal(result.isError, true, `expected a refusal, got: ${textOf(result)}`);
-        assert.equal(result.structuredContent?.error?.code, 'policy.approval_required');
-        assert.equal(result.structuredContent?.error?.rule, 'big-deals');
+        assert.notEqual(result.isError, true, `waiting for approval is not an error: ${textOf(result)}`);
+        assert.equal(result.structuredContent.outcome, 'pending_approval');
+        assert.equal(result.structuredContent.rule, 'big-deals');
+        assert.equal(result.structuredContent.approver, 'role:manager');
+        const approvalId = result.structuredContent.approvalId;
+        assert.match(textOf(result), new RegExp(approvalId));
         const deal = await getDeal(client, '3002');
         assert.equal(deal.properties.amount, 2500);
         if (checkDatabase) {
           assert.equal(await sqliteQuery(dbPath, 'select amount, version from deals where id = 3002'), '2500|1');
         }
+
+        const approve = await runCli(['approvals', 'approve', approvalId, '--as', 'maria', '--data', dataDir]);
+        assert.equal(approve.code, 0, `approve: ${approve.stdout}${approve.stderr}`);
+        let amount;
+        for (let i = 0; i < 50 && amount !== 75000; i++) {
+          await new Promise((r) => setTimeout(r, 200));
+          amount = (await getDeal(client, '3002')).properties.amount;
+        }
+        assert.equal(amount, 75000, 'the server ran the approved proposal');
+        const proposal = await callTool(client, 'CRM.GetProposal', { approvalId });
+        assert.equal(proposal.structuredContent.status, 'executed');
+        assert.equal(proposal.structuredContent.decidedBy, 'maria');
       });
     });
 

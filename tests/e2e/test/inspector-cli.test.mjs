@@ -26,7 +26,7 @@ async function inspector(t, methodArgs) {
 }
 
 describe('MCP Inspector CLI against governed-crm over stdio', () => {
-  it('tools/list returns the four CRM tools', async (t) => {
+  it('tools/list returns the tools a rep is given (the four CRM tools and CRM.GetProposal)', async (t) => {
     const { parsed, context } = await inspector(t, ['--method', 'tools/list']);
     assert.ok(Array.isArray(parsed.result?.tools), context);
     assertToolContract(parsed.result.tools);
