@@ -37,7 +37,7 @@ public sealed class HttpServerTests
         await using var client = await server.ConnectAsync("/mcp", HttpTransportMode.StreamableHttp, protocolVersion: "2025-11-25");
 
         client.SessionId.Should().NotBeNullOrEmpty("the server runs StatefulForInitializeClients so it can send requests to initialize-handshake clients");
-        (await client.ListToolsAsync()).Should().HaveCount(4);
+        (await client.ListToolsAsync()).Should().HaveCount(5, "a rep is given the four CRM tools and CRM.GetProposal");
     }
 
     [Theory]
