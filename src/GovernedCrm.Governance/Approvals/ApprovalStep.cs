@@ -157,6 +157,7 @@ public sealed class ApprovalStep(
             ExpiresAt = now + settings.Expiry,
         };
         await queue.SubmitAsync(request, cancellationToken).ConfigureAwait(false);
+        var latest = await WaitForDecisionAsync(request, call, cancellationToken).ConfigureAwait(false);
         var who = approval.Route == ApprovalRoute.Role
             ? $"an approver with the {approval.ApproverRole} role (not you) ({approval.Reason})"
             : $"you ({approval.Reason}), and {note}";
@@ -165,8 +166,40 @@ public sealed class ApprovalStep(
             $"Nothing was changed yet: this call needs approval by {who}. It waits in the approval queue as {request.Id} until {request.ExpiresAt:yyyy-MM-dd HH:mm} UTC. Approve it with the Approvals.Decide tool or `governed-crm approvals approve {request.Id}`.");
         return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(PendingCode, message, approval.Rule)
         {
-            Pending = new ApprovalPending(request.Id, approval.Route, approval.ApproverRole, request.ExpiresAt, approval.Reason),
+            Pending = new ApprovalPending(request.Id, approval.Route, approval.ApproverRole, request.ExpiresAt, approval.Reason) { Latest = latest },
         });
+    }
+
+    // While the call waits (a stateful session, within the configured wait), an approver may decide and the server
+    // execute the proposal: the call then returns that outcome. Real time, polled: the decision comes from elsewhere.
+    private async Task<ApprovalRequest> WaitForDecisionAsync(ApprovalRequest request, GovernedCall call, CancellationToken cancellationToken)
+    {
+        if (settings.DecisionWait <= TimeSpan.Zero)
+        {
+            return request;
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var latest = request;
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(started) < settings.DecisionWait && !cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            latest = await queue.FindAsync(request.Id, call.Caller, CancellationToken.None).ConfigureAwait(false) ?? latest;
+            if (latest.Status is ApprovalStatus.Executed or ApprovalStatus.Failed or ApprovalStatus.Stale or ApprovalStatus.Rejected or ApprovalStatus.Expired)
+            {
+                break;
+            }
+        }
+
+        return latest;
     }
 
     private static AuditRecord Record(GovernedCall call, PolicyDecision.RequireApproval approval, AuditEventType eventType, AuditActionType action, string outcome, Proposal? proposal) =>

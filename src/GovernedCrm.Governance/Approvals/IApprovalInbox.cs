@@ -8,4 +8,11 @@ public interface IApprovalInbox
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>The stored proposal.</returns>
     Task<ApprovalRequest> SubmitAsync(ApprovalRequest pending, CancellationToken cancellationToken);
+
+    /// <summary>Reads a proposal of the viewer's tenant, as it is now (to wait for its decision).</summary>
+    /// <param name="id">The approval id.</param>
+    /// <param name="viewer">Who asks.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The proposal, or null.</returns>
+    Task<ApprovalRequest?> FindAsync(string id, Identity.CallerIdentity viewer, CancellationToken cancellationToken);
 }

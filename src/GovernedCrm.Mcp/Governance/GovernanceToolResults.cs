@@ -53,6 +53,11 @@ public static class GovernanceToolResults
     public static CallToolResult PendingApproval(GovernedCrm.Governance.Approvals.ApprovalPending pending, string message, string? rule, string executionId)
     {
         ArgumentNullException.ThrowIfNull(pending);
+        if (pending.Latest is { } latest && Decided(latest) is { } decided)
+        {
+            return decided;
+        }
+
         var structured = new JsonObject
         {
             ["outcome"] = "pending_approval",
@@ -69,6 +74,31 @@ public static class GovernanceToolResults
             Content = [new TextContentBlock { Text = $"pending_approval {pending.ApprovalId}: {message}" }],
             StructuredContent = JsonSerializer.SerializeToElement(structured, GovernanceJson.Options),
         };
+    }
+
+    // A decision that came while the call waited: the call returns what happened.
+    private static CallToolResult? Decided(GovernedCrm.Governance.Approvals.ApprovalRequest latest)
+    {
+        var result = latest.ResultJson is null ? null : JsonNode.Parse(latest.ResultJson) as JsonObject;
+        switch (latest.Status)
+        {
+            case GovernedCrm.Governance.Approvals.ApprovalStatus.Executed:
+                var executed = result ?? new JsonObject { ["outcome"] = "executed" };
+                executed["approvalId"] = latest.Id;
+                executed["decidedBy"] = latest.DecidedBy;
+                return Success(executed);
+            case GovernedCrm.Governance.Approvals.ApprovalStatus.Rejected:
+                return Error("approval.rejected", $"{latest.DecidedBy} rejected proposal {latest.Id}: {latest.DecisionNote}. Nothing was changed.", "rejected", latest.Rule);
+            case GovernedCrm.Governance.Approvals.ApprovalStatus.Expired:
+                return Error("approval.expired", $"Proposal {latest.Id} expired before anyone decided. Nothing was changed.", "expired", latest.Rule);
+            case GovernedCrm.Governance.Approvals.ApprovalStatus.Stale:
+            case GovernedCrm.Governance.Approvals.ApprovalStatus.Failed:
+                var code = result?["code"]?.GetValue<string>() ?? "approval.failed";
+                var text = result?["message"]?.GetValue<string>() ?? "The approved proposal could not be executed.";
+                return Error(code, $"Proposal {latest.Id} was approved by {latest.DecidedBy} but not executed: {text}", "failed", latest.Rule);
+            default:
+                return null;
+        }
     }
 
     private static CallToolResult Create(JsonObject structured, bool isError) => new()

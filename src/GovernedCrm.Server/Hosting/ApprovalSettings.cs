@@ -9,13 +9,14 @@ internal static class ApprovalSettings
     public const string TtlEnvironmentVariable = ApprovalOptions.TtlEnvironmentVariable;
 
     /// <summary>The approval options from the environment.</summary>
-    /// <returns>The options (24 h expiry unless <c>GOVERNEDCRM_APPROVAL_TTL</c> says otherwise).</returns>
+    /// <returns>The options (24 h expiry unless <c>GOVERNEDCRM_APPROVAL_TTL</c> says otherwise; no decision wait unless <c>GOVERNEDCRM_APPROVAL_WAIT</c> sets one).</returns>
     /// <exception cref="StartupException">The TTL is not valid.</exception>
     public static ApprovalOptions Resolve()
     {
         try
         {
-            return ApprovalOptions.FromTtl(Environment.GetEnvironmentVariable(TtlEnvironmentVariable));
+            return ApprovalOptions.FromEnvironment(
+                Environment.GetEnvironmentVariable(TtlEnvironmentVariable), Environment.GetEnvironmentVariable(ApprovalOptions.WaitEnvironmentVariable));
         }
         catch (FormatException ex)
         {

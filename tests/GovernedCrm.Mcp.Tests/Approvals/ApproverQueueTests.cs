@@ -117,6 +117,36 @@ public sealed class ApproverQueueTests
         (await EntriesAsync(server)).Should().Contain(e => e.Record.Event == AuditEventType.Expired);
     }
 
+    [Fact]
+    public async Task WithADecisionWait_TheWaitingCallReturnsTheExecutedOutcome_WhenAManagerApprovesInTime()
+    {
+        await using var server = await StartAsync(new ApprovalOptions { DecisionWait = TimeSpan.FromSeconds(20) });
+        var store = server.Services.GetRequiredService<IApprovalStore>();
+        var service = server.Services.GetRequiredService<ApprovalService>();
+        var runner = server.Services.GetRequiredService<ApprovedProposalRunner>();
+        var maria = new GovernedCrm.Governance.Identity.CallerIdentity("maria", "default", ["manager"], "local");
+
+        var waiting = server.CallAsync("CRM.UpdateRecord", new { objectType = "deal", recordId = "3001", properties = new { amount = 60000 }, reason = "Upsell signed" }).AsTask();
+        ApprovalRequest? pending = null;
+        for (var i = 0; i < 100 && pending is null; i++)
+        {
+            await Task.Delay(50);
+            var list = await store.ListAsync("default", ApprovalStatus.Pending, 1, CancellationToken.None);
+            pending = list.Count > 0 ? list[0] : null;
+        }
+
+        pending.Should().NotBeNull("the call queued its proposal and is waiting");
+        (await service.DecideAsync(new ApprovalDecision(pending!.Id, maria, true, null, null, null), CancellationToken.None)).Succeeded.Should().BeTrue();
+        await runner.ExecuteAsync(pending.Id, CancellationToken.None);
+        var result = await waiting;
+
+        result.IsError.Should().NotBe(true, result.Text());
+        result.Structured().GetProperty("outcome").GetString().Should().Be("executed");
+        result.Structured().GetProperty("approvalId").GetString().Should().Be(pending.Id);
+        result.Structured().GetProperty("decidedBy").GetString().Should().Be("maria");
+        (await DealAsync(server)).Should().Be("60000/2");
+    }
+
     private static async Task<string> ProposeAsync(McpTestServer server, int amount, string asUser = "ravi")
     {
         As(server, asUser);
@@ -129,11 +159,12 @@ public sealed class ApproverQueueTests
     private static void As(McpTestServer server, string user) =>
         server.Services.GetRequiredService<IOptions<LocalCallerOptions>>().Value.UserId = user;
 
-    private static Task<McpTestServer> StartAsync() =>
+    private static Task<McpTestServer> StartAsync(ApprovalOptions? options = null) =>
         McpTestServer.StartAsync(
             b => b.WithCrmTools().WithApprovalTools(),
             s =>
             {
+                s.AddSingleton(options ?? new ApprovalOptions());
                 s.Configure<LocalCallerOptions>(o => o.UserId = "ravi");
                 s.AddGovernancePolicy(sp => new ActivePolicy(BuiltInPolicy.Load(), sp.GetRequiredService<TimeProvider>()));
                 s.AddSingleton<IApprovalStore, InMemoryApprovalStore>();

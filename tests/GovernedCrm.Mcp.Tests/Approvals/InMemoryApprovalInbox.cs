@@ -13,4 +13,7 @@ internal sealed class InMemoryApprovalInbox : IApprovalInbox
         Requests[pending.Id] = pending;
         return Task.FromResult(pending);
     }
+
+    public Task<ApprovalRequest?> FindAsync(string id, GovernedCrm.Governance.Identity.CallerIdentity viewer, CancellationToken cancellationToken) =>
+        Task.FromResult(Requests.TryGetValue(id, out var request) && request.Tenant == viewer.Tenant ? request : null);
 }

@@ -83,7 +83,7 @@ public sealed class McpServerManifestTests
         var variables = manifest["packages"]![0]!["environmentVariables"]!.AsArray().Select(v => v!.AsObject()).ToList();
 
         variables.Select(v => v["name"]!.GetValue<string>())
-            .Should().Contain(new[] { DataFolder.EnvironmentVariable, GovernedCrmServices.UserEnvironmentVariable, PolicySource.EnvironmentVariable, ApprovalSettings.TtlEnvironmentVariable });
+            .Should().Contain(new[] { DataFolder.EnvironmentVariable, GovernedCrmServices.UserEnvironmentVariable, PolicySource.EnvironmentVariable, ApprovalSettings.TtlEnvironmentVariable, GovernedCrm.Governance.Approvals.ApprovalOptions.WaitEnvironmentVariable });
         variables.Should().AllSatisfy(v =>
         {
             v["description"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace();
