@@ -99,6 +99,28 @@ internal sealed class McpTestServer : IAsyncDisposable
     public ValueTask<CallToolResult> CallAsync(string tool, object arguments) =>
         Client.CallToolAsync(tool, JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonSerializer.Serialize(arguments)));
 
+    /// <summary>Every entry of the audit trail, read from the audit file.</summary>
+    public async Task<List<GovernedCrm.Audit.Entries.AuditEntry>> AuditEntriesAsync()
+    {
+        var entries = new List<GovernedCrm.Audit.Entries.AuditEntry>();
+        await foreach (var entry in GovernedCrm.Audit.Entries.AuditEntryReader.ReadAsync(AuditPaths.DatabasePath, null, 0, CancellationToken.None))
+        {
+            entries.Add(entry);
+        }
+
+        return entries;
+    }
+
+    /// <summary>One value read from the CRM file itself, on a read-only connection of its own.</summary>
+    public async Task<string?> CrmScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Database.Options.DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (await command.ExecuteScalarAsync())?.ToString();
+    }
+
     public Task<CrmRecord> ReadAsync(CrmObjectType type, string id) =>
         new EmbeddedCrmConnector(Database, Time).GetAsync(new CrmActor("test", DemoDataSeed.DefaultTenant), type, id, CancellationToken.None);
 

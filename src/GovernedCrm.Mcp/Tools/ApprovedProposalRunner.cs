@@ -67,7 +67,7 @@ public sealed class ApprovedProposalRunner(ICrmConnector crm, ApprovalService ap
                 _ => throw new CrmException("approval.not_executable", $"{claimed.Tool} cannot run outside its own call; call it again once your policy allows it."),
             };
             status = ApprovalStatus.Executed;
-            result = Outcome(written).ToJsonString();
+            result = CrmWriteOutcome.Executed(written, claimed.ExecutionId).ToJsonString();
         }
         catch (CrmException ex) when (ex.Code == CrmErrorCodes.Conflict)
         {
@@ -107,26 +107,4 @@ public sealed class ApprovedProposalRunner(ICrmConnector crm, ApprovalService ap
         Outcome = $"{outcome};approval:{request.Id}",
         ArgumentsDigest = request.ArgumentsDigest,
     };
-
-    private static JsonObject Outcome(CrmWriteResult result)
-    {
-        var before = new JsonObject();
-        var after = new JsonObject();
-        foreach (var change in result.Changes)
-        {
-            before[change.Name] = CrmValueJson.ToNode(change.Before);
-            after[change.Name] = CrmValueJson.ToNode(change.After);
-        }
-
-        return new JsonObject
-        {
-            ["outcome"] = "executed",
-            ["objectType"] = result.Record.ObjectType.ToName(),
-            ["recordId"] = result.Record.Id,
-            ["created"] = result.Created,
-            ["before"] = before,
-            ["after"] = after,
-            ["version"] = result.Record.Version,
-        };
-    }
 }

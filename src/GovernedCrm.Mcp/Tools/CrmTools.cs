@@ -124,27 +124,5 @@ public sealed class CrmTools(ICrmConnector crm, GovernedCallAccessor governed)
         return new CrmActor(call.Caller.UserId, call.Caller.Tenant);
     }
 
-    private JsonObject WriteOutcome(CrmWriteResult result)
-    {
-        var before = new JsonObject();
-        var after = new JsonObject();
-        foreach (var change in result.Changes)
-        {
-            before[change.Name] = CrmValueJson.ToNode(change.Before);
-            after[change.Name] = CrmValueJson.ToNode(change.After);
-        }
-
-        return new JsonObject
-        {
-            ["outcome"] = "executed",
-            ["executionId"] = governed.Require().ExecutionId,
-            ["objectType"] = result.Record.ObjectType.ToName(),
-            ["recordId"] = result.Record.Id,
-            ["created"] = result.Created,
-            ["changed"] = new JsonArray(result.Changes.Select(c => (JsonNode)JsonValue.Create(c.Name)).ToArray()),
-            ["before"] = before,
-            ["after"] = after,
-            ["version"] = result.Record.Version,
-        };
-    }
+    private JsonObject WriteOutcome(CrmWriteResult result) => CrmWriteOutcome.Executed(result, governed.Require().ExecutionId);
 }

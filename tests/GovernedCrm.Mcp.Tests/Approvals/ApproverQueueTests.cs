@@ -37,7 +37,7 @@ public sealed class ApproverQueueTests
         (await DealAsync(server)).Should().Be("60000/2");
         proposal.Structured().GetProperty("status").GetString().Should().Be("executed");
         proposal.Structured().GetProperty("decidedBy").GetString().Should().Be("maria");
-        var entries = await EntriesAsync(server);
+        var entries = await server.AuditEntriesAsync();
         entries.Select(e => e.Record.Event).Should().ContainInOrder(AuditEventType.ApprovalRequested, AuditEventType.Approved, AuditEventType.Proposed, AuditEventType.Executed);
         entries.Last(e => e.Record.Event == AuditEventType.Executed && e.Record.Tool == "CRM.UpdateRecord").Record.Actor.Should().Be("ravi", "the change runs as the requester");
     }
@@ -53,7 +53,7 @@ public sealed class ApproverQueueTests
 
         decide.IsError.Should().NotBe(true, decide.Text());
         (await DealAsync(server)).Should().Be("55000/2");
-        (await EntriesAsync(server)).Should().Contain(e => e.Record.Event == AuditEventType.Approved && e.Record.Outcome!.StartsWith("approved:edited", StringComparison.Ordinal));
+        (await server.AuditEntriesAsync()).Should().Contain(e => e.Record.Event == AuditEventType.Approved && e.Record.Outcome!.StartsWith("approved:edited", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class ApproverQueueTests
         noReason.ErrorCode().Should().Be(ApprovalCodes.ReasonRequired);
         decide.IsError.Should().NotBe(true, decide.Text());
         (await DealAsync(server)).Should().Be("1000/1");
-        (await EntriesAsync(server)).Should().Contain(e => e.Record.Event == AuditEventType.Rejected && e.Record.Approver == "maria");
+        (await server.AuditEntriesAsync()).Should().Contain(e => e.Record.Event == AuditEventType.Rejected && e.Record.Approver == "maria");
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class ApproverQueueTests
 
         decide.ErrorCode().Should().BeOneOf(ApprovalCodes.Expired, ApprovalCodes.NotPending);
         (await DealAsync(server)).Should().Be("1000/1");
-        (await EntriesAsync(server)).Should().Contain(e => e.Record.Event == AuditEventType.Expired);
+        (await server.AuditEntriesAsync()).Should().Contain(e => e.Record.Event == AuditEventType.Expired);
     }
 
     [Fact]
@@ -170,23 +170,6 @@ public sealed class ApproverQueueTests
                 s.AddSingleton<IApprovalStore, InMemoryApprovalStore>();
             });
 
-    private static async Task<string?> DealAsync(McpTestServer server)
-    {
-        await using var connection = new SqliteConnection($"Data Source={server.Database.Options.DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT amount || '/' || version FROM deals WHERE id = 3001";
-        return (await command.ExecuteScalarAsync())?.ToString();
-    }
-
-    private static async Task<List<AuditEntry>> EntriesAsync(McpTestServer server)
-    {
-        var entries = new List<AuditEntry>();
-        await foreach (var entry in AuditEntryReader.ReadAsync(server.AuditPaths.DatabasePath, null, 0, CancellationToken.None))
-        {
-            entries.Add(entry);
-        }
-
-        return entries;
-    }
+    private static Task<string?> DealAsync(McpTestServer server) =>
+        server.CrmScalarAsync("SELECT amount || '/' || version FROM deals WHERE id = 3001");
 }

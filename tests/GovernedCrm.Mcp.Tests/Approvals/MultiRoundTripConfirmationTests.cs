@@ -151,14 +151,8 @@ public sealed class MultiRoundTripConfirmationTests
         trail.Records.Should().NotContain(r => r.Event == AuditEventType.ApprovalRequested, "a retry carries its answer; the question was audited the first time");
     }
 
-    private static async Task<string?> EmailAsync(McpTestServer server)
-    {
-        await using var connection = new SqliteConnection($"Data Source={server.Database.Options.DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT email FROM contacts WHERE id = 1001";
-        return (string?)await command.ExecuteScalarAsync();
-    }
+    private static Task<string?> EmailAsync(McpTestServer server) =>
+        server.CrmScalarAsync("SELECT email FROM contacts WHERE id = 1001");
 
     private sealed class RecordingTrail : IAuditTrail
     {

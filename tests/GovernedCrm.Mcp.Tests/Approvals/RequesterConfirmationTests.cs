@@ -43,7 +43,7 @@ public sealed class RequesterConfirmationTests
         asked!.Message.Should().Contain("CRM.UpdateRecord").And.Contain("contact 1001").And.Contain("contact-email-change")
             .And.Contain("ada.adler0@acme-robotics.example").And.Contain(NewEmail).And.Contain("Fix the typo").And.Contain("0.8");
         asked.RequestedSchema!.Properties.Should().ContainKey("email");
-        var events = (await EntriesAsync(server)).Select(e => e.Record.Event).ToList();
+        var events = (await server.AuditEntriesAsync()).Select(e => e.Record.Event).ToList();
         events.Should().ContainInOrder(AuditEventType.ApprovalRequested, AuditEventType.Approved, AuditEventType.Proposed, AuditEventType.Executed);
     }
 
@@ -60,7 +60,7 @@ public sealed class RequesterConfirmationTests
 
         result.IsError.Should().NotBe(true, result.Text());
         (await EmailAsync(server)).Should().Be("ada.edited@acme-robotics.example");
-        var approved = (await EntriesAsync(server)).Single(e => e.Record.Event == AuditEventType.Approved);
+        var approved = (await server.AuditEntriesAsync()).Single(e => e.Record.Event == AuditEventType.Approved);
         approved.Record.Outcome.Should().StartWith("approved:edited");
         approved.Record.ProposedValues.Should().Contain(NewEmail);
         approved.Record.Result.Should().Contain("ada.edited@acme-robotics.example").And.Contain("\"editedBy\":\"ravi\"");
@@ -90,7 +90,7 @@ public sealed class RequesterConfirmationTests
         result.ErrorCode().Should().Be(ApprovalStep.EditDeniedCode);
         result.Text().Should().Contain("policy.denied.rule");
         (await EmailAsync(server)).Should().Be("ada.adler0@acme-robotics.example");
-        (await EntriesAsync(server)).Should().Contain(e => e.Record.Event == AuditEventType.Rejected && e.Record.Outcome!.StartsWith("rejected:edit_denied", StringComparison.Ordinal));
+        (await server.AuditEntriesAsync()).Should().Contain(e => e.Record.Event == AuditEventType.Rejected && e.Record.Outcome!.StartsWith("rejected:edit_denied", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class RequesterConfirmationTests
 
         result.ErrorCode().Should().Be(ApprovalStep.DeclinedCode);
         (await EmailAsync(server)).Should().Be("ada.adler0@acme-robotics.example");
-        (await EntriesAsync(server)).Should().Contain(e => e.Record.Event == AuditEventType.Rejected && e.Record.Outcome == "rejected:declined;single")
+        (await server.AuditEntriesAsync()).Should().Contain(e => e.Record.Event == AuditEventType.Rejected && e.Record.Outcome == "rejected:declined;single")
             .And.NotContain(e => e.Record.Event == AuditEventType.Executed);
     }
 
@@ -148,7 +148,7 @@ public sealed class RequesterConfirmationTests
         var request = AssertQueued(result, inbox, "role:manager");
         request.Rule.Should().Be("big-deals");
         asked.Should().BeFalse("a manager approves this, not the requester");
-        (await EntriesAsync(server)).Should().NotContain(e => e.Record.Event == AuditEventType.Denied || e.Record.Event == AuditEventType.Executed);
+        (await server.AuditEntriesAsync()).Should().NotContain(e => e.Record.Event == AuditEventType.Denied || e.Record.Event == AuditEventType.Executed);
     }
 
     private static ApprovalRequest AssertQueued(CallToolResult result, InMemoryApprovalInbox inbox, string approver)
@@ -182,23 +182,6 @@ public sealed class RequesterConfirmationTests
     private static ValueTask<CallToolResult> ChangeEmailAsync(McpTestServer server) =>
         server.CallAsync("CRM.UpdateRecord", new { objectType = "contact", recordId = "1001", properties = new { email = NewEmail }, reason = "Fix the typo in the address", confidence = 0.8 });
 
-    private static async Task<string?> EmailAsync(McpTestServer server)
-    {
-        await using var connection = new SqliteConnection($"Data Source={server.Database.Options.DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT email FROM contacts WHERE id = 1001";
-        return (string?)await command.ExecuteScalarAsync();
-    }
-
-    private static async Task<List<AuditEntry>> EntriesAsync(McpTestServer server)
-    {
-        var entries = new List<AuditEntry>();
-        await foreach (var entry in AuditEntryReader.ReadAsync(server.AuditPaths.DatabasePath, null, 0, CancellationToken.None))
-        {
-            entries.Add(entry);
-        }
-
-        return entries;
-    }
+    private static Task<string?> EmailAsync(McpTestServer server) =>
+        server.CrmScalarAsync("SELECT email FROM contacts WHERE id = 1001");
 }

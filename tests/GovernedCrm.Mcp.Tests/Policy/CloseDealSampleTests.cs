@@ -23,8 +23,8 @@ public sealed class CloseDealSampleTests
 
         result.IsError.Should().NotBe(true, result.Text());
         result.Text().Should().Contain("closedlost");
-        (await ScalarAsync(server, "SELECT dealstage || '/' || version FROM deals WHERE id = 3001")).Should().Be("closedlost/2");
-        var entries = await EntriesAsync(server);
+        (await server.CrmScalarAsync("SELECT dealstage || '/' || version FROM deals WHERE id = 3001")).Should().Be("closedlost/2");
+        var entries = await server.AuditEntriesAsync();
         entries.Select(e => e.Record.Event).Should().ContainInOrder(AuditEventType.Received, AuditEventType.Proposed, AuditEventType.Executed);
         entries.Should().Contain(e => e.Record.Event == AuditEventType.Proposed && e.Record.Tool == "CRM.CloseDeal"
             && e.Record.RecordId == "3001" && e.Record.ObjectType == "deal" && e.Record.Rule == "close-deals" && e.Record.Reasoning == "Customer chose a competitor.");
@@ -39,7 +39,7 @@ public sealed class CloseDealSampleTests
 
         result.ErrorCode().Should().Be(PolicyStep.ApprovalRequiredCode);
         result.Structured().GetProperty("error").GetProperty("rule").GetString().Should().Be("big-wins-need-a-manager");
-        (await ScalarAsync(server, "SELECT dealstage FROM deals WHERE id = 3017")).Should().NotBe("closedwon");
+        (await server.CrmScalarAsync("SELECT dealstage FROM deals WHERE id = 3017")).Should().NotBe("closedwon");
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class CloseDealSampleTests
 
         result.ErrorCode().Should().Be(PolicyDenialCodes.Role);
         tools.Select(t => t.Name).Should().Contain("CRM.GetRecord").And.NotContain("CRM.CloseDeal");
-        (await ScalarAsync(server, "SELECT version FROM deals WHERE id = 3001")).Should().Be("1");
+        (await server.CrmScalarAsync("SELECT version FROM deals WHERE id = 3001")).Should().Be("1");
     }
 
     [Fact]
@@ -76,24 +76,4 @@ public sealed class CloseDealSampleTests
                     ?? throw new InvalidOperationException("the sample policy does not load");
                 s.AddGovernancePolicy(sp => new ActivePolicy(policy, sp.GetRequiredService<TimeProvider>()));
             });
-
-    private static async Task<string?> ScalarAsync(McpTestServer server, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={server.Database.Options.DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (await command.ExecuteScalarAsync())?.ToString();
-    }
-
-    private static async Task<List<AuditEntry>> EntriesAsync(McpTestServer server)
-    {
-        var entries = new List<AuditEntry>();
-        await foreach (var entry in AuditEntryReader.ReadAsync(server.AuditPaths.DatabasePath, null, 0, CancellationToken.None))
-        {
-            entries.Add(entry);
-        }
-
-        return entries;
-    }
 }

@@ -89,7 +89,7 @@ public sealed class PolicyEnforcementTests
         var result = await server.CallAsync("CRM.CreateContact", new { properties = new { email = "new.person@example.com" }, reason = "test" });
 
         result.ErrorCode().Should().Be(PolicyDenialCodes.Tool);
-        (await ScalarAsync(server, "SELECT count(*) FROM contacts WHERE email = 'new.person@example.com'")).Should().Be("0");
+        (await server.CrmScalarAsync("SELECT count(*) FROM contacts WHERE email = 'new.person@example.com'")).Should().Be("0");
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class PolicyEnforcementTests
         var result = await server.CallAsync("CRM.UpdateRecord", new { objectType = "company", recordId = "2001", properties = new { city = "Paris" }, reason = "test" });
 
         result.ErrorCode().Should().Be(PolicyDenialCodes.ObjectType);
-        (await ScalarAsync(server, "SELECT city FROM companies WHERE id = 2001")).Should().NotBe("Paris");
+        (await server.CrmScalarAsync("SELECT city FROM companies WHERE id = 2001")).Should().NotBe("Paris");
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class PolicyEnforcementTests
         var result = await UpdateDealAsync(server, "3017", new { dealname = "Renamed" });
 
         result.ErrorCode().Should().Be(PolicyStep.ApprovalRequiredCode);
-        (await ScalarAsync(server, "SELECT dealname FROM deals WHERE id = 3017")).Should().NotBe("Renamed");
+        (await server.CrmScalarAsync("SELECT dealname FROM deals WHERE id = 3017")).Should().NotBe("Renamed");
     }
 
     [Fact]
@@ -178,9 +178,9 @@ public sealed class PolicyEnforcementTests
         var allowed = await server.CallAsync("CRM.UpdateRecord", new { objectType = "company", recordId = "2001", properties = new { city = "Paris" }, reason = "test" });
 
         result.ErrorCode().Should().Be(PolicyDenialCodes.Default);
-        (await ScalarAsync(server, "SELECT city FROM companies WHERE id = 2002")).Should().NotBe("Paris");
+        (await server.CrmScalarAsync("SELECT city FROM companies WHERE id = 2002")).Should().NotBe("Paris");
         allowed.IsError.Should().NotBe(true, allowed.Text());
-        (await ScalarAsync(server, "SELECT city FROM companies WHERE id = 2001")).Should().Be("Paris");
+        (await server.CrmScalarAsync("SELECT city FROM companies WHERE id = 2001")).Should().Be("Paris");
     }
 
     [Fact]
@@ -238,8 +238,8 @@ public sealed class PolicyEnforcementTests
         read.ErrorCode().Should().Be(PolicyDenialCodes.Tenant);
         write.ErrorCode().Should().Be(PolicyDenialCodes.Tenant);
         read.Text().Should().NotContain("640000").And.NotContain("northwind");
-        (await ScalarAsync(server, "SELECT amount FROM deals WHERE id = 3501")).Should().Be("640000");
-        var entries = await EntriesAsync(server);
+        (await server.CrmScalarAsync("SELECT amount FROM deals WHERE id = 3501")).Should().Be("640000");
+        var entries = await server.AuditEntriesAsync();
         entries.Should().Contain(e => e.Record.Event == AuditEventType.Denied && e.Record.RecordId == "3501"
             && e.Record.Outcome == "denied:" + PolicyDenialCodes.Tenant && e.Record.Tenant == "default" && e.Record.Actor == "ravi");
     }
@@ -277,7 +277,7 @@ public sealed class PolicyEnforcementTests
         await UpdateDealAsync(server, "3001", new { amount = 2000 });
         await UpdateDealAsync(server, "3001", new { owner = "ravi" });
 
-        var entries = await EntriesAsync(server);
+        var entries = await server.AuditEntriesAsync();
         entries.Where(e => e.Record.Event is AuditEventType.Proposed or AuditEventType.Denied)
             .Should().HaveCount(2).And.OnlyContain(e => e.Record.PolicyVersion == version);
         entries.Should().Contain(e => e.Record.Event == AuditEventType.Denied && e.Record.Rule == "reps-no-deal-owner");
@@ -297,26 +297,5 @@ public sealed class PolicyEnforcementTests
         server.CallAsync("CRM.UpdateRecord", new { objectType = "deal", recordId = id, properties, reason = "policy test" });
 
     private static Task<string?> DealAsync(McpTestServer server, string id) =>
-        ScalarAsync(server, $"SELECT amount || '/' || version FROM deals WHERE id = {id}");
-
-    private static async Task<string?> ScalarAsync(McpTestServer server, string sql)
-    {
-        // Read the CRM file itself, on a connection of its own.
-        await using var connection = new SqliteConnection($"Data Source={server.Database.Options.DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (await command.ExecuteScalarAsync())?.ToString();
-    }
-
-    private static async Task<List<AuditEntry>> EntriesAsync(McpTestServer server)
-    {
-        var entries = new List<AuditEntry>();
-        await foreach (var entry in AuditEntryReader.ReadAsync(server.AuditPaths.DatabasePath, null, 0, CancellationToken.None))
-        {
-            entries.Add(entry);
-        }
-
-        return entries;
-    }
+        server.CrmScalarAsync($"SELECT amount || '/' || version FROM deals WHERE id = {id}");
 }
