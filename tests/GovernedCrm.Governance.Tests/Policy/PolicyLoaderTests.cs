@@ -439,7 +439,7 @@ public sealed class PolicyLoaderTests
         lines.Should().Contain("tenants: default, northwind");
         lines.Should().Contain("roles: viewer, rep, manager, admin");
         lines.Should().Contain("users: 5; unlisted local users: roles rep in tenant default");
-        lines.Should().Contain("  allow: 4 (read-crm, write-crm, audit-admin, approvals-queue)");
+        lines.Should().Contain("  allow: 5 (read-crm, write-crm, proposals, audit-admin, approvals-queue)");
         lines.Should().Contain("  deny: 0");
         lines.Should().Contain("  require_approval: 3 (big-deals, closing-deals, contact-email-change)");
         lines.Should().Contain("fields rules: 2 (viewers-no-contact-details, reps-no-deal-owner)");
