@@ -147,6 +147,23 @@ public sealed class ApproverQueueTests
         (await DealAsync(server)).Should().Be("60000/2");
     }
 
+    [Fact]
+    public async Task ManyRunnersAtOnce_TheApprovedProposalRunsExactlyOnce()
+    {
+        await using var server = await StartAsync();
+        var approvalId = await ProposeAsync(server, 60000);
+        var maria = new GovernedCrm.Governance.Identity.CallerIdentity("maria", "default", ["manager"], "local");
+        (await server.Services.GetRequiredService<ApprovalService>().DecideAsync(new ApprovalDecision(approvalId, maria, true, null, null, null), CancellationToken.None))
+            .Succeeded.Should().BeTrue();
+        var runner = server.Services.GetRequiredService<ApprovedProposalRunner>();
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => runner.ExecuteAsync(approvalId, CancellationToken.None))));
+
+        runs.Count(r => r is not null).Should().Be(1, "one claim wins");
+        (await DealAsync(server)).Should().Be("60000/2", "the write happened once");
+        (await server.AuditEntriesAsync()).Count(e => e.Record.Event == AuditEventType.Executed && e.Record.Tool == "CRM.UpdateRecord").Should().Be(1);
+    }
+
     private static async Task<string> ProposeAsync(McpTestServer server, int amount, string asUser = "ravi")
     {
         As(server, asUser);
