@@ -1,6 +1,6 @@
 namespace GovernedCrm.Store;
 
-/// <summary>The governance database's schema, as an ordered list of migrations. Never edit a released migration: add one.</summary>
+/// <summary>The governance database's schema (1: approvals; 2: token vault), as an ordered list of migrations. Never edit a released migration: add one.</summary>
 internal static class GovernanceMigrations
 {
     public sealed record Migration(int Version, string Sql);
@@ -41,6 +41,21 @@ internal static class GovernanceMigrations
             ) STRICT;
             CREATE INDEX approvals_tenant_created ON approvals (tenant, created_at DESC);
             CREATE INDEX approvals_status_expires ON approvals (status, expires_at);
+            """),
+
+        // The token vault: one AES-GCM encrypted token cache per (user, provider); the key itself is never stored here.
+        new(2, """
+            CREATE TABLE token_vault (
+                user TEXT NOT NULL,
+                provider TEXT NOT NULL,
+                key_id TEXT NOT NULL,
+                nonce BLOB NOT NULL CHECK (length(nonce) = 12),
+                ciphertext BLOB NOT NULL,
+                tag BLOB NOT NULL CHECK (length(tag) = 16),
+                status TEXT NOT NULL CHECK (status IN ('connected', 'needs_reconnect')),
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (user, provider)
+            ) STRICT;
             """),
     ];
 

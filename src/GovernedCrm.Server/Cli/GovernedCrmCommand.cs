@@ -31,6 +31,7 @@ internal static class GovernedCrmCommand
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(PolicyCommand.Create());
         root.Subcommands.Add(ApprovalsCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
         return root;
     }
 
