@@ -8,7 +8,7 @@ internal sealed class ApprovalRow
 {
     /// <summary>The columns, aliased to this class's property names.</summary>
     public const string Columns = """
-        id AS Id, tenant AS Tenant, requester AS Requester, tool AS Tool, object_type AS ObjectType, record_id AS RecordId,
+        id AS Id, tenant AS Tenant, requester AS Requester, requester_roles AS RequesterRoles, requester_source AS RequesterSource, tool AS Tool, object_type AS ObjectType, record_id AS RecordId,
         arguments_json AS ArgumentsJson, arguments_digest AS ArgumentsDigest, before_json AS BeforeJson, record_version AS RecordVersion,
         reason AS Reason, confidence AS Confidence, rule AS Rule, route AS Route, approver_role AS ApproverRole,
         approval_reason AS ApprovalReason, policy_version AS PolicyVersion, execution_id AS ExecutionId,
@@ -22,6 +22,10 @@ internal sealed class ApprovalRow
     public string Tenant { get; set; } = "";
 
     public string Requester { get; set; } = "";
+
+    public string RequesterRoles { get; set; } = "";
+
+    public string RequesterSource { get; set; } = "local";
 
     public string Tool { get; set; } = "";
 
@@ -78,6 +82,8 @@ internal sealed class ApprovalRow
         Id = request.Id,
         Tenant = request.Tenant,
         Requester = request.Requester,
+        RequesterRoles = request.RequesterRoles,
+        RequesterSource = request.RequesterSource,
         Tool = request.Tool,
         ObjectType = request.ObjectType,
         RecordId = request.RecordId,
@@ -110,6 +116,8 @@ internal sealed class ApprovalRow
         Id = Id,
         Tenant = Tenant,
         Requester = Requester,
+        RequesterRoles = RequesterRoles,
+        RequesterSource = RequesterSource,
         Tool = Tool,
         ObjectType = ObjectType,
         RecordId = RecordId,

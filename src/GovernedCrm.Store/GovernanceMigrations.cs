@@ -57,6 +57,13 @@ internal static class GovernanceMigrations
                 PRIMARY KEY (user, provider)
             ) STRICT;
             """),
+
+        // The requester's identity as established when they proposed (roles and how they were identified), so an
+        // approver's edit is re-checked as that same caller. Proposals made before this keep the local-user default.
+        new(3, """
+            ALTER TABLE approvals ADD COLUMN requester_roles TEXT NOT NULL DEFAULT '';
+            ALTER TABLE approvals ADD COLUMN requester_source TEXT NOT NULL DEFAULT 'local';
+            """),
     ];
 
     public static int LatestVersion => All[^1].Version;

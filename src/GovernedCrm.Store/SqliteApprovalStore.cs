@@ -16,10 +16,10 @@ public sealed class SqliteApprovalStore(GovernanceDatabase database) : IApproval
     private const int SqliteConstraint = 19;
 
     private const string Insert = """
-        INSERT INTO approvals (id, tenant, requester, tool, object_type, record_id, arguments_json, arguments_digest, before_json,
+        INSERT INTO approvals (id, tenant, requester, requester_roles, requester_source, tool, object_type, record_id, arguments_json, arguments_digest, before_json,
             record_version, reason, confidence, rule, route, approver_role, approval_reason, policy_version, execution_id,
             created_at, expires_at, status, decided_by, decided_at, decision_note, approved_arguments_json, bulk_id, result_json, completed_at)
-        VALUES (@Id, @Tenant, @Requester, @Tool, @ObjectType, @RecordId, @ArgumentsJson, @ArgumentsDigest, @BeforeJson,
+        VALUES (@Id, @Tenant, @Requester, @RequesterRoles, @RequesterSource, @Tool, @ObjectType, @RecordId, @ArgumentsJson, @ArgumentsDigest, @BeforeJson,
             @RecordVersion, @Reason, @Confidence, @Rule, @Route, @ApproverRole, @ApprovalReason, @PolicyVersion, @ExecutionId,
             @CreatedAt, @ExpiresAt, @Status, @DecidedBy, @DecidedAt, @DecisionNote, @ApprovedArgumentsJson, @BulkId, @ResultJson, @CompletedAt)
         """;

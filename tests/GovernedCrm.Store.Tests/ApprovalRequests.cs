@@ -31,6 +31,8 @@ internal static class ApprovalRequests
     /// <summary>Every field set, none at its default.</summary>
     public static ApprovalRequest Full() => Pending() with
     {
+        RequesterRoles = "rep viewer",
+        RequesterSource = "token",
         BeforeJson = """{"version":3,"amount":52000}""",
         RecordVersion = 3,
         Reason = "Customer asked for a bigger package",

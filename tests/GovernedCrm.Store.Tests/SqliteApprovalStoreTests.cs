@@ -16,7 +16,9 @@ public sealed class SqliteApprovalStoreTests : IDisposable
         var read = await (await _temp.OpenStoreAsync()).GetAsync(full.Id, CancellationToken.None);
 
         read.Should().Be(full);
-        read!.CompletedAt!.Value.Offset.Should().Be(TimeSpan.Zero, "times come back in UTC");
+        read!.RequesterRoles.Should().Be("rep viewer");
+        read.RequesterSource.Should().Be("token");
+        read.CompletedAt!.Value.Offset.Should().Be(TimeSpan.Zero, "times come back in UTC");
         read.CompletedAt.Should().Be(full.CompletedAt);
     }
 

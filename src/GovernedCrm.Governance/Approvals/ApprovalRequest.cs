@@ -17,6 +17,15 @@ public sealed record ApprovalRequest
     /// <summary>The user who proposed the call.</summary>
     public required string Requester { get; init; }
 
+    /// <summary>
+    /// The requester's roles when they proposed, space-separated (a token caller's come from the token, not the
+    /// directory). Kept as text so proposals compare by value.
+    /// </summary>
+    public string RequesterRoles { get; init; } = "";
+
+    /// <summary>How the requester was identified ("local" or "token"), so an edit is re-checked as the same caller.</summary>
+    public string RequesterSource { get; init; } = "local";
+
     /// <summary>The tool.</summary>
     public required string Tool { get; init; }
 

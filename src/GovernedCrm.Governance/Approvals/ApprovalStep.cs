@@ -138,6 +138,8 @@ public sealed class ApprovalStep(
             Id = ApprovalIds.New(),
             Tenant = call.Caller.Tenant,
             Requester = call.Caller.UserId,
+            RequesterRoles = string.Join(' ', call.Caller.Roles),
+            RequesterSource = call.Caller.Source,
             Tool = call.Tool.ToolName,
             ObjectType = call.ObjectType,
             RecordId = call.RecordId,

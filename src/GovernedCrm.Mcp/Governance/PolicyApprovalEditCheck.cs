@@ -50,7 +50,9 @@ public sealed class PolicyApprovalEditCheck(
             return Deny(ApprovalCodes.InvalidEdit, "The edited arguments are not a JSON object.");
         }
 
-        var requester = directory.Resolve(new CallerIdentity(request.Requester, request.Tenant, [], "local"));
+        // The requester as they were identified when they proposed: a token caller keeps the token's roles.
+        var requester = directory.Resolve(new CallerIdentity(
+            request.Requester, request.Tenant, request.RequesterRoles.Split(' ', StringSplitOptions.RemoveEmptyEntries), request.RequesterSource));
         if (requester is null)
         {
             return Deny(PolicyDenialCodes.UnknownUser, $"The requester '{request.Requester}' is not a user of the policy any more.");
