@@ -8,4 +8,8 @@ namespace GovernedCrm.Governance.Pipeline;
 /// </summary>
 /// <param name="Tenant">The tenant that owns the record.</param>
 /// <param name="Values">The record's property values (JSON: strings, numbers, null).</param>
-public sealed record CurrentRecord(string Tenant, IReadOnlyDictionary<string, JsonElement> Values);
+public sealed record CurrentRecord(string Tenant, IReadOnlyDictionary<string, JsonElement> Values)
+{
+    /// <summary>The record's version when read (null for another tenant's record, whose values are not read).</summary>
+    public long? Version { get; init; }
+}

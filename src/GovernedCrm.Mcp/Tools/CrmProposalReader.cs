@@ -30,6 +30,18 @@ public sealed class CrmProposalReader(ICrmConnector crm) : IProposalReader
             return new Proposal(names, null, proposed);
         }
 
+        // The record-context step read this record before the policy decided: use it rather than read it again.
+        if (call.Current is { Version: { } version } current && current.Tenant == call.Caller.Tenant)
+        {
+            var known = new JsonObject { ["version"] = version };
+            foreach (var name in names)
+            {
+                known[name] = current.Values.TryGetValue(name, out var value) ? JsonNode.Parse(value.GetRawText()) : null;
+            }
+
+            return new Proposal(names, known, proposed);
+        }
+
         CrmRecord record;
         try
         {

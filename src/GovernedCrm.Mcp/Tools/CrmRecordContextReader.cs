@@ -41,7 +41,7 @@ public sealed class CrmRecordContextReader(ICrmConnector crm) : IRecordContextRe
                 values[name] = JsonSerializer.SerializeToElement(CrmValueJson.ToNode(value));
             }
 
-            return new CurrentRecord(tenant, values);
+            return new CurrentRecord(tenant, values) { Version = record.Version };
         }
         catch (CrmException ex) when (ex.Code == CrmErrorCodes.NotFound)
         {

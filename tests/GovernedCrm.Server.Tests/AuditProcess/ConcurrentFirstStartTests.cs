@@ -67,22 +67,7 @@ public sealed class ConcurrentFirstStartTests : IDisposable
 
     private static (OsProcess Process, StringBuilder Stderr) Start(string data)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(ServerLaunch.ServerDll);
-        info.ArgumentList.Add("--data");
-        info.ArgumentList.Add(data);
-        foreach (var (key, value) in ServerLaunch.Environment())
-        {
-            info.Environment[key] = value;
-        }
-
-        var process = OsProcess.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var process = OsProcess.Start(ServerLaunch.StartInfo(data)) ?? throw new InvalidOperationException("dotnet did not start");
         var stderr = new StringBuilder();
         process.ErrorDataReceived += (_, e) =>
         {

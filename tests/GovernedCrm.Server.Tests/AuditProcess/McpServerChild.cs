@@ -43,26 +43,7 @@ internal sealed class McpServerChild : IAsyncDisposable
     /// <summary>Starts the server on <paramref name="dataFolder"/> and completes the MCP handshake.</summary>
     public static async Task<McpServerChild> StartAsync(string name, string dataFolder, TimeSpan timeout)
     {
-        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardInputEncoding = utf8,
-            StandardOutputEncoding = utf8,
-            StandardErrorEncoding = utf8,
-        };
-        info.ArgumentList.Add(ServerLaunch.ServerDll);
-        info.ArgumentList.Add("--data");
-        info.ArgumentList.Add(dataFolder);
-        foreach (var (key, value) in ServerLaunch.Environment())
-        {
-            info.Environment[key] = value;
-        }
-
-        var child = new McpServerChild(OsProcess.Start(info) ?? throw new InvalidOperationException("dotnet did not start"), name);
+        var child = new McpServerChild(OsProcess.Start(ServerLaunch.StartInfo(dataFolder)) ?? throw new InvalidOperationException("dotnet did not start"), name);
         try
         {
             using var limit = new CancellationTokenSource(timeout);

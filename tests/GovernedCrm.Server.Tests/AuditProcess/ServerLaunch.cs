@@ -31,6 +31,31 @@ internal static class ServerLaunch
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
     };
 
+    /// <summary>How to start the server on <paramref name="dataFolder"/> as a child process with redirected UTF-8 streams.</summary>
+    public static System.Diagnostics.ProcessStartInfo StartInfo(string dataFolder)
+    {
+        var utf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardInputEncoding = utf8,
+            StandardOutputEncoding = utf8,
+            StandardErrorEncoding = utf8,
+        };
+        info.ArgumentList.Add(ServerDll);
+        info.ArgumentList.Add("--data");
+        info.ArgumentList.Add(dataFolder);
+        foreach (var (key, value) in Environment())
+        {
+            info.Environment[key] = value;
+        }
+
+        return info;
+    }
+
     public static McpClientOptions ClientOptions { get; } = new()
     {
         ClientInfo = new ModelContextProtocol.Protocol.Implementation { Name = "audit-process-test", Version = "1.0" },
