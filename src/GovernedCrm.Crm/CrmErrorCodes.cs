@@ -29,4 +29,13 @@ public static class CrmErrorCodes
 
     /// <summary>The CRM could not be reached or failed.</summary>
     public const string Unavailable = "crm.unavailable";
+
+    /// <summary>The user has no usable connection to the CRM provider (connect the account first).</summary>
+    public const string NotConnected = "crm.not_connected";
+
+    /// <summary>The CRM refused the call for rate reasons (HTTP 429); the message says when to retry.</summary>
+    public const string RateLimited = "crm.rate_limited";
+
+    /// <summary>The CRM refused the user's credentials or permissions for this call (HTTP 401 after a refresh, 403).</summary>
+    public const string Forbidden = "crm.forbidden";
 }

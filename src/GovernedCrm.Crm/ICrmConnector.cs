@@ -28,12 +28,15 @@ public interface ICrmConnector
     /// <summary>
     /// Which tenant owns a record, for the policy's tenant-isolation check (so an attempt on another tenant's record
     /// is denied and audited as such). Returns only the tenant, never the record; null when no record has that id.
+    /// A connector that serves one tenant's own CRM (HubSpot, Salesforce) answers the actor's tenant: every record it
+    /// can reach belongs to that tenant, and existence is settled by the read that follows.
     /// </summary>
+    /// <param name="actor">Who is asking (a remote connector answers with this actor's tenant).</param>
     /// <param name="objectType">The record's type.</param>
     /// <param name="recordId">The record's id.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The owning tenant, or null.</returns>
-    Task<string?> FindTenantAsync(CrmObjectType objectType, string recordId, CancellationToken cancellationToken);
+    Task<string?> FindTenantAsync(CrmActor actor, CrmObjectType objectType, string recordId, CancellationToken cancellationToken);
 
     /// <summary>Changes properties of one record.</summary>
     /// <param name="actor">Who the write runs for.</param>

@@ -56,7 +56,7 @@ public sealed class EmbeddedCrmConnector(EmbeddedCrmDatabase database, TimeProvi
         });
 
     /// <inheritdoc />
-    public Task<string?> FindTenantAsync(CrmObjectType objectType, string recordId, CancellationToken cancellationToken) =>
+    public Task<string?> FindTenantAsync(CrmActor actor, CrmObjectType objectType, string recordId, CancellationToken cancellationToken) =>
         Guard(async () =>
         {
             if (!RecordIds.IsWellFormed(recordId))

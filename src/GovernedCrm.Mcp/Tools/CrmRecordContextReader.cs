@@ -23,7 +23,8 @@ public sealed class CrmRecordContextReader(ICrmConnector crm) : IRecordContextRe
 
         try
         {
-            var tenant = await crm.FindTenantAsync(objectType, recordId, cancellationToken).ConfigureAwait(false);
+            var actor = new CrmActor(call.Caller.UserId, call.Caller.Tenant);
+            var tenant = await crm.FindTenantAsync(actor, objectType, recordId, cancellationToken).ConfigureAwait(false);
             if (tenant is null)
             {
                 return null;
@@ -34,7 +35,7 @@ public sealed class CrmRecordContextReader(ICrmConnector crm) : IRecordContextRe
                 return new CurrentRecord(tenant, new Dictionary<string, JsonElement>(StringComparer.Ordinal));
             }
 
-            var record = await crm.GetAsync(new CrmActor(call.Caller.UserId, call.Caller.Tenant), objectType, recordId, cancellationToken).ConfigureAwait(false);
+            var record = await crm.GetAsync(actor, objectType, recordId, cancellationToken).ConfigureAwait(false);
             var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var (name, value) in record.Properties)
             {
