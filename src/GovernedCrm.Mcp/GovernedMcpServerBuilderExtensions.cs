@@ -99,7 +99,8 @@ public static class GovernedMcpServerBuilderExtensions
     /// <summary>
     /// Installs the governance call-tool filter and the startup check that every tool is governed. Idempotent.
     /// The pipeline comes from the service collection if one is registered, else the default, in this order:
-    /// audit of outcomes, argument validation, the targeted record read for the policy (when an
+    /// audit of outcomes, argument validation, the caller's CRM connection (when an
+    /// <see cref="GovernedCrm.Governance.Credentials.ICrmConnectionCheck"/> is registered), the targeted record read for the policy (when an
     /// <see cref="IRecordContextReader"/> is registered), the policy from <see cref="IGovernancePolicy"/> (default
     /// <see cref="AllowAllPolicy"/>), and the write-ahead audit entry. An <see cref="IAuditTrail"/> must be
     /// registered: there is no governed call without an audit trail.
@@ -130,6 +131,11 @@ public static class GovernedMcpServerBuilderExtensions
             var steps = new GovernancePipelineBuilder()
                 .AddStep(new AuditStep(RequireAuditTrail(sp), sp.GetRequiredService<ILogger<AuditStep>>()))
                 .AddStep(new ArgumentValidationStep());
+            if (sp.GetService<GovernedCrm.Governance.Credentials.ICrmConnectionCheck>() is { } connections)
+            {
+                steps.AddStep(new GovernedCrm.Governance.Credentials.CredentialsStep(connections));
+            }
+
             if (sp.GetService<IRecordContextReader>() is { } records)
             {
                 steps.AddStep(new RecordContextStep(records));

@@ -55,7 +55,7 @@ internal sealed class McpTestServer : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     /// <summary>Starts a server; <paramref name="configure"/> adds tools and services (default: the CRM tools).</summary>
-    public static async Task<McpTestServer> StartAsync(Action<IMcpServerBuilder>? configure = null, Action<IServiceCollection>? services = null, McpClientHandlers? clientHandlers = null, string? protocolVersion = null)
+    public static async Task<McpTestServer> StartAsync(Action<IMcpServerBuilder>? configure = null, Action<IServiceCollection>? services = null, McpClientHandlers? clientHandlers = null, string? protocolVersion = null, ClientCapabilities? capabilities = null)
     {
         var folder = Directory.CreateTempSubdirectory("governedcrm-mcp-").FullName;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
@@ -92,7 +92,7 @@ internal sealed class McpTestServer : IAsyncDisposable
 
         var client = await McpClient.CreateAsync(
             new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()),
-            new McpClientOptions { ClientInfo = new Implementation { Name = "governedcrm-tests", Version = "1.0" }, Handlers = clientHandlers ?? new McpClientHandlers(), ProtocolVersion = protocolVersion });
+            new McpClientOptions { ClientInfo = new Implementation { Name = "governedcrm-tests", Version = "1.0" }, Handlers = clientHandlers ?? new McpClientHandlers(), ProtocolVersion = protocolVersion, Capabilities = capabilities });
         return new McpTestServer(host, client, folder, database, time, audit, auditPaths);
     }
 

@@ -11,4 +11,7 @@ public sealed record GovernanceRefusal(string Code, string Message, string? Rule
 {
     /// <summary>Set when the call did not run because its proposal waits for approval (not a denial).</summary>
     public Approvals.ApprovalPending? Pending { get; init; }
+
+    /// <summary>Set when the call did not run because the caller must first connect their CRM account.</summary>
+    public Credentials.ConnectionRequirement? Connection { get; init; }
 }

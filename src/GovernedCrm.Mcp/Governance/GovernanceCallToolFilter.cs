@@ -96,6 +96,13 @@ internal static class GovernanceCallToolFilter
                         // CRM errors are answers, not crashes: the audit step records them as FAILED with their code.
                         return new GovernedToolResult(GovernanceToolResults.Error(ex.Code, ex.Message));
                     }
+                    catch (GovernedCrm.Crm.Remote.CrmNotConnectedException ex)
+                    {
+                        // The grant turned out revoked during the call: nothing ran at the CRM; the caller must connect again.
+                        return new GovernedToolResult(ConnectAnswer.Error(
+                            await RecheckConnectionAsync(services, call, ct).ConfigureAwait(false)
+                            ?? new GovernedCrm.Governance.Credentials.ConnectionRequirement(ex.Provider)));
+                    }
                 },
                 cancellationToken).ConfigureAwait(false);
             }
@@ -103,6 +110,13 @@ internal static class GovernanceCallToolFilter
             {
                 // Protocol 2026-07-28: the question goes back as "input required"; the client calls again with the answer.
                 throw new InputRequiredException(input);
+            }
+            catch (GovernedCallException ex) when (ex.Code == GovernedCrm.Governance.Credentials.ConnectionRequirement.Code)
+            {
+                logger.LogInformation("{User} must reconnect their CRM account for {Tool} ({ExecutionId})", call.Caller.UserId, name, call.ExecutionId);
+                return await RecheckConnectionAsync(services, call, cancellationToken).ConfigureAwait(false) is { } requirement
+                    ? ConnectAnswer.Respond(context, requirement, IsMultiRoundTrip(context))
+                    : GovernanceToolResults.Error(ex.Code, ex.Message);
             }
             catch (GovernedCallException ex)
             {
@@ -117,6 +131,12 @@ internal static class GovernanceCallToolFilter
                 return GovernanceToolResults.PendingApproval(pending, waiting.Message, waiting.Rule, call.ExecutionId);
             }
 
+            if (outcome.Refusal is { Connection: { } connection })
+            {
+                logger.LogInformation("{User} must connect their {Provider} account for {Tool} ({ExecutionId})", call.Caller.UserId, connection.Provider, name, call.ExecutionId);
+                return ConnectAnswer.Respond(context, connection, IsMultiRoundTrip(context));
+            }
+
             if (outcome.Refusal is { } refusal)
             {
                 logger.LogInformation("Refused {Tool} for {User} ({ExecutionId}): {Code}", name, call.Caller.UserId, call.ExecutionId, refusal.Code);
@@ -128,6 +148,12 @@ internal static class GovernanceCallToolFilter
                 ? ToolResultRedaction.Apply(result, allow.RedactedFields)
                 : result;
         };
+
+    private static async Task<GovernedCrm.Governance.Credentials.ConnectionRequirement?> RecheckConnectionAsync(
+        IServiceProvider services, GovernedCall call, CancellationToken cancellationToken) =>
+        services.GetService<GovernedCrm.Governance.Credentials.ICrmConnectionCheck>() is { } check
+            ? await check.CheckAsync(call.Caller, cancellationToken).ConfigureAwait(false)
+            : null;
 
     // Protocol 2026-07-28 and later carry the version on each request; such clients answer questions by calling again.
     private static bool IsMultiRoundTrip(RequestContext<CallToolRequestParams> context) =>

@@ -52,5 +52,10 @@ public sealed class CrmRecordContextReader(ICrmConnector crm) : IRecordContextRe
         {
             throw new GovernedCallException(ex.Code, ex.Message);
         }
+        catch (GovernedCrm.Crm.Remote.CrmNotConnectedException ex)
+        {
+            // The grant was found revoked while reading: the caller must connect again (the filter answers with the connect URL).
+            throw new GovernedCallException(GovernedCrm.Crm.Remote.CrmNotConnectedException.Code, ex.Message);
+        }
     }
 }
