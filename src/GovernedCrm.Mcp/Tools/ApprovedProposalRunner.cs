@@ -79,6 +79,16 @@ public sealed class ApprovedProposalRunner(ICrmConnector crm, ApprovalService ap
             status = ApprovalStatus.Failed;
             result = new JsonObject { ["code"] = ex.Code, ["message"] = ex.Message }.ToJsonString();
         }
+        catch (GovernedCrm.Crm.Remote.CrmNotConnectedException ex)
+        {
+            // Approved changes run as their requester: without the requester's own connection they do not run at all.
+            status = ApprovalStatus.Failed;
+            result = new JsonObject
+            {
+                ["code"] = GovernedCrm.Crm.Remote.CrmNotConnectedException.Code,
+                ["message"] = $"The requester's {ex.Provider} account is not connected, so nothing was written. They connect it and propose the change again.",
+            }.ToJsonString();
+        }
 
         await trail.AppendAsync(status == ApprovalStatus.Executed
             ? Record(claimed, AuditEventType.Executed, AuditActionType.Write, "executed") with { Result = result }

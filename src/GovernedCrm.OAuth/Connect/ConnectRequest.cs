@@ -39,14 +39,14 @@ public sealed class ConnectRequest
     /// <summary>The state of the sign-in redirect to the identity provider.</summary>
     public string? SignInState { get; internal set; }
 
-    /// <summary>The PKCE verifier of the sign-in redirect.</summary>
-    internal string? SignInVerifier { get; set; }
+    /// <summary>The PKCE verifier of the sign-in redirect (server-side only; taken once).</summary>
+    public string? SignInVerifier { get; set; }
 
     /// <summary>The state of the redirect to the CRM's authorize page (set once the same-user check passed).</summary>
     public string? CrmState { get; internal set; }
 
-    /// <summary>The PKCE verifier of the CRM authorization.</summary>
-    internal string? CrmVerifier { get; set; }
+    /// <summary>The PKCE verifier of the CRM authorization (server-side only; taken once).</summary>
+    public string? CrmVerifier { get; set; }
 
     internal IReadOnlyList<Func<CancellationToken, Task>> TakeCallbacks()
     {

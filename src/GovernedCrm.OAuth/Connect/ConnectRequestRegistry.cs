@@ -78,16 +78,14 @@ public sealed class ConnectRequestRegistry : GovernedCrm.Governance.Credentials.
     /// <returns>The request, or <see langword="null"/>.</returns>
     public ConnectRequest? FindByCrmState(string? state) => FindBy(state, static r => r.CrmState);
 
-    /// <summary>Binds a request to the browser that opened it and starts its sign-in.</summary>
+    /// <summary>Binds a request to the browser that opened it and starts its sign-in (set <see cref="ConnectRequest.SignInVerifier"/> next).</summary>
     /// <param name="request">The request.</param>
-    /// <param name="signInVerifier">The PKCE verifier of the sign-in redirect.</param>
     /// <returns>The browser binding (cookie value) and the sign-in state.</returns>
-    public (string BrowserBinding, string SignInState) BeginSignIn(ConnectRequest request, string signInVerifier)
+    public (string BrowserBinding, string SignInState) BeginSignIn(ConnectRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         request.BrowserBinding = NewToken();
         request.SignInState = NewToken();
-        request.SignInVerifier = signInVerifier;
         _byState[request.SignInState] = request;
         return (request.BrowserBinding, request.SignInState);
     }
@@ -103,15 +101,13 @@ public sealed class ConnectRequestRegistry : GovernedCrm.Governance.Credentials.
         return verifier;
     }
 
-    /// <summary>Moves a request past the same-user check: it now waits for the CRM's callback.</summary>
+    /// <summary>Moves a request past the same-user check: it now waits for the CRM's callback (set <see cref="ConnectRequest.CrmVerifier"/> next).</summary>
     /// <param name="request">The request.</param>
-    /// <param name="crmVerifier">The PKCE verifier of the CRM authorization.</param>
     /// <returns>The state to send to the CRM's authorize page.</returns>
-    public string BeginCrmAuthorization(ConnectRequest request, string crmVerifier)
+    public string BeginCrmAuthorization(ConnectRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         request.CrmState = NewToken();
-        request.CrmVerifier = crmVerifier;
         _byState[request.CrmState] = request;
         return request.CrmState;
     }

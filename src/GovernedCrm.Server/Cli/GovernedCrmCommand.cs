@@ -18,6 +18,13 @@ internal static class GovernedCrmCommand
         Recursive = true,
     };
 
+    /// <summary>The connectors file option (recursive).</summary>
+    public static readonly Option<string?> Connectors = new("--connectors")
+    {
+        Description = $"The connectors file (JSON): which tenants use HubSpot or Salesforce instead of the embedded CRM, and their OAuth clients. Default: ${Hosting.Connectors.ConnectorsFileLoader.EnvironmentVariable}, else every tenant uses the embedded CRM.",
+        Recursive = true,
+    };
+
     public static RootCommand Create()
     {
         var root = new RootCommand(
@@ -25,6 +32,7 @@ internal static class GovernedCrmCommand
             "With no command, serves MCP over stdio.");
         root.Options.Add(Data);
         root.Options.Add(Policy);
+        root.Options.Add(Connectors);
         root.SetAction((parse, ct) => ServeCommand.RunAsync(parse, http: false, urls: null, allowedHosts: null, JwtOptions.None, ct));
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
@@ -32,6 +40,7 @@ internal static class GovernedCrmCommand
         root.Subcommands.Add(PolicyCommand.Create());
         root.Subcommands.Add(ApprovalsCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(ConnectCommand.Create());
         return root;
     }
 

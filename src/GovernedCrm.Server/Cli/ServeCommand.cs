@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GovernedCrm.Server.Hosting;
+using GovernedCrm.Server.Hosting.Connectors;
 
 namespace GovernedCrm.Server.Cli;
 
@@ -75,7 +76,16 @@ internal static class ServeCommand
             }
 
             var policyPath = PolicySource.ResolvePath(parse.GetValue(GovernedCrmCommand.Policy));
-            var policy = new ServerPolicy(PolicySource.Load(policyPath), policyPath);
+            var connectorsPath = ConnectorsFileLoader.ResolvePath(parse.GetValue(GovernedCrmCommand.Connectors));
+            var policy = new ServerPolicy(PolicySource.Load(policyPath), policyPath)
+            {
+                Connectors = connectorsPath is null ? null : ConnectorsFileLoader.Load(connectorsPath, Environment.GetEnvironmentVariable),
+            };
+            if (settings is { Jwt: not null } && policy.Connectors is { SignIn: null, Tenants.Count: > 0 })
+            {
+                throw new StartupException(
+                    $"the connectors file {connectorsPath} has no signIn: over HTTP with bearer tokens the connect page must sign the browser in to check it is the user who asked");
+            }
             var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
             if (settings is not null)
             {

@@ -58,7 +58,19 @@ internal static class GovernedCrmServices
             services.AddHostedService(sp => sp.GetRequiredService<PolicyFileWatcher>());
         }
 
-        services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
+        if (resources.Remote is { } remote)
+        {
+            // Remote tenants reach their own CRM as the calling user; the others keep the embedded CRM.
+            services.AddSingleton<ICrmConnector>(sp => new GovernedCrm.Crm.Routing.TenantCrmRouter(
+                ActivatorUtilities.CreateInstance<EmbeddedCrmConnector>(sp), remote.ConnectorByTenant));
+            services.AddSingleton(remote.Vault);
+            services.AddSingleton(remote.Broker);
+        }
+        else
+        {
+            services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
+        }
+
         services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalStore>(resources.Approvals);
         services.AddSingleton(resources.ApprovalOptions);
         services.AddHostedService<ApprovedProposalExecutor>();

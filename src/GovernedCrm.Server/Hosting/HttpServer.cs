@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using GovernedCrm.Server.Hosting.Connectors;
 using ModelContextProtocol.AspNetCore;
 
 namespace GovernedCrm.Server.Hosting;
@@ -25,7 +26,7 @@ internal static class HttpServer
     public static async Task RunAsync(DataFolder folder, HttpServerSettings settings, ServerPolicy policy, CancellationToken cancellationToken)
     {
         using var loggers = GovernedCrmServices.StartupLoggers();
-        var resources = await ServerResources.OpenAsync(folder, loggers, cancellationToken).ConfigureAwait(false);
+        var resources = await ServerResources.OpenAsync(folder, loggers, policy.Connectors, cancellationToken).ConfigureAwait(false);
         await using var _ = resources.ConfigureAwait(false);
         var app = Build(folder, resources, settings, policy, configureWebHost: null);
         await using (app.ConfigureAwait(false))
@@ -58,6 +59,10 @@ internal static class HttpServer
         configureWebHost?.Invoke(builder.WebHost);
 
         builder.Services.AddGovernedCrm(folder, resources, policy);
+        if (resources.Remote is { } remote)
+        {
+            ConnectSetup.AddConnectPage(builder.Services, remote, policy.Connectors!, settings);
+        }
         if (settings.Jwt is { } jwt)
         {
             builder.Services.AddJwtAuthentication(jwt);
@@ -92,6 +97,12 @@ internal static class HttpServer
         });
         app.UseRouting();
         var mcp = app.MapMcp("/mcp");
+        if (resources.Remote is not null)
+        {
+            // The browser's page: no bearer token (the browser has none); it signs the browser in itself.
+            app.MapConnect();
+        }
+
         if (settings.Jwt is not null)
         {
             // Authentication also serves the protected resource metadata; the policy covers /mcp, /sse and /message.

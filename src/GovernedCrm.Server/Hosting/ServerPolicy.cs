@@ -5,4 +5,8 @@ namespace GovernedCrm.Server.Hosting;
 /// <summary>The policy the server starts with, and the file it came from (null for the built-in default), which is watched for changes.</summary>
 /// <param name="Policy">The policy loaded at startup.</param>
 /// <param name="Path">The policy file, or null.</param>
-internal sealed record ServerPolicy(CompiledPolicy Policy, string? Path);
+internal sealed record ServerPolicy(CompiledPolicy Policy, string? Path)
+{
+    /// <summary>The connectors file in force (remote CRMs per tenant), or <see langword="null"/>: every tenant uses the embedded CRM.</summary>
+    public Connectors.ConnectorsConfiguration? Connectors { get; init; }
+}

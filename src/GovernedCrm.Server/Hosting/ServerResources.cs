@@ -14,8 +14,10 @@ namespace GovernedCrm.Server.Hosting;
 /// </summary>
 internal sealed class ServerResources : IAsyncDisposable
 {
-    private ServerResources(EmbeddedCrmDatabase crm, AuditWriter audit, AuditPaths auditPaths, SqliteApprovalStore approvals, ApprovalOptions approvalOptions)
+    private ServerResources(
+        EmbeddedCrmDatabase crm, AuditWriter audit, AuditPaths auditPaths, SqliteApprovalStore approvals, ApprovalOptions approvalOptions, Connectors.RemoteCrms? remote)
     {
+        Remote = remote;
         Approvals = approvals;
         ApprovalOptions = approvalOptions;
         Crm = crm;
@@ -35,7 +37,11 @@ internal sealed class ServerResources : IAsyncDisposable
     /// <summary>How long proposals wait (GOVERNEDCRM_APPROVAL_TTL).</summary>
     public ApprovalOptions ApprovalOptions { get; }
 
-    public static async Task<ServerResources> OpenAsync(DataFolder folder, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>The remote CRMs, token vault and broker, when a connectors file is in force.</summary>
+    public Connectors.RemoteCrms? Remote { get; }
+
+    public static async Task<ServerResources> OpenAsync(
+        DataFolder folder, ILoggerFactory loggers, Connectors.ConnectorsConfiguration? connectors, CancellationToken cancellationToken)
     {
         var approvalOptions = ApprovalSettings.Resolve();
         var crm = await GovernedCrmServices.OpenCrmAsync(folder, cancellationToken).ConfigureAwait(false);
@@ -43,14 +49,39 @@ internal sealed class ServerResources : IAsyncDisposable
         var paths = AuditLocations.Resolve(folder);
         try
         {
+            var remote = connectors is null ? null : await OpenRemoteAsync(folder, connectors, loggers, cancellationToken).ConfigureAwait(false);
             var audit = await AuditTrailFactory.OpenAsync(paths, TimeProvider.System, loggers, AuditLocations.Tuning(), cancellationToken).ConfigureAwait(false);
-            return new ServerResources(crm, audit, paths, approvals, approvalOptions);
+            return new ServerResources(crm, audit, paths, approvals, approvalOptions, remote);
         }
-        catch (Exception ex) when (ex is AuditKeyException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is AuditKeyException or InvalidDataException or IOException or UnauthorizedAccessException or GovernedCrm.Store.Vault.VaultKeyException)
         {
             throw new StartupException(ex.Message, ex);
         }
     }
 
-    public ValueTask DisposeAsync() => Audit.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Audit.DisposeAsync().ConfigureAwait(false);
+        if (Remote is not null)
+        {
+            await Remote.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    // The vault must have a key: without one no user could ever be connected, which is a configuration error, not a state.
+    private static async Task<Connectors.RemoteCrms> OpenRemoteAsync(
+        DataFolder folder, Connectors.ConnectorsConfiguration connectors, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var vault = await GovernedCrm.Store.Vault.SqliteTokenVault.OpenAsync(
+            folder.Path, Environment.GetEnvironmentVariable(GovernedCrm.Store.Vault.VaultKeyRing.EnvironmentVariable), TimeProvider.System,
+            loggers.CreateLogger<GovernedCrm.Store.Vault.SqliteTokenVault>(), cancellationToken).ConfigureAwait(false);
+        if (vault.Keys is null)
+        {
+            throw new StartupException(
+                $"the connectors file needs the token vault, which has no usable key (keys/vault.keys in the data folder is missing while the vault has rows, " +
+                $"or {GovernedCrm.Store.Vault.VaultKeyRing.EnvironmentVariable} is unset): restore the key file or set the variable");
+        }
+
+        return Connectors.RemoteCrms.Create(connectors, folder, vault, TimeProvider.System, loggers);
+    }
 }

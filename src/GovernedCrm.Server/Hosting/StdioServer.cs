@@ -13,11 +13,17 @@ internal static class StdioServer
     public static async Task RunAsync(DataFolder folder, ServerPolicy policy, CancellationToken cancellationToken)
     {
         using var loggers = GovernedCrmServices.StartupLoggers();
-        var resources = await ServerResources.OpenAsync(folder, loggers, cancellationToken).ConfigureAwait(false);
+        var resources = await ServerResources.OpenAsync(folder, loggers, policy.Connectors, cancellationToken).ConfigureAwait(false);
         await using var _ = resources.ConfigureAwait(false);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         GovernedCrmServices.LogToStandardError(builder.Logging);
         builder.Services.AddGovernedCrm(folder, resources, policy);
+        if (resources.Remote is { } remote)
+        {
+            // Over stdio there is no connect page: a caller who is not connected is told to run `governed-crm connect`.
+            builder.Services.AddSingleton<GovernedCrm.Governance.Credentials.ICrmConnectionCheck>(
+                new GovernedCrm.OAuth.Connect.VaultConnectionCheck(remote.ProviderByTenant, remote.Vault, null, null));
+        }
         builder.Services
             .AddMcpServer(ServerInfo.Configure)
             .WithStdioServerTransport()

@@ -41,7 +41,8 @@ public sealed class ConnectRequestRegistryTests
         var registry = new ConnectRequestRegistry(_time);
         var request = registry.GetOrCreate("alice", "hubspot");
 
-        var (binding, signInState) = registry.BeginSignIn(request, "sign-in-verifier");
+        var (binding, signInState) = registry.BeginSignIn(request);
+        request.SignInVerifier = "sign-in-verifier";
         binding.Should().NotBe(signInState);
         registry.FindBySignInState(signInState).Should().BeSameAs(request);
         registry.FindByCrmState(signInState).Should().BeNull();
@@ -49,7 +50,8 @@ public sealed class ConnectRequestRegistryTests
         ConnectRequestRegistry.TakeSignInVerifier(request).Should().Be("sign-in-verifier");
         ConnectRequestRegistry.TakeSignInVerifier(request).Should().BeNull("a replayed sign-in callback gets nothing");
 
-        var crmState = registry.BeginCrmAuthorization(request, "crm-verifier");
+        var crmState = registry.BeginCrmAuthorization(request);
+        request.CrmVerifier = "crm-verifier";
         registry.FindByCrmState(crmState).Should().BeSameAs(request);
         ConnectRequestRegistry.TakeCrmVerifier(request).Should().Be("crm-verifier");
         ConnectRequestRegistry.TakeCrmVerifier(request).Should().BeNull();
@@ -60,7 +62,7 @@ public sealed class ConnectRequestRegistryTests
     {
         var registry = new ConnectRequestRegistry(_time);
         var request = registry.GetOrCreate("alice", "hubspot");
-        var state = registry.BeginCrmAuthorization(request, "v");
+        var state = registry.BeginCrmAuthorization(request);
         var calls = 0;
         registry.OnCompleted(request.Id, _ => { calls++; return Task.CompletedTask; });
         registry.OnCompleted(request.Id, _ => throw new InvalidOperationException("client went away"));

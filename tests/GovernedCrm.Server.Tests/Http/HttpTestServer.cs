@@ -12,6 +12,7 @@ namespace GovernedCrm.Server.Tests.Http;
 internal sealed class HttpTestServer : IAsyncDisposable
 {
     private readonly string _folder;
+    private Microsoft.Extensions.Logging.ILoggerFactory? _startupLogs;
 
     private HttpTestServer(WebApplication app, string folder, ServerResources resources)
     {
@@ -22,21 +23,40 @@ internal sealed class HttpTestServer : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    public string Folder => _folder;
+
     public ServerResources Resources { get; }
 
     public string AuditDatabasePath => Resources.AuditPaths.DatabasePath;
 
     /// <summary>Starts the server; with <paramref name="jwt"/> every MCP request needs a bearer token.</summary>
-    public static async Task<HttpTestServer> StartAsync(JwtSettings? jwt = null, ServerPolicy? policy = null)
+    public static async Task<HttpTestServer> StartAsync(
+        JwtSettings? jwt = null, ServerPolicy? policy = null, Microsoft.Extensions.Logging.ILoggerProvider? logs = null, string? folderPath = null)
     {
-        var folderPath = Directory.CreateTempSubdirectory("governedcrm-http-").FullName;
+        folderPath ??= Directory.CreateTempSubdirectory("governedcrm-http-").FullName;
         var folder = DataFolder.Open(folderPath);
-        var resources = await ServerResources.OpenAsync(folder, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None);
+        policy ??= new ServerPolicy(GovernedCrm.Governance.Policy.BuiltInPolicy.Load(), null);
+        var startupLogs = Microsoft.Extensions.Logging.LoggerFactory.Create(b =>
+        {
+            if (logs is not null)
+            {
+                b.AddProvider(logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace);
+            }
+        });
+        var resources = await ServerResources.OpenAsync(folder, startupLogs, policy.Connectors, CancellationToken.None);
         var app = HttpServer.Build(folder, resources, new HttpServerSettings(HttpServer.DefaultUrls, HttpServer.DefaultAllowedHosts, jwt),
-            policy ?? new ServerPolicy(GovernedCrm.Governance.Policy.BuiltInPolicy.Load(), null), web => web.UseTestServer());
+            policy, web =>
+            {
+                web.UseTestServer();
+                if (logs is not null)
+                {
+                    // Everything the server logs, down to Trace, for the tests that look for leaked secrets.
+                    web.ConfigureLogging(b => b.AddProvider(logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace));
+                }
+            });
         GovernanceStartupCheck.Run(app.Services);
         await app.StartAsync();
-        return new HttpTestServer(app, folderPath, resources);
+        return new HttpTestServer(app, folderPath, resources) { _startupLogs = startupLogs };
     }
 
     /// <summary>An HTTP client for the in-memory server; with <paramref name="bearerToken"/> every request carries it.</summary>
@@ -76,6 +96,7 @@ internal sealed class HttpTestServer : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         await Resources.DisposeAsync();
+        _startupLogs?.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }

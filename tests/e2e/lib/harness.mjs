@@ -31,7 +31,7 @@ export const serverDll = resolve(
 export const e2eUser = 'e2e-agent';
 
 const keepTemp = process.env.GOVERNEDCRM_E2E_KEEP === '1';
-const liveChildren = new Set();
+export const liveChildren = new Set();
 
 // A crashed or interrupted test run must not leave servers holding ports or files.
 process.on('exit', () => {
@@ -125,7 +125,7 @@ function dotnetEnv() {
 }
 
 /** Keeps the last part of a child's stderr so a failure can show what the server said. */
-function tail(limit = 16_000) {
+export function tail(limit = 16_000) {
   let text = '';
   return {
     push(chunk) {
@@ -138,7 +138,7 @@ function tail(limit = 16_000) {
   };
 }
 
-async function freePort() {
+export async function freePort() {
   return await new Promise((resolvePort, reject) => {
     const probe = createServer();
     probe.unref();
@@ -157,7 +157,7 @@ function exited(child) {
   });
 }
 
-async function stopChild(child, graceMs = 5000) {
+export async function stopChild(child, graceMs = 5000) {
   if (child.exitCode !== null || child.signalCode !== null) {
     liveChildren.delete(child);
     return;
@@ -204,7 +204,7 @@ export async function startHttpServer(t, dataDir) {
   throw lastError;
 }
 
-async function waitForHttp(baseUrl, child, timeoutMs) {
+export async function waitForHttp(baseUrl, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let exitedEarly = false;
   child.once('exit', () => {
