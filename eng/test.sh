@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 echo "==> dotnet build (Release)"
 dotnet build GovernedCrm.sln -c Release -warnaserror --nologo -v quiet
 
+echo "==> test identity provider (tests/idp: npm oidc-provider, started by the OAuth tests)"
+(cd tests/idp && npm ci --no-audit --no-fund --loglevel=error)
+
 echo "==> dotnet test"
 dotnet test GovernedCrm.sln -c Release --no-build --nologo -v quiet
 
