@@ -34,6 +34,10 @@ public sealed record OAuthProviderOptions
     /// <summary>The CRM API base URL, when the token response does not say (Salesforce's <c>instance_url</c> does).</summary>
     public Uri? ApiBaseUrl { get; init; }
 
+    /// <summary>The provider's name, kind and client id: never the client secret.</summary>
+    /// <returns>A description without secrets.</returns>
+    public override string ToString() => $"OAuthProviderOptions {{ Name = {Name}, Kind = {Kind}, ClientId = {ClientId} }}";
+
     /// <summary>Checks the options and throws one exception listing every problem.</summary>
     /// <exception cref="OAuthConfigurationException">Something is missing or wrong.</exception>
     public void Validate()

@@ -34,4 +34,13 @@ public sealed class OAuthProviderOptionsTests
 
         options.Invoking(o => o.Validate()).Should().Throw<OAuthConfigurationException>().Which.Message.Should().NotContain("very-secret-value");
     }
+
+    [Fact]
+    public void ToString_NeverShowsTheSecret()
+    {
+        var options = new OAuthProviderOptions { Name = "sf", Kind = OAuthProviderKind.Oidc, ClientId = "c", ClientSecret = "very-secret-value" };
+
+        options.ToString().Should().Contain("sf").And.NotContain("very-secret-value");
+        (options with { Name = "other" }).ToString().Should().NotContain("very-secret-value");
+    }
 }

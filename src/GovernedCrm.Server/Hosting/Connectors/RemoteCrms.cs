@@ -53,7 +53,7 @@ internal sealed class RemoteCrms : IAsyncDisposable
         var oauthHttp = new HttpClient(TrustedRootsHandler.Create(configuration.TrustedCertificates)) { Timeout = TimeSpan.FromSeconds(30) };
         var clients = configuration.Providers.Values.Select(p => Client(p, oauthHttp, time, loggers)).ToList();
         var broker = new CrmTokenBroker(
-            vault, clients, new CrmTokenBrokerOptions { LockFolder = folder.File("locks") }, time, loggers.CreateLogger<CrmTokenBroker>());
+            vault, clients, new CrmTokenBrokerOptions { LockFolder = Path.Combine(folder.Path, "locks", "oauth") }, time, loggers.CreateLogger<CrmTokenBroker>());
         var crmHttp = new HttpClient(new CrmAccessTokenHandler(broker) { InnerHandler = TrustedRootsHandler.Create(configuration.TrustedCertificates) })
         {
             Timeout = TimeSpan.FromSeconds(30),
