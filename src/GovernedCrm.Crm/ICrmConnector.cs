@@ -7,6 +7,13 @@ namespace GovernedCrm.Crm;
 /// </summary>
 public interface ICrmConnector
 {
+    /// <summary>
+    /// The form of this CRM's record ids (also of <c>companyId</c> values): digits for the embedded CRM and HubSpot,
+    /// 15 or 18 letters and digits for Salesforce. Callers parse write values with it
+    /// (<see cref="Schema.CrmValueParser.ParseAll(CrmObjectType, IReadOnlyDictionary{string, System.Text.Json.JsonElement}, Schema.CrmRecordIdFormat)"/>).
+    /// </summary>
+    Schema.CrmRecordIdFormat RecordIdFormat => Schema.CrmRecordIdFormat.Numeric;
+
     /// <summary>Searches records of one type whose text properties contain <paramref name="query"/>.</summary>
     /// <param name="actor">Who the search runs for.</param>
     /// <param name="objectType">The type to search.</param>

@@ -87,7 +87,10 @@ public static class GovernedMcpServerBuilderExtensions
             sp.GetService<ICallerDirectory>() ?? new PassThroughDirectory(),
             sp.GetRequiredService<GovernedToolCatalog>(),
             sp.GetService<IRecordContextReader>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>())
+        {
+            RecordIdFormat = sp.GetService<GovernedCrm.Crm.ICrmConnector>()?.RecordIdFormat ?? GovernedCrm.Crm.Schema.CrmRecordIdFormat.Numeric,
+        });
         services.TryAddSingleton(sp => new ApprovalService(
             sp.GetRequiredService<IApprovalStore>(), RequireAuditTrail(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IApprovalEditCheck>()));
         services.TryAddSingleton<IApprovalInbox>(sp => sp.GetRequiredService<ApprovalService>());

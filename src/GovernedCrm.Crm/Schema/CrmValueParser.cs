@@ -15,9 +15,19 @@ public static partial class CrmValueParser
     /// <param name="type">The object type.</param>
     /// <param name="properties">Property values as JSON, by name.</param>
     /// <returns>Typed values by name.</returns>
-    public static IReadOnlyDictionary<string, object?> ParseAll(CrmObjectType type, IReadOnlyDictionary<string, JsonElement> properties)
+    public static IReadOnlyDictionary<string, object?> ParseAll(CrmObjectType type, IReadOnlyDictionary<string, JsonElement> properties) =>
+        ParseAll(type, properties, CrmRecordIdFormat.Numeric);
+
+    /// <summary>Parses every property of a write request for a CRM whose record ids have the given form.</summary>
+    /// <param name="type">The object type.</param>
+    /// <param name="properties">Property values as JSON, by name.</param>
+    /// <param name="idFormat">The form of the CRM's record ids (checks <c>companyId</c>).</param>
+    /// <returns>Typed values by name.</returns>
+    public static IReadOnlyDictionary<string, object?> ParseAll(
+        CrmObjectType type, IReadOnlyDictionary<string, JsonElement> properties, CrmRecordIdFormat idFormat)
     {
         ArgumentNullException.ThrowIfNull(properties);
+        ArgumentNullException.ThrowIfNull(idFormat);
         var schema = CrmSchema.For(type);
         if (properties.Count == 0)
         {
@@ -28,7 +38,7 @@ public static partial class CrmValueParser
         var parsed = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (name, value) in properties)
         {
-            parsed[name] = Parse(schema.Get(name), value);
+            parsed[name] = Parse(schema.Get(name), value, idFormat);
         }
 
         return parsed;
@@ -38,9 +48,17 @@ public static partial class CrmValueParser
     /// <param name="property">The property.</param>
     /// <param name="value">The JSON value; null clears the property.</param>
     /// <returns>The typed value: string, decimal, long, DateOnly, or null.</returns>
-    public static object? Parse(CrmPropertyDefinition property, JsonElement value)
+    public static object? Parse(CrmPropertyDefinition property, JsonElement value) => Parse(property, value, CrmRecordIdFormat.Numeric);
+
+    /// <summary>Parses one property value for a CRM whose record ids have the given form.</summary>
+    /// <param name="property">The property.</param>
+    /// <param name="value">The JSON value; null clears the property.</param>
+    /// <param name="idFormat">The form of the CRM's record ids (checks company references).</param>
+    /// <returns>The typed value: string, decimal, long, DateOnly, or null.</returns>
+    public static object? Parse(CrmPropertyDefinition property, JsonElement value, CrmRecordIdFormat idFormat)
     {
         ArgumentNullException.ThrowIfNull(property);
+        ArgumentNullException.ThrowIfNull(idFormat);
         if (value.ValueKind == JsonValueKind.Null)
         {
             return null;
@@ -55,7 +73,7 @@ public static partial class CrmValueParser
             CrmPropertyKind.WholeNumber => Integer(property, value),
             CrmPropertyKind.Money => DecimalValue(property, value),
             CrmPropertyKind.Date => Date(property, value),
-            CrmPropertyKind.CompanyReference => CompanyReference(property, value),
+            CrmPropertyKind.CompanyReference => CompanyReference(property, value, idFormat),
             _ => throw Invalid(property, value, "a supported value"),
         };
     }
@@ -175,7 +193,7 @@ public static partial class CrmValueParser
         return date;
     }
 
-    private static string CompanyReference(CrmPropertyDefinition property, JsonElement value)
+    private static string CompanyReference(CrmPropertyDefinition property, JsonElement value, CrmRecordIdFormat idFormat)
     {
         var text = value.ValueKind switch
         {
@@ -184,9 +202,9 @@ public static partial class CrmValueParser
             _ => throw Invalid(property, value, "a company id"),
         };
 
-        if (!RecordIds.IsWellFormed(text))
+        if (!idFormat.IsWellFormed(text))
         {
-            throw Invalid(property, value, "a company id (digits)");
+            throw Invalid(property, value, idFormat == CrmRecordIdFormat.Numeric ? "a company id (digits)" : $"a company id ({idFormat.Description})");
         }
 
         return text;

@@ -26,6 +26,9 @@ public sealed class PolicyApprovalEditCheck(
     /// <summary>The rule id of denials made by this check itself (not by a policy rule).</summary>
     public const string Rule = "builtin.approval-edit";
 
+    /// <summary>The form of the CRM's record ids, for <c>companyId</c> values (digits unless the connector says otherwise).</summary>
+    public CrmRecordIdFormat RecordIdFormat { get; init; } = CrmRecordIdFormat.Numeric;
+
     /// <inheritdoc />
     public async ValueTask<PolicyDecision> CheckAsync(ApprovalRequest request, string editedArgumentsJson, CancellationToken cancellationToken)
     {
@@ -92,7 +95,7 @@ public sealed class PolicyApprovalEditCheck(
 
         try
         {
-            CrmValueParser.ParseAll(objectType, properties.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal));
+            CrmValueParser.ParseAll(objectType, properties.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal), RecordIdFormat);
             return null;
         }
         catch (CrmException ex)

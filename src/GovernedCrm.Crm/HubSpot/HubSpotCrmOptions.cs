@@ -1,0 +1,14 @@
+namespace GovernedCrm.Crm.HubSpot;
+
+/// <summary>Where the HubSpot connector sends its calls and which provider's tokens it asks for.</summary>
+public sealed class HubSpotCrmOptions
+{
+    /// <summary>The default API base.</summary>
+    public static Uri DefaultBaseAddress { get; } = new("https://api.hubapi.com/");
+
+    /// <summary>The API base (HubSpot's, or a local contract double in tests).</summary>
+    public Uri BaseAddress { get; set; } = DefaultBaseAddress;
+
+    /// <summary>The provider name the token source knows.</summary>
+    public string ProviderName { get; set; } = "hubspot";
+}
