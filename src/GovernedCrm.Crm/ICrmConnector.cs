@@ -14,6 +14,14 @@ public interface ICrmConnector
     /// </summary>
     Schema.CrmRecordIdFormat RecordIdFormat => Schema.CrmRecordIdFormat.Numeric;
 
+    /// <summary>
+    /// The form of record ids in the CRM that serves <paramref name="actor"/>: the same as <see cref="RecordIdFormat"/>
+    /// for a connector of one CRM; a router answers with the actor's tenant's CRM.
+    /// </summary>
+    /// <param name="actor">Who the call runs for.</param>
+    /// <returns>The id format.</returns>
+    Schema.CrmRecordIdFormat RecordIdFormatFor(CrmActor actor) => RecordIdFormat;
+
     /// <summary>Searches records of one type whose text properties contain <paramref name="query"/>.</summary>
     /// <param name="actor">Who the search runs for.</param>
     /// <param name="objectType">The type to search.</param>

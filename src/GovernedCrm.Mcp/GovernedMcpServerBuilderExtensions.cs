@@ -89,7 +89,7 @@ public static class GovernedMcpServerBuilderExtensions
             sp.GetService<IRecordContextReader>(),
             sp.GetRequiredService<TimeProvider>())
         {
-            RecordIdFormat = sp.GetService<GovernedCrm.Crm.ICrmConnector>()?.RecordIdFormat ?? GovernedCrm.Crm.Schema.CrmRecordIdFormat.Numeric,
+            Crm = sp.GetService<GovernedCrm.Crm.ICrmConnector>(),
         });
         services.TryAddSingleton(sp => new ApprovalService(
             sp.GetRequiredService<IApprovalStore>(), RequireAuditTrail(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IApprovalEditCheck>()));

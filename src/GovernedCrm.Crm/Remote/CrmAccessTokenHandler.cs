@@ -32,7 +32,7 @@ public sealed class CrmAccessTokenHandler(ICrmAccessTokenSource tokens) : Delega
             await request.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var token = await tokens.GetAsync(user, provider, null, cancellationToken).ConfigureAwait(false);
+        var token = await TokenAsync(user, provider, displayName, null, cancellationToken).ConfigureAwait(false);
         var response = await SendWithAsync(request, token, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
@@ -40,7 +40,7 @@ public sealed class CrmAccessTokenHandler(ICrmAccessTokenSource tokens) : Delega
         }
 
         response.Dispose();
-        var refreshed = await tokens.GetAsync(user, provider, token, cancellationToken).ConfigureAwait(false);
+        var refreshed = await TokenAsync(user, provider, displayName, token, cancellationToken).ConfigureAwait(false);
         response = await SendWithAsync(request, refreshed, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
@@ -50,6 +50,20 @@ public sealed class CrmAccessTokenHandler(ICrmAccessTokenSource tokens) : Delega
         response.Dispose();
         throw new CrmException(CrmErrorCodes.Forbidden,
             $"{displayName} refused the user's credentials, also after a token refresh (HTTP 401). Reconnect the {displayName} account if this persists.");
+    }
+
+    // Not connected stays what it is (the caller is asked to connect); any other failure to get a token (the provider
+    // down, the refresh lock held too long) is the CRM being unavailable for now, reported without its details.
+    private async Task<CrmAccessToken> TokenAsync(string user, string provider, string displayName, CrmAccessToken? rejected, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await tokens.GetAsync(user, provider, rejected, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (CrmNotConnectedException or CrmException or OperationCanceledException or ArgumentException))
+        {
+            throw new CrmException($"Could not get the user's {displayName} access token ({ex.GetType().Name}); try again later.", ex);
+        }
     }
 
     private Task<HttpResponseMessage> SendWithAsync(HttpRequestMessage request, CrmAccessToken token, CancellationToken cancellationToken)

@@ -9,6 +9,12 @@ namespace GovernedCrm.Crm.Routing;
 public sealed class TenantCrmRouter(ICrmConnector embedded, IReadOnlyDictionary<string, ICrmConnector> remoteByTenant) : ICrmConnector
 {
     /// <inheritdoc/>
+    public Schema.CrmRecordIdFormat RecordIdFormat => embedded.RecordIdFormat;
+
+    /// <inheritdoc/>
+    public Schema.CrmRecordIdFormat RecordIdFormatFor(CrmActor actor) => For(actor).RecordIdFormatFor(actor);
+
+    /// <inheritdoc/>
     public Task<CrmSearchResult> SearchAsync(CrmActor actor, CrmObjectType objectType, string? query, int limit, CancellationToken cancellationToken) =>
         For(actor).SearchAsync(actor, objectType, query, limit, cancellationToken);
 

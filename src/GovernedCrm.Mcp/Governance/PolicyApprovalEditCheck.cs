@@ -26,8 +26,8 @@ public sealed class PolicyApprovalEditCheck(
     /// <summary>The rule id of denials made by this check itself (not by a policy rule).</summary>
     public const string Rule = "builtin.approval-edit";
 
-    /// <summary>The form of the CRM's record ids, for <c>companyId</c> values (digits unless the connector says otherwise).</summary>
-    public CrmRecordIdFormat RecordIdFormat { get; init; } = CrmRecordIdFormat.Numeric;
+    /// <summary>The CRM whose record id form (for <c>companyId</c> values) applies to the requester's tenant; digits when unset.</summary>
+    public GovernedCrm.Crm.ICrmConnector? Crm { get; init; }
 
     /// <inheritdoc />
     public async ValueTask<PolicyDecision> CheckAsync(ApprovalRequest request, string editedArgumentsJson, CancellationToken cancellationToken)
@@ -95,7 +95,8 @@ public sealed class PolicyApprovalEditCheck(
 
         try
         {
-            CrmValueParser.ParseAll(objectType, properties.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal), RecordIdFormat);
+            var idFormat = Crm?.RecordIdFormatFor(new GovernedCrm.Crm.CrmActor(call.Caller.UserId, call.Caller.Tenant)) ?? CrmRecordIdFormat.Numeric;
+            CrmValueParser.ParseAll(objectType, properties.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal), idFormat);
             return null;
         }
         catch (CrmException ex)

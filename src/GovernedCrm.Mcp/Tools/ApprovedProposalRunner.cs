@@ -62,8 +62,8 @@ public sealed class ApprovedProposalRunner(ICrmConnector crm, ApprovalService ap
             {
                 "CRM.UpdateRecord" => await crm.UpdateAsync(
                     actor, CrmObjectTypeNames.Parse(claimed.ObjectType), claimed.RecordId!,
-                    CrmValueParser.ParseAll(CrmObjectTypeNames.Parse(claimed.ObjectType), properties, crm.RecordIdFormat), claimed.RecordVersion, CancellationToken.None).ConfigureAwait(false),
-                "CRM.CreateContact" => await crm.CreateContactAsync(actor, CrmValueParser.ParseAll(CrmObjectType.Contact, properties, crm.RecordIdFormat), CancellationToken.None).ConfigureAwait(false),
+                    CrmValueParser.ParseAll(CrmObjectTypeNames.Parse(claimed.ObjectType), properties, crm.RecordIdFormatFor(actor)), claimed.RecordVersion, CancellationToken.None).ConfigureAwait(false),
+                "CRM.CreateContact" => await crm.CreateContactAsync(actor, CrmValueParser.ParseAll(CrmObjectType.Contact, properties, crm.RecordIdFormatFor(actor)), CancellationToken.None).ConfigureAwait(false),
                 _ => throw new CrmException("approval.not_executable", $"{claimed.Tool} cannot run outside its own call; call it again once your policy allows it."),
             };
             status = ApprovalStatus.Executed;

@@ -92,7 +92,7 @@ public sealed class CrmTools(ICrmConnector crm, GovernedCallAccessor governed)
         CancellationToken cancellationToken = default)
     {
         var actor = Actor();
-        var changes = CrmValueParser.ParseAll(objectType, properties, crm.RecordIdFormat);
+        var changes = CrmValueParser.ParseAll(objectType, properties, crm.RecordIdFormatFor(actor));
         var result = await crm.UpdateAsync(actor, objectType, recordId, changes, expectedVersion: null, cancellationToken).ConfigureAwait(false);
         return GovernanceToolResults.Success(WriteOutcome(result));
     }
@@ -113,7 +113,7 @@ public sealed class CrmTools(ICrmConnector crm, GovernedCallAccessor governed)
         CancellationToken cancellationToken = default)
     {
         var actor = Actor();
-        var values = CrmValueParser.ParseAll(CrmObjectType.Contact, properties, crm.RecordIdFormat);
+        var values = CrmValueParser.ParseAll(CrmObjectType.Contact, properties, crm.RecordIdFormatFor(actor));
         var result = await crm.CreateContactAsync(actor, values, cancellationToken).ConfigureAwait(false);
         return GovernanceToolResults.Success(WriteOutcome(result));
     }

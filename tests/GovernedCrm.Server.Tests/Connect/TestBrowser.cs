@@ -60,6 +60,6 @@ internal sealed class TestBrowser(HttpClient server, TestIdentityProvider idp)
         return response;
     }
 
-    private bool IsSignIn(Uri authorize) =>
+    private static bool IsSignIn(Uri authorize) =>
         System.Web.HttpUtility.ParseQueryString(authorize.Query)["client_id"] == RemoteCrmFixture.SignInClient;
 }

@@ -3,7 +3,9 @@ using GovernedCrm.Audit.Entries;
 using GovernedCrm.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
 
 namespace GovernedCrm.Server.Tests.Http;

@@ -15,7 +15,7 @@ internal static class ConnectSetup
 {
     public static void AddConnectPage(IServiceCollection services, RemoteCrms remote, ConnectorsConfiguration connectors, HttpServerSettings settings)
     {
-        var publicUrl = connectors.PublicUrl ?? new Uri(ListenUrls.Split(settings.Urls).First());
+        var publicUrl = connectors.PublicUrl ?? new Uri(ListenUrls.Split(settings.Urls)[0]);
         var root = publicUrl.AbsoluteUri.EndsWith('/') ? publicUrl : new Uri(publicUrl.AbsoluteUri + "/");
         services.AddSingleton(sp => new ConnectRequestRegistry(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IConnectCompletionListeners>(sp => sp.GetRequiredService<ConnectRequestRegistry>());
