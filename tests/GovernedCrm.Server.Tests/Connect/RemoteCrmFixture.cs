@@ -17,12 +17,19 @@ public sealed class RemoteCrmFixture : IAsyncLifetime
     public const string SignInClient = "governed-crm-signin";
     public const string CrmClient = "hubspot-app";
     public const string Provider = "hubspot";
+    public const string SalesforceClient = "salesforce-app";
+    public const string SalesforceProvider = "salesforce";
 
     public static readonly Uri ServerBase = new("http://localhost/");
 
     public TestIdentityProvider Idp { get; private set; } = null!;
 
     public HubSpotDouble HubSpot { get; private set; } = null!;
+
+    /// <summary>The Salesforce double, for the tenant <c>northwind</c> (an OpenID provider, so MSAL drives its OAuth).</summary>
+    public SalesforceDouble Salesforce { get; private set; } = null!;
+
+    public string SalesforceSecret { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
     public string SignInSecret { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
@@ -47,6 +54,7 @@ public sealed class RemoteCrmFixture : IAsyncLifetime
             [
                 new TestClient(SignInClient, SignInSecret, [new Uri(ServerBase, "connect/signin")]),
                 new TestClient(CrmClient, CrmSecret, [new Uri(ServerBase, "connect/callback"), CliRedirect]),
+                new TestClient(SalesforceClient, SalesforceSecret, [new Uri(ServerBase, "connect/callback")]),
             ],
         });
         CertificateFile = Path.Combine(Directory.CreateTempSubdirectory("governedcrm-idp-cert-").FullName, "idp.pem");
@@ -58,6 +66,13 @@ public sealed class RemoteCrmFixture : IAsyncLifetime
             return introspection.Active ? introspection.Subject : null;
         });
         await HubSpot.StartAsync();
+        Salesforce = new SalesforceDouble(async (token, _) =>
+        {
+            var introspection = await Idp.IntrospectAsync(token, SalesforceClient, SalesforceSecret);
+            SeenTokens[token] = introspection.Subject;
+            return introspection.Active ? introspection.Subject : null;
+        });
+        await Salesforce.StartAsync();
     }
 
     private static int FreePort()
@@ -70,6 +85,7 @@ public sealed class RemoteCrmFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await HubSpot.DisposeAsync();
+        await Salesforce.DisposeAsync();
         await Idp.DisposeAsync();
     }
 
@@ -92,12 +108,24 @@ public sealed class RemoteCrmFixture : IAsyncLifetime
                     ["tokenUrl"] = Idp.TokenEndpoint.AbsoluteUri,
                     ["apiBaseUrl"] = HubSpot.BaseAddress.AbsoluteUri,
                 },
+                [SalesforceProvider] = new JsonObject
+                {
+                    ["type"] = "salesforce",
+                    ["clientId"] = SalesforceClient,
+                    ["clientSecretVariable"] = "TEST_SALESFORCE_SECRET",
+                    ["scopes"] = new JsonArray("crm.read", "crm.write"),
+                    ["authority"] = Idp.Authority.AbsoluteUri,
+                    ["apiBaseUrl"] = Salesforce.BaseAddress.AbsoluteUri,
+                },
             },
-            ["tenants"] = new JsonObject { ["default"] = Provider },
+            ["tenants"] = new JsonObject { ["default"] = Provider, ["northwind"] = SalesforceProvider },
             ["trustedCertificates"] = new JsonArray(CertificateFile),
         };
         var path = System.IO.Path.Combine(folder, "connectors.json");
         File.WriteAllText(path, file.ToJsonString());
-        return (path, new Dictionary<string, string> { ["TEST_SIGNIN_SECRET"] = SignInSecret, ["TEST_HUBSPOT_SECRET"] = CrmSecret });
+        return (path, new Dictionary<string, string>
+        {
+            ["TEST_SIGNIN_SECRET"] = SignInSecret, ["TEST_HUBSPOT_SECRET"] = CrmSecret, ["TEST_SALESFORCE_SECRET"] = SalesforceSecret,
+        });
     }
 }

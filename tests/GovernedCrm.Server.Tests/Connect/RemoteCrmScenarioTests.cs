@@ -163,6 +163,34 @@ public sealed class RemoteCrmScenarioTests(RemoteCrmFixture fixture) : IClassFix
         stats.Errors.Should().NotContain(e => e.Error == "invalid_grant");
     }
 
+    [Fact]
+    public async Task ASalesforceTenant_ConnectsThroughMsal_AndItsCallsRunAsTheUser()
+    {
+        var nora = $"nora-{_suffix}";
+        var contact = fixture.Salesforce.Seed("Contact", new System.Text.Json.Nodes.JsonObject
+        {
+            ["Email"] = $"sf-{_suffix}@example.test", ["FirstName"] = "Sf", ["LastName"] = "Contact",
+        });
+        await using var server = await StartServerAsync();
+        var browser = new TestBrowser(server.App.GetTestServer().CreateClient(), fixture.Idp);
+        await using var client = await ConnectAsync(server, nora, urlElicitation: false, completed: null, tenant: "northwind");
+        var answer = await CallAsync(client, "CRM.GetRecord", new { objectType = "contact", recordId = contact });
+        var error = answer.StructuredContent!.Value.GetProperty("error");
+        error.GetProperty("provider").GetString().Should().Be(RemoteCrmFixture.SalesforceProvider);
+
+        var page = await browser.ConnectAsync(new Uri(error.GetProperty("connectUrl").GetString()!), nora, nora);
+        page.StatusCode.Should().Be(HttpStatusCode.OK, await page.Content.ReadAsStringAsync());
+        var update = await CallAsync(client, "CRM.UpdateRecord", new { objectType = "contact", recordId = contact, properties = new { firstname = "Nora" }, reason = "salesforce" });
+        var search = await CallAsync(client, "CRM.SearchRecords", new { objectType = "contact", query = $"sf-{_suffix}" });
+
+        update.IsError.Should().NotBe(true, Text(update));
+        update.StructuredContent!.Value.GetProperty("after").GetProperty("firstname").GetString().Should().Be("Nora");
+        search.IsError.Should().NotBe(true, Text(search));
+        fixture.Salesforce.Calls.Where(c => c.User == nora).Select(c => c.Method).Should().Contain(["GET", "PATCH"]);
+        fixture.Salesforce.Calls.Should().NotContain(c => c.User != null && c.User != nora && c.Path.Contains(contact, StringComparison.Ordinal));
+        fixture.Salesforce.Store.Find("Contact", contact)!.Fields["FirstName"]!.GetValue<string>().Should().Be("Nora");
+    }
+
     public void Dispose() => _issuer.Dispose();
 
     private static Dictionary<string, object?> Args(object arguments) =>
@@ -181,9 +209,15 @@ public sealed class RemoteCrmScenarioTests(RemoteCrmFixture fixture) : IClassFix
         return await HttpTestServer.StartAsync(_issuer.Settings(), policy, _logs, folder);
     }
 
-    private async Task<McpClient> ConnectAsync(HttpTestServer server, string user, bool urlElicitation, TaskCompletionSource<string>? completed)
+    private async Task<McpClient> ConnectAsync(HttpTestServer server, string user, bool urlElicitation, TaskCompletionSource<string>? completed, string? tenant = null)
     {
-        var http = server.CreateHttpClient(_issuer.Token(user));
+        var claims = new Dictionary<string, object> { ["roles"] = "rep" };
+        if (tenant is not null)
+        {
+            claims["tenant"] = tenant;
+        }
+
+        var http = server.CreateHttpClient(_issuer.Token(user, claims));
         var options = new McpClientOptions { ProtocolVersion = "2025-11-25" };
         if (urlElicitation)
         {
