@@ -65,7 +65,7 @@ internal static class AuditOverheadBenchmark
             TimestampUtc = BenchmarkMachine.UtcStamp(time),
             Machine = BenchmarkMachine.Describe(),
             Transport = "in-process MCP client/server over System.IO.Pipelines streams (JSON-RPC serialization included)",
-            Audited = "AuditWriter via AuditTrailFactory defaults: SQLite file, WAL, synchronous = FULL, group commit, checkpoint signed every 1000 entries",
+            Audited = "AuditWriter via AuditTrailFactory defaults: SQLite file, WAL, group commit acknowledged after the WAL flush (durable as synchronous = FULL), checkpoint signed every 1000 entries",
             Baseline = "NoOpAuditTrail: BASELINE ONLY, acknowledges every entry without writing it (exists only in the benchmark)",
             GovernedPipeline = audited.PipelineSteps,
             Policy = new { BenchmarkServer.Policy.SourceName, BenchmarkServer.Policy.Version },

@@ -1,25 +1,30 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace GovernedCrm.Audit.Store;
 
 /// <summary>
 /// The writer's prepared statements on its connection: compiled once and re-bound for every row, since a group
-/// commit inserts hundreds of entries per transaction.
+/// commit inserts hundreds of entries per transaction. The entry insert, run once per entry on the writer's
+/// critical path, is a raw SQLite statement on the same connection (so inside the same transaction): binding
+/// nine values and stepping it directly costs a fraction of a SqliteCommand execution, which binds through
+/// parameter objects and opens and disposes a data reader for every row.
 /// </summary>
 internal sealed class AuditBatchCommands : IDisposable
 {
-    private readonly SqliteCommand _insertEntry;
+    private const string InsertEntrySql =
+        "INSERT INTO audit_entries (chain, seq, ts, actor, event, tool, execution_id, body, entry_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+    private readonly sqlite3 _database;
+    private readonly sqlite3_stmt _insertEntry;
     private readonly SqliteCommand _readHead;
     private readonly SqliteCommand _writeHead;
     private readonly SqliteCommand _insertCheckpoint;
 
     public AuditBatchCommands(SqliteConnection connection)
     {
-        _insertEntry = Create(
-            connection,
-            "INSERT INTO audit_entries (chain, seq, ts, actor, event, tool, execution_id, body, entry_hash) " +
-            "VALUES ($chain, $seq, $ts, $actor, $event, $tool, $execution, $body, $hash)",
-            "$chain", "$seq", "$ts", "$actor", "$event", "$tool", "$execution", "$body", "$hash");
+        _database = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        Check(raw.sqlite3_prepare_v3(_database, InsertEntrySql, raw.SQLITE_PREPARE_PERSISTENT, out _insertEntry));
         _readHead = Create(connection, "SELECT size, head_hash, frontier FROM audit_heads WHERE chain = $chain", "$chain");
         _writeHead = Create(
             connection,
@@ -34,7 +39,6 @@ internal sealed class AuditBatchCommands : IDisposable
 
     public void Enlist(SqliteTransaction transaction)
     {
-        _insertEntry.Transaction = transaction;
         _readHead.Transaction = transaction;
         _writeHead.Transaction = transaction;
         _insertCheckpoint.Transaction = transaction;
@@ -42,17 +46,28 @@ internal sealed class AuditBatchCommands : IDisposable
 
     public void InsertEntry(string chain, long seq, long ts, string actor, string eventName, string? tool, string executionId, byte[] body, byte[] hash)
     {
-        var p = _insertEntry.Parameters;
-        p[0].Value = chain;
-        p[1].Value = seq;
-        p[2].Value = ts;
-        p[3].Value = actor;
-        p[4].Value = eventName;
-        p[5].Value = (object?)tool ?? DBNull.Value;
-        p[6].Value = executionId;
-        p[7].Value = body;
-        p[8].Value = hash;
-        _insertEntry.ExecuteNonQuery();
+        var statement = _insertEntry;
+        try
+        {
+            Check(raw.sqlite3_bind_text(statement, 1, chain));
+            Check(raw.sqlite3_bind_int64(statement, 2, seq));
+            Check(raw.sqlite3_bind_int64(statement, 3, ts));
+            Check(raw.sqlite3_bind_text(statement, 4, actor));
+            Check(raw.sqlite3_bind_text(statement, 5, eventName));
+            Check(tool is null ? raw.sqlite3_bind_null(statement, 6) : raw.sqlite3_bind_text(statement, 6, tool));
+            Check(raw.sqlite3_bind_text(statement, 7, executionId));
+            Check(raw.sqlite3_bind_blob(statement, 8, body));
+            Check(raw.sqlite3_bind_blob(statement, 9, hash));
+            var rc = raw.sqlite3_step(statement);
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(rc);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+        }
     }
 
     public (long Size, byte[] Hash, byte[] Frontier)? ReadHead(string chain)
@@ -93,6 +108,15 @@ internal sealed class AuditBatchCommands : IDisposable
         _readHead.Dispose();
         _writeHead.Dispose();
         _insertCheckpoint.Dispose();
+    }
+
+    /// <summary>Throws what Microsoft.Data.Sqlite would throw for the same failure (so the writer's retry and failure handling see the same codes).</summary>
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _database);
+        }
     }
 
     private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)

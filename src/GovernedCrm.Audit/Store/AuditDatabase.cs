@@ -55,6 +55,28 @@ public sealed class AuditDatabase
         }
     }
 
+    /// <summary>
+    /// Prepares the writer's connection for group commits whose WAL flush is done by <see cref="WalSyncer"/>: in
+    /// WAL mode the connection commits with synchronous = NORMAL (frames written, not flushed) and the writer
+    /// acknowledges a group only after its own flush of the -wal file. Any other journal mode keeps
+    /// synchronous = FULL, so every commit is durable when it returns.
+    /// </summary>
+    /// <param name="connection">The writer's open connection.</param>
+    /// <returns>True when the writer must flush the WAL itself before acknowledging.</returns>
+    internal static bool DeferWalFlush(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        if (!string.Equals(command.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        command.CommandText = "PRAGMA synchronous = NORMAL;";
+        command.ExecuteNonQuery();
+        return true;
+    }
+
     /// <summary>Creates the schema on a new file; refuses a file from a newer version.</summary>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>A task.</returns>

@@ -11,8 +11,10 @@ namespace GovernedCrm.Audit.Store;
 /// <summary>
 /// The one writer of an audit database in this process. Callers queue entries; the writer commits them in
 /// groups inside BEGIN IMMEDIATE transactions, re-reading each chain's head inside the transaction (so several
-/// processes sharing the file extend one linear chain), and acknowledges each entry only after its commit.
-/// After a commit it signs a checkpoint every N entries or T seconds, and at shutdown.
+/// processes sharing the file extend one linear chain), and acknowledges each entry only after its commit is
+/// durable: in WAL mode the commit writes the group's frames and <see cref="WalSyncer"/> flushes the WAL file
+/// and then acknowledges, while this writer already commits the next group. After a commit it signs a checkpoint
+/// every N entries or T seconds, and at shutdown; a checkpoint leaves for the anchor only once it is durable.
 /// </summary>
 public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 {
@@ -33,8 +35,11 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
     private readonly CheckpointExporter _exporter;
 
     private readonly WalCheckpointer _walCheckpointer;
+    private readonly WalSyncer _syncer;
     private SqliteConnection? _connection;
     private AuditBatchCommands? _commands;
+    private bool _flushWal;
+    private WalFile? _wal;
     private int _sinceWalCheckpoint;
     private int _disposed;
 
@@ -53,6 +58,7 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
         _logger = logger;
         _exporter = new CheckpointExporter(checkpoints, logger);
         _walCheckpointer = new WalCheckpointer(database, logger);
+        _syncer = new WalSyncer(logger);
     }
 
     /// <summary>Creates the schema if needed and starts the writer loop.</summary>
@@ -114,6 +120,8 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
             }
         }
 
+        // Every committed group is flushed and acknowledged (and its checkpoint notes queued) before the exporter drains.
+        await _syncer.DisposeAsync().ConfigureAwait(false);
         await _exporter.DisposeAsync().ConfigureAwait(false);
         await _walCheckpointer.DisposeAsync().ConfigureAwait(false);
         await ResetConnectionAsync().ConfigureAwait(false);
@@ -180,12 +188,20 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
                 if (_connection is null)
                 {
                     _connection = await _database.OpenAsync(CancellationToken.None, forWriter: true).ConfigureAwait(false);
+                    _flushWal = AuditDatabase.DeferWalFlush(_connection);
                     _commands = new AuditBatchCommands(_connection);
                 }
 
                 var commands = _commands!;
                 using var transaction = _connection.BeginTransaction(deferred: false);
                 commands.Enlist(transaction);
+
+                // Inside the transaction the connection has its WAL open, so the file exists and is the one it writes.
+                if (_flushWal && _wal is null)
+                {
+                    _wal = new WalFile(_database.Options.DatabasePath + "-wal");
+                }
+
                 var now = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
                 var millis = now.ToUnixTimeMilliseconds();
                 for (var i = 0; i < batch.Count; i++)
@@ -200,7 +216,7 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 
                     var sequence = head.Frontier.Size;
                     var body = AuditEntryCodec.Encode(sequence, now, head.Hash, batch[i].Fields);
-                    var hash = MerkleHasher.LeafHash(body);
+                    var hash = WriterHashes.Leaf(body);
                     commands.InsertEntry(chain, sequence, millis, record.Actor, record.Event.ToString(), record.Tool, record.ExecutionId, body, hash);
                     receipts[i] = new AuditReceipt(chain, sequence, $"{chain}/{sequence}");
                     head.Frontier.Append(hash);
@@ -248,15 +264,16 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
                 state.Root = head.Frontier;
             }
 
-            for (var i = 0; i < batch.Count; i++)
+            // Acknowledgements, and checkpoint notes for the anchor file, leave only once the group is durable: at
+            // once when the commit flushed the WAL itself, otherwise after the syncer's flush that covers it.
+            var committed = new CommittedGroup(this, _flushWal ? _wal : null, [.. batch], receipts, notes == 0 ? [] : _notes.GetRange(0, notes).ToArray());
+            if (committed.Wal is null)
             {
-                batch[i].Completion.TrySetResult(receipts[i]);
+                committed.Durable();
             }
-
-            // Checkpoint notes leave for the anchor file only once they are durable in the database.
-            for (var i = 0; i < notes; i++)
+            else
             {
-                _exporter.Enqueue(_notes[i].Chain, _notes[i].Size, _notes[i].Note);
+                _syncer.Enqueue(committed);
             }
 
             _notes.RemoveRange(0, notes);
@@ -302,6 +319,10 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 
     private async Task ResetConnectionAsync()
     {
+        // Groups committed through this connection's WAL file are flushed before the handle closes.
+        await _syncer.DrainAsync().ConfigureAwait(false);
+        _wal?.Dispose();
+        _wal = null;
         _commands?.Dispose();
         _commands = null;
         if (_connection is not null)
@@ -375,6 +396,34 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
     }
 
     private sealed record SignedNote(string Chain, long Size, string Note);
+
+    /// <summary>A committed group: its callers and checkpoint notes wait for the group to be durable.</summary>
+    private sealed class CommittedGroup(AuditWriter writer, WalFile? wal, Pending[] pending, AuditReceipt[] receipts, SignedNote[] notes)
+        : DurableTicket(wal, pending.Length)
+    {
+        public override void Durable()
+        {
+            for (var i = 0; i < pending.Length; i++)
+            {
+                pending[i].Completion.TrySetResult(receipts[i]);
+            }
+
+            // Checkpoint notes leave for the anchor file only once they are durable in the database.
+            foreach (var note in notes)
+            {
+                writer._exporter.Enqueue(note.Chain, note.Size, note.Note);
+            }
+        }
+
+        public override void Failed(string reason)
+        {
+            LogAppendFailed(writer._logger, pending.Length, reason);
+            foreach (var item in pending)
+            {
+                item.Completion.TrySetException(new AuditUnavailableException($"The audit trail could not be written ({reason})."));
+            }
+        }
+    }
 
     private sealed class ChainState
     {

@@ -47,7 +47,7 @@ internal sealed class MerkleFrontier
         var height = 0;
         while (_roots.Count > 0 && _roots[^1].Height == height)
         {
-            hash = MerkleHasher.NodeHash(_roots[^1].Hash, hash);
+            hash = WriterHashes.Node(_roots[^1].Hash, hash);
             _roots.RemoveAt(_roots.Count - 1);
             height++;
         }
