@@ -98,7 +98,15 @@ public sealed class GovernanceDatabase
                 throw new InvalidDataException($"The governance database at {DatabasePath} cannot use WAL mode (got '{mode}').");
             }
 
-            var version = await CheckAsync(connection, null).ConfigureAwait(false);
+            // One snapshot for the version, the application id and the tables: read one by one, another process's first
+            // migration could commit in between, and a half-seen new file would look like someone else's database.
+            int version;
+            using (var snapshot = connection.BeginTransaction(deferred: true))
+            {
+                version = await CheckAsync(connection, snapshot).ConfigureAwait(false);
+                await snapshot.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             if (version > 0)
             {
                 var check = await connection.ExecuteScalarAsync<string>("PRAGMA quick_check;").ConfigureAwait(false);

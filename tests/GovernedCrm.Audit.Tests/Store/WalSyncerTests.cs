@@ -111,10 +111,12 @@ public sealed class WalSyncerTests
     public async Task Writer_OnTheDefaultWalFile_AcknowledgesOnlyCommittedEntries_AndTheChainVerifies()
     {
         await using var audit = await TempAudit.CreateAsync(checkpointEvery: 100);
-        File.Exists(audit.Paths.DatabasePath + "-wal").Should().BeTrue("the audit database runs in WAL mode");
 
         var receipts = await Task.WhenAll(Enumerable.Range(0, 3_000).Select(i =>
             audit.Writer!.AppendAsync(Entries.AuditEntryCodecTests.SampleRecord(executionId: $"w{i}"), CancellationToken.None).AsTask()));
+
+        // The writer's open connection keeps the -wal file it flushes (SQLite deletes it only with the last connection).
+        File.Exists(audit.Paths.DatabasePath + "-wal").Should().BeTrue("the audit database runs in WAL mode");
 
         // Every acknowledged entry is committed (readable from another connection) at acknowledgement time.
         await using (var reader = new SqliteConnection($"Data Source={audit.Paths.DatabasePath};Pooling=False;Mode=ReadOnly"))

@@ -95,7 +95,7 @@ public sealed class RemoteCrmScenarioTests(RemoteCrmFixture fixture) : IClassFix
         (await fixture.Idp.GetStatsAsync(alice)).GrantCount("refresh_token").Should().Be(1);
 
         // Bob's grant is revoked at the provider: his next call asks him to connect again.
-        var secrets = await VaultSecretsAsync(server, alice, bob);
+        var secrets = await VaultSecretsAsync(server, RemoteCrmFixture.Provider, alice, bob);
         (await fixture.Idp.RevokeUserAsync(bob)).Should().BeGreaterThan(0);
         var revoked = await CallAsync(bobClient, "CRM.GetRecord", new { objectType = "contact", recordId = contacts[3] });
         revoked.IsError.Should().BeTrue();
@@ -189,6 +189,19 @@ public sealed class RemoteCrmScenarioTests(RemoteCrmFixture fixture) : IClassFix
         fixture.Salesforce.Calls.Where(c => c.User == nora).Select(c => c.Method).Should().Contain(["GET", "PATCH"]);
         fixture.Salesforce.Calls.Should().NotContain(c => c.User != null && c.User != nora && c.Path.Contains(contact, StringComparison.Ordinal));
         fixture.Salesforce.Store.Find("Contact", contact)!.Fields["FirstName"]!.GetValue<string>().Should().Be("Nora");
+
+        // MSAL's cache (access, refresh and ID tokens) never reaches an answer, a log line (MSAL's own included) or a file.
+        var secrets = await VaultSecretsAsync(server, RemoteCrmFixture.SalesforceProvider, nora);
+        secrets.Should().HaveCountGreaterThan(2);
+        var files = RawFiles(server);
+        foreach (var secret in secrets)
+        {
+            string.Join('\n', _answers).Should().NotContain(secret);
+            _logs.Text.Should().NotContain(secret);
+            files.Should().NotContain(secret);
+        }
+
+        _logs.Text.Should().Contain("GovernedCrm.OAuth.Msal", "MSAL's log was captured");
     }
 
     public void Dispose() => _issuer.Dispose();
@@ -258,12 +271,12 @@ public sealed class RemoteCrmScenarioTests(RemoteCrmFixture fixture) : IClassFix
         Task.FromResult(server.Resources.Remote!.Vault);
 
     // The refresh tokens (and anything else token-like) in the users' decrypted caches: every string of 16+ characters.
-    private static async Task<List<string>> VaultSecretsAsync(HttpTestServer server, params string[] users)
+    private static async Task<List<string>> VaultSecretsAsync(HttpTestServer server, string provider, params string[] users)
     {
         var secrets = new List<string>();
         foreach (var user in users)
         {
-            var cache = await server.Resources.Remote!.Vault.LoadAsync(user, RemoteCrmFixture.Provider, CancellationToken.None);
+            var cache = await server.Resources.Remote!.Vault.LoadAsync(user, provider, CancellationToken.None);
             cache.Should().NotBeNull();
             using var document = JsonDocument.Parse(cache!.Value);
             Collect(document.RootElement, secrets);
@@ -278,6 +291,14 @@ public sealed class RemoteCrmScenarioTests(RemoteCrmFixture fixture) : IClassFix
                 case JsonValueKind.Object:
                     foreach (var property in element.EnumerateObject())
                     {
+                        if (property.Name == "msal" && property.Value.ValueKind == JsonValueKind.String)
+                        {
+                            // MSAL's own serialized cache, base64 inside the envelope: its secrets are checked one by one.
+                            using var msal = JsonDocument.Parse(Convert.FromBase64String(property.Value.GetString()!));
+                            Collect(msal.RootElement, into);
+                            continue;
+                        }
+
                         Collect(property.Value, into);
                     }
 
