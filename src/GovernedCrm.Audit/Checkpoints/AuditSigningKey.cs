@@ -266,6 +266,15 @@ public sealed class AuditSigningKey : IDisposable
             Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
+        // File.Move without overwrite checks for the target and then renames, which is not atomic on Unix: two creators
+        // could both rename and the first would keep a key that is no longer on disk. One creator at a time, across
+        // threads and processes (an exclusive open of a lock file beside the key), and a second look under the lock.
+        using var gate = AcquireCreateLock(Path.Combine(directory, "." + Path.GetFileName(path) + ".lock"));
+        if (File.Exists(path))
+        {
+            return Load(path, keyName);
+        }
+
         var seed = RandomNumberGenerator.GetBytes(SignedNoteFormat.Ed25519KeyLength);
         var key = new AuditSigningKey(keyName, Key.Import(Algorithm, seed, KeyBlobFormat.RawPrivateKey));
         var content = EncodePrivateKey(keyName, key.KeyId, seed, out var length);
@@ -307,6 +316,28 @@ public sealed class AuditSigningKey : IDisposable
         {
             CryptographicOperations.ZeroMemory(content);
             File.Delete(temp);
+        }
+    }
+
+    private static FileStream AcquireCreateLock(string lockPath)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        var deadline = Environment.TickCount64 + 30_000;
+        for (var wait = 2; ; wait = Math.Min(wait * 2, 100))
+        {
+            try
+            {
+                return new FileStream(lockPath, options);
+            }
+            catch (IOException) when (Environment.TickCount64 < deadline)
+            {
+                Thread.Sleep(wait);
+            }
         }
     }
 
