@@ -83,7 +83,8 @@ public sealed class McpServerManifestTests
         var variables = manifest["packages"]![0]!["environmentVariables"]!.AsArray().Select(v => v!.AsObject()).ToList();
 
         variables.Select(v => v["name"]!.GetValue<string>())
-            .Should().Contain(new[] { DataFolder.EnvironmentVariable, GovernedCrmServices.UserEnvironmentVariable, PolicySource.EnvironmentVariable, ApprovalSettings.TtlEnvironmentVariable, GovernedCrm.Governance.Approvals.ApprovalOptions.WaitEnvironmentVariable });
+            .Should().Contain(new[] { DataFolder.EnvironmentVariable, GovernedCrmServices.UserEnvironmentVariable, PolicySource.EnvironmentVariable, ApprovalSettings.TtlEnvironmentVariable, GovernedCrm.Governance.Approvals.ApprovalOptions.WaitEnvironmentVariable,
+                GovernedCrm.Server.Hosting.Connectors.ConnectorsFileLoader.EnvironmentVariable });
         variables.Should().AllSatisfy(v =>
         {
             v["description"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace();
