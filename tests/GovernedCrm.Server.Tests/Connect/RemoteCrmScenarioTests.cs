@@ -204,6 +204,36 @@ public sealed class RemoteCrmScenarioTests(RemoteCrmFixture fixture) : IClassFix
         _logs.Text.Should().Contain("GovernedCrm.OAuth.Msal", "MSAL's log was captured");
     }
 
+    [Fact]
+    public async Task AnApprovedChange_RunsAsItsRequester_NeverWithTheApproversCredentials()
+    {
+        var erin = $"erin-{_suffix}";
+        var manager = $"mgr-{_suffix}";
+        var deal = fixture.HubSpot.Seed("deals", new Dictionary<string, string?> { ["dealname"] = $"Deal {_suffix}", ["amount"] = "40000", ["dealstage"] = "appointmentscheduled" });
+        await using var server = await StartServerAsync();
+        var browser = new TestBrowser(server.App.GetTestServer().CreateClient(), fixture.Idp);
+        await using var requester = await ConnectAsync(server, erin, urlElicitation: false, completed: null);
+        var answer = await CallAsync(requester, "CRM.GetRecord", new { objectType = "deal", recordId = deal });
+        (await browser.ConnectAsync(new Uri(answer.StructuredContent!.Value.GetProperty("error").GetProperty("connectUrl").GetString()!), erin, erin))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var proposed = await CallAsync(requester, "CRM.UpdateRecord", new { objectType = "deal", recordId = deal, properties = new { amount = 60000 }, reason = "bigger deal" });
+        proposed.StructuredContent!.Value.GetProperty("outcome").GetString().Should().Be("pending_approval", Text(proposed));
+        var approvalId = proposed.StructuredContent!.Value.GetProperty("approvalId").GetString()!;
+        fixture.HubSpot.Calls.Should().NotContain(c => c.Method == "PATCH" && c.Path.EndsWith("/deals/" + deal, StringComparison.Ordinal));
+
+        // The manager has no HubSpot connection at all: approving needs none, and the change runs as erin.
+        await using var approver = await ConnectAsync(server, manager, urlElicitation: false, completed: null, roles: "manager");
+        var decided = await CallAsync(approver, "Approvals.Decide", new { approvalIds = new[] { approvalId }, decision = "approve" });
+
+        decided.IsError.Should().NotBe(true, Text(decided));
+        decided.StructuredContent!.Value.GetProperty("decisions")[0].GetProperty("status").GetString().Should().Be("executed", Text(decided));
+        fixture.HubSpot.Calls.Where(c => c.Method == "PATCH" && c.Path.EndsWith("/deals/" + deal, StringComparison.Ordinal))
+            .Should().ContainSingle().Which.User.Should().Be(erin);
+        fixture.HubSpot.Calls.Should().NotContain(c => c.User == manager);
+        fixture.HubSpot.Store.Find("deals", deal)!.Fields["amount"]!.ToString().Should().StartWith("60000");
+    }
+
     public void Dispose() => _issuer.Dispose();
 
     private static Dictionary<string, object?> Args(object arguments) =>
@@ -222,9 +252,10 @@ public sealed class RemoteCrmScenarioTests(RemoteCrmFixture fixture) : IClassFix
         return await HttpTestServer.StartAsync(_issuer.Settings(), policy, _logs, folder);
     }
 
-    private async Task<McpClient> ConnectAsync(HttpTestServer server, string user, bool urlElicitation, TaskCompletionSource<string>? completed, string? tenant = null)
+    private async Task<McpClient> ConnectAsync(
+        HttpTestServer server, string user, bool urlElicitation, TaskCompletionSource<string>? completed, string? tenant = null, string roles = "rep")
     {
-        var claims = new Dictionary<string, object> { ["roles"] = "rep" };
+        var claims = new Dictionary<string, object> { ["roles"] = roles };
         if (tenant is not null)
         {
             claims["tenant"] = tenant;
