@@ -234,6 +234,51 @@ public sealed class RemoteCrmScenarioTests(RemoteCrmFixture fixture) : IClassFix
         fixture.HubSpot.Store.Find("deals", deal)!.Fields["amount"]!.ToString().Should().StartWith("60000");
     }
 
+    [Fact]
+    public async Task ATamperedOrMovedVaultRow_ReadsAsNotConnected_AndNoCallRunsWithIt()
+    {
+        var frank = $"frank-{_suffix}";
+        var gina = $"gina-{_suffix}";
+        var contact = fixture.HubSpot.Seed("contacts", new Dictionary<string, string?> { ["email"] = $"v-{_suffix}@example.test" });
+        await using var server = await StartServerAsync();
+        var browser = new TestBrowser(server.App.GetTestServer().CreateClient(), fixture.Idp);
+        await using var frankClient = await ConnectAsync(server, frank, urlElicitation: false, completed: null);
+        await using var ginaClient = await ConnectAsync(server, gina, urlElicitation: false, completed: null);
+        foreach (var (client, user) in new[] { (frankClient, frank), (ginaClient, gina) })
+        {
+            var answer = await CallAsync(client, "CRM.GetRecord", new { objectType = "contact", recordId = contact });
+            (await browser.ConnectAsync(new Uri(answer.StructuredContent!.Value.GetProperty("error").GetProperty("connectUrl").GetString()!), user, user))
+                .StatusCode.Should().Be(HttpStatusCode.OK);
+            (await CallAsync(client, "CRM.GetRecord", new { objectType = "contact", recordId = contact })).IsError.Should().NotBe(true);
+        }
+
+        var database = Path.Combine(server.Folder, "governance.db");
+        // gina's row gets frank's genuine encrypted cache: it is bound to frank (associated data), so it must not decrypt as gina's.
+        await ExecuteAsync(database, $"""
+            UPDATE token_vault SET (key_id, nonce, ciphertext, tag) =
+                (SELECT key_id, nonce, ciphertext, tag FROM token_vault WHERE user = '{frank}') WHERE user = '{gina}';
+            """);
+        // frank's own row is tampered with: authentication fails.
+        await ExecuteAsync(database, $"UPDATE token_vault SET ciphertext = zeroblob(length(ciphertext)) WHERE user = '{frank}'");
+        var callsBefore = fixture.HubSpot.Calls.Count;
+
+        var frankAnswer = await CallAsync(frankClient, "CRM.GetRecord", new { objectType = "contact", recordId = contact });
+        var ginaAnswer = await CallAsync(ginaClient, "CRM.GetRecord", new { objectType = "contact", recordId = contact });
+
+        frankAnswer.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString().Should().Be(ConnectionRequirement.Code, Text(frankAnswer));
+        ginaAnswer.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString().Should().Be(ConnectionRequirement.Code, Text(ginaAnswer));
+        fixture.HubSpot.Calls.Count.Should().Be(callsBefore, "an unreadable or moved row never lends anyone a token");
+    }
+
+    private static async Task ExecuteAsync(string database, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     public void Dispose() => _issuer.Dispose();
 
     private static Dictionary<string, object?> Args(object arguments) =>
