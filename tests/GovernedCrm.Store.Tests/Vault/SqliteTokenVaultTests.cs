@@ -282,6 +282,10 @@ public sealed class SqliteTokenVaultTests : IDisposable
     {
         const string Canary = "CANARY-refresh-token-7f3c9a1e-do-not-store-in-clear";
         var vault = await SqliteTokenVault.OpenAsync(_temp.Folder, null, TimeProvider.System, null, CancellationToken.None);
+
+        // An open connection keeps the -wal file (SQLite deletes it when the last connection closes, as pooled ones may).
+        await using var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_temp.Folder, GovernanceDatabase.FileName)};Pooling=False");
+        await holder.OpenAsync();
         for (var i = 0; i < 20; i++)
         {
             await vault.StoreAsync($"user{i}", "hubspot", Cache($"{{\"RefreshToken\":{{\"secret\":\"{Canary}\"}}}}"), CancellationToken.None);
