@@ -56,7 +56,7 @@ public sealed class ConnectRequestRegistry : GovernedCrm.Governance.Credentials.
                 throw new InvalidOperationException("Too many connect requests are pending; try again in a few minutes.");
             }
 
-            var request = new ConnectRequest(NewToken(), Guid.NewGuid().ToString("N"), user, provider, now + Lifetime);
+            var request = new ConnectRequest(RandomTokens.New(), Guid.NewGuid().ToString("N"), user, provider, now + Lifetime);
             _byId[request.Id] = request;
             return request;
         }
@@ -84,8 +84,8 @@ public sealed class ConnectRequestRegistry : GovernedCrm.Governance.Credentials.
     public (string BrowserBinding, string SignInState) BeginSignIn(ConnectRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.BrowserBinding = NewToken();
-        request.SignInState = NewToken();
+        request.BrowserBinding = RandomTokens.New();
+        request.SignInState = RandomTokens.New();
         _byState[request.SignInState] = request;
         return (request.BrowserBinding, request.SignInState);
     }
@@ -107,7 +107,7 @@ public sealed class ConnectRequestRegistry : GovernedCrm.Governance.Credentials.
     public string BeginCrmAuthorization(ConnectRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.CrmState = NewToken();
+        request.CrmState = RandomTokens.New();
         _byState[request.CrmState] = request;
         return request.CrmState;
     }
@@ -165,11 +165,6 @@ public sealed class ConnectRequestRegistry : GovernedCrm.Governance.Credentials.
 
         return failures;
     }
-
-    private static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private ConnectRequest? FindBy(string? state, Func<ConnectRequest, string?> selector) =>
         !string.IsNullOrEmpty(state) && _byState.TryGetValue(state, out var request)

@@ -20,6 +20,15 @@ public sealed class VaultConnectionCheck(
     /// <summary>The path of the connect page under the public base URL.</summary>
     public const string ConnectPath = "connect";
 
+    /// <summary>The public base URL as a folder (ending in <c>/</c>), so relative paths resolve under it, not beside it.</summary>
+    /// <param name="publicBaseUrl">The server's public base URL.</param>
+    /// <returns>The same URL ending in a slash.</returns>
+    public static Uri Root(Uri publicBaseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(publicBaseUrl);
+        return publicBaseUrl.AbsoluteUri.EndsWith('/') ? publicBaseUrl : new Uri(publicBaseUrl.AbsoluteUri + "/");
+    }
+
     /// <inheritdoc/>
     public async ValueTask<ConnectionRequirement?> CheckAsync(CallerIdentity caller, CancellationToken cancellationToken)
     {
@@ -40,8 +49,7 @@ public sealed class VaultConnectionCheck(
         }
 
         var request = requests.GetOrCreate(caller.UserId, provider);
-        var root = publicBaseUrl.AbsoluteUri.EndsWith('/') ? publicBaseUrl : new Uri(publicBaseUrl.AbsoluteUri + "/");
-        var url = new Uri(root, $"{ConnectPath}?id={Uri.EscapeDataString(request.Id)}");
+        var url = new Uri(Root(publicBaseUrl), $"{ConnectPath}?id={Uri.EscapeDataString(request.Id)}");
         return new ConnectionRequirement(provider, url, request.Id, request.ElicitationId);
     }
 }

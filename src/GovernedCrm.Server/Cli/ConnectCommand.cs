@@ -80,15 +80,7 @@ internal static class ConnectCommand
 
             var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
             using var loggers = GovernedCrmServices.StartupLoggers();
-            var vault = await SqliteTokenVault.OpenAsync(
-                folder.Path, Environment.GetEnvironmentVariable(VaultKeyRing.EnvironmentVariable), TimeProvider.System,
-                loggers.CreateLogger<SqliteTokenVault>(), cancellationToken).ConfigureAwait(false);
-            if (vault.Keys is null)
-            {
-                throw new StartupException($"the token vault has no usable key (keys/vault.keys in the data folder, or {VaultKeyRing.EnvironmentVariable}); see README, \"Token vault keys\"");
-            }
-
-            await using var remote = RemoteCrms.Create(configuration, folder, vault, TimeProvider.System, loggers);
+            await using var remote = await RemoteCrms.OpenAsync(configuration, folder, loggers, cancellationToken).ConfigureAwait(false);
             return await ConnectAsync(remote, user, provider, port, TimeSpan.FromSeconds(timeout), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is StartupException or VaultKeyException or InvalidDataException or IOException or UnauthorizedAccessException)
@@ -100,7 +92,7 @@ internal static class ConnectCommand
 
     private static async Task<int> ConnectAsync(RemoteCrms remote, string user, string provider, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var state = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var state = RandomTokens.New();
         var outcome = new TaskCompletionSource<(int Exit, string Message)>(TaskCreationOptions.RunContinuationsAsynchronously);
         string? verifier = null;
         Uri? redirect = null;

@@ -10,11 +10,7 @@ internal static class PolicySource
     /// <summary>The policy file to use, or null for the built-in default policy.</summary>
     /// <param name="option">The --policy value, if given.</param>
     /// <returns>The full path, or null.</returns>
-    public static string? ResolvePath(string? option)
-    {
-        var path = !string.IsNullOrWhiteSpace(option) ? option : Environment.GetEnvironmentVariable(EnvironmentVariable);
-        return string.IsNullOrWhiteSpace(path) ? null : Path.GetFullPath(path.Trim());
-    }
+    public static string? ResolvePath(string? option) => ConfiguredFile.Resolve(option, EnvironmentVariable);
 
     /// <summary>Loads the policy or refuses to start, naming the file, line and problem.</summary>
     /// <param name="path">The file, or null for the built-in default.</param>

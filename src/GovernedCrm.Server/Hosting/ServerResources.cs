@@ -49,7 +49,7 @@ internal sealed class ServerResources : IAsyncDisposable
         var paths = AuditLocations.Resolve(folder);
         try
         {
-            var remote = connectors is null ? null : await OpenRemoteAsync(folder, connectors, loggers, cancellationToken).ConfigureAwait(false);
+            var remote = connectors is null ? null : await Connectors.RemoteCrms.OpenAsync(connectors, folder, loggers, cancellationToken).ConfigureAwait(false);
             var audit = await AuditTrailFactory.OpenAsync(paths, TimeProvider.System, loggers, AuditLocations.Tuning(), cancellationToken).ConfigureAwait(false);
             return new ServerResources(crm, audit, paths, approvals, approvalOptions, remote);
         }
@@ -66,22 +66,5 @@ internal sealed class ServerResources : IAsyncDisposable
         {
             await Remote.DisposeAsync().ConfigureAwait(false);
         }
-    }
-
-    // The vault must have a key: without one no user could ever be connected, which is a configuration error, not a state.
-    private static async Task<Connectors.RemoteCrms> OpenRemoteAsync(
-        DataFolder folder, Connectors.ConnectorsConfiguration connectors, ILoggerFactory loggers, CancellationToken cancellationToken)
-    {
-        var vault = await GovernedCrm.Store.Vault.SqliteTokenVault.OpenAsync(
-            folder.Path, Environment.GetEnvironmentVariable(GovernedCrm.Store.Vault.VaultKeyRing.EnvironmentVariable), TimeProvider.System,
-            loggers.CreateLogger<GovernedCrm.Store.Vault.SqliteTokenVault>(), cancellationToken).ConfigureAwait(false);
-        if (vault.Keys is null)
-        {
-            throw new StartupException(
-                $"the connectors file needs the token vault, which has no usable key (keys/vault.keys in the data folder is missing while the vault has rows, " +
-                $"or {GovernedCrm.Store.Vault.VaultKeyRing.EnvironmentVariable} is unset): restore the key file or set the variable");
-        }
-
-        return Connectors.RemoteCrms.Create(connectors, folder, vault, TimeProvider.System, loggers);
     }
 }

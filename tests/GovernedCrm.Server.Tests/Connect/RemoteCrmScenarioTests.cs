@@ -148,9 +148,7 @@ public sealed class RemoteCrmScenarioTests(RemoteCrmFixture fixture) : IClassFix
         await using var server = await StartServerAsync();
         var browser = new TestBrowser(server.App.GetTestServer().CreateClient(), fixture.Idp);
         await using var client = await ConnectAsync(server, dave, urlElicitation: false, completed: null);
-        var answer = await CallAsync(client, "CRM.GetRecord", new { objectType = "contact", recordId = contact });
-        (await browser.ConnectAsync(new Uri(answer.StructuredContent!.Value.GetProperty("error").GetProperty("connectUrl").GetString()!), dave, dave))
-            .StatusCode.Should().Be(HttpStatusCode.OK);
+        await ConnectAccountAsync(browser, client, dave, "contact", contact);
         (await CallAsync(client, "CRM.GetRecord", new { objectType = "contact", recordId = contact })).IsError.Should().NotBe(true);
         fixture.HubSpot.RefuseToken(fixture.SeenTokens.Single(t => t.Value == dave).Key);
 
@@ -213,9 +211,7 @@ public sealed class RemoteCrmScenarioTests(RemoteCrmFixture fixture) : IClassFix
         await using var server = await StartServerAsync();
         var browser = new TestBrowser(server.App.GetTestServer().CreateClient(), fixture.Idp);
         await using var requester = await ConnectAsync(server, erin, urlElicitation: false, completed: null);
-        var answer = await CallAsync(requester, "CRM.GetRecord", new { objectType = "deal", recordId = deal });
-        (await browser.ConnectAsync(new Uri(answer.StructuredContent!.Value.GetProperty("error").GetProperty("connectUrl").GetString()!), erin, erin))
-            .StatusCode.Should().Be(HttpStatusCode.OK);
+        await ConnectAccountAsync(browser, requester, erin, "deal", deal);
 
         var proposed = await CallAsync(requester, "CRM.UpdateRecord", new { objectType = "deal", recordId = deal, properties = new { amount = 60000 }, reason = "bigger deal" });
         proposed.StructuredContent!.Value.GetProperty("outcome").GetString().Should().Be("pending_approval", Text(proposed));
@@ -246,9 +242,7 @@ public sealed class RemoteCrmScenarioTests(RemoteCrmFixture fixture) : IClassFix
         await using var ginaClient = await ConnectAsync(server, gina, urlElicitation: false, completed: null);
         foreach (var (client, user) in new[] { (frankClient, frank), (ginaClient, gina) })
         {
-            var answer = await CallAsync(client, "CRM.GetRecord", new { objectType = "contact", recordId = contact });
-            (await browser.ConnectAsync(new Uri(answer.StructuredContent!.Value.GetProperty("error").GetProperty("connectUrl").GetString()!), user, user))
-                .StatusCode.Should().Be(HttpStatusCode.OK);
+            await ConnectAccountAsync(browser, client, user, "contact", contact);
             (await CallAsync(client, "CRM.GetRecord", new { objectType = "contact", recordId = contact })).IsError.Should().NotBe(true);
         }
 
@@ -268,6 +262,14 @@ public sealed class RemoteCrmScenarioTests(RemoteCrmFixture fixture) : IClassFix
         frankAnswer.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString().Should().Be(ConnectionRequirement.Code, Text(frankAnswer));
         ginaAnswer.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString().Should().Be(ConnectionRequirement.Code, Text(ginaAnswer));
         fixture.HubSpot.Calls.Count.Should().Be(callsBefore, "an unreadable or moved row never lends anyone a token");
+    }
+
+    // A CRM call answered with the connect URL, then the browser walks it as the user: the account is connected.
+    private async Task ConnectAccountAsync(TestBrowser browser, McpClient client, string user, string objectType, string recordId)
+    {
+        var answer = await CallAsync(client, "CRM.GetRecord", new { objectType, recordId });
+        var url = new Uri(answer.StructuredContent!.Value.GetProperty("error").GetProperty("connectUrl").GetString()!);
+        (await browser.ConnectAsync(url, user, user)).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     private static async Task ExecuteAsync(string database, string sql)

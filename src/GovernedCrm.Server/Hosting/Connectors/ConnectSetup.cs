@@ -15,8 +15,7 @@ internal static class ConnectSetup
 {
     public static void AddConnectPage(IServiceCollection services, RemoteCrms remote, ConnectorsConfiguration connectors, HttpServerSettings settings)
     {
-        var publicUrl = connectors.PublicUrl ?? new Uri(ListenUrls.Split(settings.Urls)[0]);
-        var root = publicUrl.AbsoluteUri.EndsWith('/') ? publicUrl : new Uri(publicUrl.AbsoluteUri + "/");
+        var root = VaultConnectionCheck.Root(connectors.PublicUrl ?? new Uri(ListenUrls.Split(settings.Urls)[0]));
         services.AddSingleton(sp => new ConnectRequestRegistry(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IConnectCompletionListeners>(sp => sp.GetRequiredService<ConnectRequestRegistry>());
         services.AddSingleton<ICrmConnectionCheck>(sp => new VaultConnectionCheck(

@@ -24,11 +24,7 @@ internal static class ConnectorsFileLoader
         AllowTrailingCommas = true,
     };
 
-    public static string? ResolvePath(string? option)
-    {
-        var path = !string.IsNullOrWhiteSpace(option) ? option : Environment.GetEnvironmentVariable(EnvironmentVariable);
-        return string.IsNullOrWhiteSpace(path) ? null : Path.GetFullPath(path.Trim());
-    }
+    public static string? ResolvePath(string? option) => ConfiguredFile.Resolve(option, EnvironmentVariable);
 
     /// <summary>Loads and checks a connectors file.</summary>
     /// <param name="path">The file.</param>

@@ -7,6 +7,7 @@ using GovernedCrm.OAuth;
 using GovernedCrm.OAuth.Broker;
 using GovernedCrm.OAuth.Msal;
 using GovernedCrm.OAuth.OAuth2;
+using GovernedCrm.Store.Vault;
 using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Server.Hosting.Connectors;
@@ -47,6 +48,25 @@ internal sealed class RemoteCrms : IAsyncDisposable
 
     /// <summary>The HTTP client for OAuth endpoints (the connectors file's extra roots trusted).</summary>
     public HttpClient OAuthHttp => _oauthHttp;
+
+    /// <summary>
+    /// Opens the data folder's token vault and builds the remote CRMs over it. The vault must have a key: without one no
+    /// user could ever be connected, which is a configuration error, not a state.
+    /// </summary>
+    public static async Task<RemoteCrms> OpenAsync(ConnectorsConfiguration configuration, DataFolder folder, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var vault = await SqliteTokenVault.OpenAsync(
+            folder.Path, Environment.GetEnvironmentVariable(VaultKeyRing.EnvironmentVariable), TimeProvider.System,
+            loggers.CreateLogger<SqliteTokenVault>(), cancellationToken).ConfigureAwait(false);
+        if (vault.Keys is null)
+        {
+            throw new StartupException(
+                "the connectors file needs the token vault, which has no usable key (keys/vault.keys in the data folder is missing while the vault has rows, " +
+                $"or {VaultKeyRing.EnvironmentVariable} is unset): restore the key file or set the variable; see README, \"Token vault\"");
+        }
+
+        return Create(configuration, folder, vault, TimeProvider.System, loggers);
+    }
 
     public static RemoteCrms Create(ConnectorsConfiguration configuration, DataFolder folder, ITokenVault vault, TimeProvider time, ILoggerFactory loggers)
     {
