@@ -36,6 +36,17 @@ public sealed class ConnectorsFileLoaderTests : IDisposable
     }
 
     [Fact]
+    public void TheSampleFile_Loads()
+    {
+        var configuration = ConnectorsFileLoader.Load(
+            GovernedCrm.Server.Tests.Packaging.RepositoryRoot.File("samples/connectors/connectors.example.json"),
+            Env(("GOVERNEDCRM_SIGNIN_SECRET", "a"), ("HUBSPOT_CLIENT_SECRET", "b"), ("SALESFORCE_CLIENT_SECRET", "c")));
+
+        configuration.Tenants.Should().BeEquivalentTo(new Dictionary<string, string> { ["acme"] = "hubspot", ["northwind"] = "salesforce" });
+        configuration.SignIn.Should().NotBeNull();
+    }
+
+    [Fact]
     public void EveryProblem_IsReportedTogether_WithoutEchoingASecret()
     {
         var path = Write("""
