@@ -28,19 +28,26 @@ internal sealed class TempAudit : IAsyncDisposable
 
     public string VerifierKey { get; private set; } = "";
 
-    public static async Task<TempAudit> CreateAsync(int checkpointEvery = 1000)
+    public static async Task<TempAudit> CreateAsync(int checkpointEvery = 1000, int walCheckpointEvery = 4096)
     {
         var folder = Directory.CreateTempSubdirectory("governedcrm-audit-").FullName;
         var audit = new TempAudit(folder, AuditPaths.InDataFolder(folder), new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)));
-        await audit.OpenAsync(checkpointEvery);
+        await audit.OpenAsync(checkpointEvery, walCheckpointEvery);
         return audit;
     }
 
-    public async Task OpenAsync(int checkpointEvery = 1000)
+    public async Task OpenAsync(int checkpointEvery = 1000, int walCheckpointEvery = 4096)
     {
         Writer = await AuditTrailFactory.OpenAsync(
             Paths, Time, NullLoggerFactory.Instance,
-            new AuditStoreOptions { DatabasePath = "", CheckpointEveryEntries = checkpointEvery, BusyTimeout = TimeSpan.FromMilliseconds(500), BusyRetry = TimeSpan.FromMilliseconds(500) },
+            new AuditStoreOptions
+            {
+                DatabasePath = "",
+                CheckpointEveryEntries = checkpointEvery,
+                WalCheckpointEveryEntries = walCheckpointEvery,
+                BusyTimeout = TimeSpan.FromMilliseconds(500),
+                BusyRetry = TimeSpan.FromMilliseconds(500),
+            },
             CancellationToken.None);
         using var key = GovernedCrm.Audit.Checkpoints.AuditSigningKey.LoadOrCreate(Paths.KeyFilePath, AuditTrailFactory.KeyName);
         VerifierKey = key.VerifierKey;

@@ -27,21 +27,26 @@ public static class AuditEntryCodec
     public static byte[] Encode(AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return Encode(entry.Sequence, entry.Timestamp, entry.PreviousHash, EncodeFields(entry.Origin, entry.Record));
+        var body = EncodeUnsequenced(entry.Origin, entry.Record);
+        WriteHeader(body, entry.Sequence, entry.Timestamp, entry.PreviousHash);
+        return body;
     }
 
     /// <summary>
-    /// Encodes the field section of a body (everything after the header). It depends only on the record and the
-    /// chain origin, so callers can encode it before the writer assigns the sequence and the previous hash.
+    /// Encodes a body whose header (sequence, timestamp, previous hash) is left zeroed for
+    /// <see cref="WriteHeader"/>. The rest depends only on the record and the chain origin, so callers can encode it
+    /// before the writer assigns the sequence and the previous hash, and the writer only fills in the header.
     /// </summary>
     /// <param name="origin">The chain origin.</param>
     /// <param name="record">The record.</param>
-    /// <returns>The field bytes.</returns>
-    public static byte[] EncodeFields(string origin, AuditRecord record)
+    /// <returns>The body bytes, header zeroed.</returns>
+    public static byte[] EncodeUnsequenced(string origin, AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(origin);
         ArgumentNullException.ThrowIfNull(record);
         var buffer = new ArrayBufferWriter<byte>(512);
+        buffer.GetSpan(HeaderSize)[..HeaderSize].Clear();
+        buffer.Advance(HeaderSize);
         foreach (var field in Fields(origin, record))
         {
             WriteField(buffer, field);
@@ -50,26 +55,27 @@ public static class AuditEntryCodec
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Encodes a body from its header values and a field section from <see cref="EncodeFields"/>.</summary>
+    /// <summary>Writes the header of a body made by <see cref="EncodeUnsequenced"/>.</summary>
+    /// <param name="body">The body.</param>
     /// <param name="sequence">The position in the chain.</param>
     /// <param name="timestamp">When the entry was sequenced (millisecond precision is kept).</param>
     /// <param name="previousHash">The previous entry's hash (32 bytes).</param>
-    /// <param name="fields">The field section.</param>
-    /// <returns>The body bytes.</returns>
-    public static byte[] Encode(long sequence, DateTimeOffset timestamp, ReadOnlySpan<byte> previousHash, ReadOnlySpan<byte> fields)
+    public static void WriteHeader(Span<byte> body, long sequence, DateTimeOffset timestamp, ReadOnlySpan<byte> previousHash)
     {
         if (previousHash.Length != HashSize)
         {
             throw new ArgumentException("The previous hash must be 32 bytes.", nameof(previousHash));
         }
 
-        var body = new byte[HeaderSize + fields.Length];
+        if (body.Length < HeaderSize)
+        {
+            throw new ArgumentException("The body is shorter than its header.", nameof(body));
+        }
+
         body[0] = Version1;
-        BinaryPrimitives.WriteUInt64BigEndian(body.AsSpan(1), checked((ulong)sequence));
-        BinaryPrimitives.WriteInt64BigEndian(body.AsSpan(9), timestamp.ToUnixTimeMilliseconds());
-        previousHash.CopyTo(body.AsSpan(17));
-        fields.CopyTo(body.AsSpan(HeaderSize));
-        return body;
+        BinaryPrimitives.WriteUInt64BigEndian(body[1..], checked((ulong)sequence));
+        BinaryPrimitives.WriteInt64BigEndian(body[9..], timestamp.ToUnixTimeMilliseconds());
+        previousHash.CopyTo(body[17..]);
     }
 
     /// <summary>Decodes a body, or explains why it cannot.</summary>

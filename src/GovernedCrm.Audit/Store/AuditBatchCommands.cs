@@ -44,18 +44,18 @@ internal sealed class AuditBatchCommands : IDisposable
         _insertCheckpoint.Transaction = transaction;
     }
 
-    public void InsertEntry(string chain, long seq, long ts, string actor, string eventName, string? tool, string executionId, byte[] body, byte[] hash)
+    public void InsertEntry(long seq, long ts, EntryColumns columns, byte[] body, byte[] hash)
     {
         var statement = _insertEntry;
         try
         {
-            Check(raw.sqlite3_bind_text(statement, 1, chain));
+            Check(BindText(statement, 1, columns.Chain));
             Check(raw.sqlite3_bind_int64(statement, 2, seq));
             Check(raw.sqlite3_bind_int64(statement, 3, ts));
-            Check(raw.sqlite3_bind_text(statement, 4, actor));
-            Check(raw.sqlite3_bind_text(statement, 5, eventName));
-            Check(tool is null ? raw.sqlite3_bind_null(statement, 6) : raw.sqlite3_bind_text(statement, 6, tool));
-            Check(raw.sqlite3_bind_text(statement, 7, executionId));
+            Check(BindText(statement, 4, columns.Actor));
+            Check(BindText(statement, 5, columns.Event));
+            Check(columns.Tool is null ? raw.sqlite3_bind_null(statement, 6) : BindText(statement, 6, columns.Tool));
+            Check(BindText(statement, 7, columns.ExecutionId));
             Check(raw.sqlite3_bind_blob(statement, 8, body));
             Check(raw.sqlite3_bind_blob(statement, 9, hash));
             var rc = raw.sqlite3_step(statement);
@@ -109,6 +109,10 @@ internal sealed class AuditBatchCommands : IDisposable
         _writeHead.Dispose();
         _insertCheckpoint.Dispose();
     }
+
+    /// <summary>Binds UTF-8 text; an empty value is bound as empty text (an empty span would bind NULL).</summary>
+    private static int BindText(sqlite3_stmt statement, int index, byte[] utf8) =>
+        utf8.Length == 0 ? raw.sqlite3_bind_text(statement, index, string.Empty) : raw.sqlite3_bind_text(statement, index, utf8.AsSpan());
 
     /// <summary>Throws what Microsoft.Data.Sqlite would throw for the same failure (so the writer's retry and failure handling see the same codes).</summary>
     private void Check(int rc)

@@ -27,6 +27,13 @@ public sealed class AuditStoreOptions
     /// <summary>A checkpoint is signed when a chain has new entries and this much time has passed.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// After this many appended entries the writer asks for a background WAL checkpoint, then completes it between
+    /// two transactions so the WAL restarts from its start: the WAL stays near this many entries' worth of pages
+    /// instead of growing while appends never pause.
+    /// </summary>
+    public int WalCheckpointEveryEntries { get; init; } = 4096;
+
     /// <summary>The most entries committed in one transaction.</summary>
     public int MaxBatch { get; init; } = 512;
 }

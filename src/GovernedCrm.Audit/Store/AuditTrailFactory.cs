@@ -32,6 +32,7 @@ public static class AuditTrailFactory
             CheckpointEveryEntries = tuning?.CheckpointEveryEntries ?? 1000,
             CheckpointInterval = tuning?.CheckpointInterval ?? TimeSpan.FromSeconds(60),
             MaxBatch = tuning?.MaxBatch ?? 512,
+            WalCheckpointEveryEntries = tuning?.WalCheckpointEveryEntries ?? 4096,
         };
         var key = AuditSigningKey.LoadOrCreate(paths.KeyFilePath, KeyName);
         var database = new AuditDatabase(options);

@@ -18,7 +18,6 @@ namespace GovernedCrm.Audit.Store;
 /// </summary>
 public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 {
-    private const int WalCheckpointEveryEntries = 4096;
     private static readonly byte[] ZeroHash = new byte[MerkleHasher.HashSize];
 
     private readonly AuditDatabase _database;
@@ -80,8 +79,9 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
             throw new AuditUnavailableException("The audit trail is not started.");
         }
 
-        // The record's part of the body is encoded here, on the caller's thread, off the writer's critical path.
-        var pending = new Pending(record, AuditEntryCodec.EncodeFields(AuditChains.Origin(record.Tenant), record));
+        // The body (all but its header) and the column values are encoded here, on the caller's thread, off the
+        // writer's critical path.
+        var pending = new Pending(record, AuditEntryCodec.EncodeUnsequenced(AuditChains.Origin(record.Tenant), record));
         try
         {
             await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
@@ -142,6 +142,11 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
             }
 
             var checkpointTick = batch.RemoveAll(p => p.IsTick) > 0;
+            if (_connection is not null && _walCheckpointer.TakeCatchUp())
+            {
+                CatchUpWal();
+            }
+
             if (batch.Count > 0)
             {
                 await CommitAsync(batch).ConfigureAwait(false);
@@ -215,9 +220,10 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
                     }
 
                     var sequence = head.Frontier.Size;
-                    var body = AuditEntryCodec.Encode(sequence, now, head.Hash, batch[i].Fields);
+                    var body = batch[i].Body;
+                    AuditEntryCodec.WriteHeader(body, sequence, now, head.Hash);
                     var hash = WriterHashes.Leaf(body);
-                    commands.InsertEntry(chain, sequence, millis, record.Actor, record.Event.ToString(), record.Tool, record.ExecutionId, body, hash);
+                    commands.InsertEntry(sequence, millis, batch[i].Columns, body, hash);
                     receipts[i] = new AuditReceipt(chain, sequence, $"{chain}/{sequence}");
                     head.Frontier.Append(hash);
                     head.Hash = hash;
@@ -278,13 +284,40 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 
             _notes.RemoveRange(0, notes);
             _sinceWalCheckpoint += batch.Count;
-            if (_sinceWalCheckpoint >= WalCheckpointEveryEntries)
+            if (_sinceWalCheckpoint >= _database.Options.WalCheckpointEveryEntries)
             {
                 _sinceWalCheckpoint = 0;
                 _walCheckpointer.Request();
             }
 
             return;
+        }
+    }
+
+    /// <summary>
+    /// Completes the background checkpoint on the writer's connection, between transactions. Without it the WAL
+    /// never restarts under sustained load: a passive checkpoint copies the frames that existed when it began, and
+    /// the writer has always committed more by the time it ends, so the WAL (and every flush of it, which then
+    /// extends the file) grows without bound. With every frame copied and no reader on an older snapshot, the next
+    /// transaction writes from the start of the WAL again. SQLite flushes the WAL before copying and the database
+    /// after, so groups still waiting for <see cref="WalSyncer"/> stay safe when their frames are overwritten.
+    /// </summary>
+    private void CatchUpWal()
+    {
+        try
+        {
+            using var command = _connection!.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        {
+            // Another connection is checkpointing (the background one again, or another process): it catches up instead.
+            LogCatchUpBusy(_logger);
+        }
+        catch (SqliteException ex)
+        {
+            LogCatchUpFailed(_logger, ex.SqliteErrorCode);
         }
     }
 
@@ -366,22 +399,32 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Audit append of {Count} entries waits for another process's lock; retrying")]
     private static partial void LogAppendRetry(ILogger logger, int count);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Audit WAL catch-up checkpoint skipped: another connection is checkpointing")]
+    private static partial void LogCatchUpBusy(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit WAL catch-up checkpoint failed (SQLite error {Code}); retried after the next background checkpoint")]
+    private static partial void LogCatchUpFailed(ILogger logger, int code);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Audit checkpoint of chain {Chain} at size {Size} failed: {Error}")]
     private static partial void LogCheckpointFailed(ILogger logger, string chain, long size, string error);
 
     private sealed class Pending
     {
-        public Pending(AuditRecord? record, byte[] fields)
+        public Pending(AuditRecord? record, byte[] body)
         {
             Record = record;
-            Fields = fields;
+            Body = body;
+            Columns = record is null ? null! : new EntryColumns(record);
         }
 
         public static Pending Tick { get; } = new(null, []);
 
         public AuditRecord? Record { get; }
 
-        public byte[] Fields { get; }
+        /// <summary>The body, whose header the writer fills in (again, if a locked batch is retried).</summary>
+        public byte[] Body { get; }
+
+        public EntryColumns Columns { get; }
 
         public bool IsTick => Record is null;
 

@@ -15,6 +15,7 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Task _loop;
+    private int _caughtUp;
 
     public WalCheckpointer(AuditDatabase database, ILogger logger)
     {
@@ -25,6 +26,14 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
 
     /// <summary>Asks for a checkpoint soon; returns at once.</summary>
     public void Request() => _requests.Writer.TryWrite(true);
+
+    /// <summary>
+    /// True once after each completed background checkpoint: the WAL now holds only the frames written while it
+    /// ran, so a checkpoint on the writer's own connection (between its transactions) copies those few and lets
+    /// the next transaction restart the WAL from its start.
+    /// </summary>
+    /// <returns>Whether the writer should run its catch-up checkpoint now.</returns>
+    public bool TakeCatchUp() => Interlocked.Exchange(ref _caughtUp, 0) == 1;
 
     public async ValueTask DisposeAsync()
     {
@@ -47,6 +56,7 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
                     using var command = connection.CreateCommand();
                     command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
                     command.ExecuteNonQuery();
+                    Volatile.Write(ref _caughtUp, 1);
                 }
                 catch (SqliteException ex)
                 {

@@ -11,6 +11,7 @@ internal static class AuditLocations
     public const string KeyEnvironmentVariable = "GOVERNEDCRM_AUDIT_KEY";
     public const string AnchorEnvironmentVariable = "GOVERNEDCRM_AUDIT_ANCHOR";
     public const string CheckpointEveryEnvironmentVariable = "GOVERNEDCRM_AUDIT_CHECKPOINT_EVERY";
+    public const string WalCheckpointEveryEnvironmentVariable = "GOVERNEDCRM_AUDIT_WAL_CHECKPOINT_EVERY";
 
     public static AuditPaths Resolve(DataFolder folder, string? anchorOverride = null) => AuditPaths.InDataFolder(
         folder.Path,
@@ -20,8 +21,12 @@ internal static class AuditLocations
     public static AuditStoreOptions Tuning() => new()
     {
         DatabasePath = string.Empty,
-        CheckpointEveryEntries = int.TryParse(Environment.GetEnvironmentVariable(CheckpointEveryEnvironmentVariable), out var every) && every > 0 ? every : 1000,
+        CheckpointEveryEntries = PositiveOr(CheckpointEveryEnvironmentVariable, 1000),
+        WalCheckpointEveryEntries = PositiveOr(WalCheckpointEveryEnvironmentVariable, 4096),
     };
+
+    private static int PositiveOr(string variable, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), out var value) && value > 0 ? value : fallback;
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : Path.GetFullPath(value);
 }

@@ -25,6 +25,35 @@ public sealed class AuditWriterTests
     }
 
     [Fact]
+    public async Task AppendAsync_SustainedConcurrentAppends_WalRestartsInsteadOfGrowing()
+    {
+        // 32 callers that never pause: a passive checkpoint alone never catches up with them, so without the writer's
+        // catch-up the WAL would only grow (to more bytes than all the bodies together, as every commit also rewrites
+        // the tree pages it touches).
+        const int Callers = 32;
+        const int PerCaller = 500;
+        await using var audit = await TempAudit.CreateAsync(checkpointEvery: 1000, walCheckpointEvery: 256);
+
+        await Task.WhenAll(Enumerable.Range(0, Callers).Select(c => Task.Run(async () =>
+        {
+            for (var i = 0; i < PerCaller; i++)
+            {
+                await audit.Writer!.AppendAsync(AuditEntryCodecTests.SampleRecord(executionId: $"c{c}-{i}"), CancellationToken.None);
+            }
+        })));
+
+        // SQLite never shrinks the WAL file by itself, so its size now is the most it ever held.
+        var walBytes = new FileInfo(audit.Paths.DatabasePath + "-wal").Length;
+        var bodyBytes = (long)(await audit.BodyAsync(0)).Length * Callers * PerCaller;
+        walBytes.Should().BeLessThan(bodyBytes / 3, "the WAL should restart every few hundred entries ({0} bytes of bodies appended)", bodyBytes);
+
+        await audit.CloseAsync();
+        var report = await audit.VerifyAsync();
+        report.Valid.Should().BeTrue(report.Summary);
+        report.Entries.Should().Be(Callers * PerCaller);
+    }
+
+    [Fact]
     public async Task AppendAsync_TwoWritersOnOneFile_NeverFork()
     {
         await using var audit = await TempAudit.CreateAsync(checkpointEvery: 50);

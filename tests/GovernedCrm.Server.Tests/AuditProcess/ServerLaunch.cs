@@ -16,7 +16,9 @@ internal static class ServerLaunch
 
     /// <summary>
     /// The child's environment changes: a fixed user, the load-test policy, and empty values (which the server reads as unset) for the
-    /// settings that would move the key, the anchor or the checkpoint pace away from the data folder's defaults.
+    /// settings that would move the key, the anchor or the checkpoint pace away from the data folder's defaults. The audit WAL is
+    /// checkpointed and restarted every 128 entries instead of 4096, so the kill rounds and the multi-process runs cross many WAL
+    /// restarts (frames of acknowledged groups overwritten) rather than none.
     /// </summary>
     public static Dictionary<string, string?> Environment() => new()
     {
@@ -26,6 +28,7 @@ internal static class ServerLaunch
         ["GOVERNEDCRM_AUDIT_KEY"] = "",
         ["GOVERNEDCRM_AUDIT_ANCHOR"] = "",
         ["GOVERNEDCRM_AUDIT_CHECKPOINT_EVERY"] = "",
+        ["GOVERNEDCRM_AUDIT_WAL_CHECKPOINT_EVERY"] = "128",
         ["GOVERNEDCRM_ADMINS"] = "",
         ["DOTNET_NOLOGO"] = "1",
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
