@@ -15,9 +15,9 @@ internal sealed class BenchmarkOptions
     public const string Usage =
         "usage: GovernedCrm.Benchmarks [--suite governed-path|audit-verify|audit-append|audit-overhead|policy|all]\n" +
         "         [--iterations N] [--warmup N]          governed-path and audit-overhead: measured and warm-up call pairs (2000, 200)\n" +
-        "         [--verify-entries N] [--small-entries N] [--rounds N]\n" +
-        "                                                audit-verify: large and small log sizes (1000000, 10000) and timed rounds (5)\n" +
-        "         [--append-entries N] [--callers N]     audit-append: entries appended and concurrent callers (200000, 64)\n" +
+        "         [--verify-entries N] [--small-entries N] audit-verify: large and small log sizes (1000000, 10000)\n" +
+        "         [--rounds N]                           audit-verify and audit-append: timed rounds (5)\n" +
+        "         [--append-entries N] [--callers N]     audit-append: entries per round and concurrent callers (100000, 64)\n" +
         "         [--evaluations N] [--policy-warmup N]  policy: timed and warm-up decisions (200000, 50000)\n" +
         "       Prints one JSON object on stdout; progress goes to stderr. The default suite is governed-path.";
 
@@ -35,7 +35,7 @@ internal sealed class BenchmarkOptions
 
     public int Rounds { get; private set; } = 5;
 
-    public int AppendEntries { get; private set; } = 200_000;
+    public int AppendEntries { get; private set; } = 100_000;
 
     public int Callers { get; private set; } = 64;
 
