@@ -91,11 +91,19 @@ public sealed class AnchorFile(string path)
     /// no notes. The notes are not verified: use <see cref="NoteVerifier"/>.
     /// </summary>
     /// <returns>The notes, each exactly as it was appended.</returns>
-    public IReadOnlyList<string> ReadNotes()
+    public IReadOnlyList<string> ReadNotes() => [.. Read().Notes.Select(n => n.Note)];
+
+    /// <summary>
+    /// Reads every complete note in file order with the line it starts on, and every record that is not a complete
+    /// note (an unfinished last record, note text without signatures, signatures without note text). A missing
+    /// file reads as empty. The notes are not verified: use <see cref="NoteVerifier"/>.
+    /// </summary>
+    /// <returns>The file's notes and damaged records.</returns>
+    public AnchorContents Read()
     {
         if (!File.Exists(Path))
         {
-            return [];
+            return AnchorContents.Empty;
         }
 
         FileStream stream;
@@ -106,7 +114,7 @@ public sealed class AnchorFile(string path)
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return [];
+            return AnchorContents.Empty;
         }
 
         using (stream)
@@ -116,11 +124,15 @@ public sealed class AnchorFile(string path)
         }
     }
 
-    private static List<string> Parse(StreamReader reader)
+    private static AnchorContents Parse(StreamReader reader)
     {
-        var notes = new List<string>();
+        var notes = new List<AnchoredNote>();
+        var damaged = new List<AnchorDamage>();
         var paragraph = new List<string>();
+        var paragraphLine = 0;
         List<string>? text = null;
+        var textLine = 0;
+        var lineNumber = 1;
         var line = new StringBuilder();
         var buffer = new char[16 * 1024];
         int read;
@@ -138,8 +150,14 @@ public sealed class AnchorFile(string path)
 
                 line.Append(chunk[..newline]);
                 chunk = chunk[(newline + 1)..];
+                var current = lineNumber++;
                 if (line.Length > 0)
                 {
+                    if (paragraph.Count == 0)
+                    {
+                        paragraphLine = current;
+                    }
+
                     paragraph.Add(line.ToString());
                     line.Clear();
                     continue;
@@ -155,14 +173,24 @@ public sealed class AnchorFile(string path)
                 {
                     if (text is not null)
                     {
-                        notes.Add(string.Join('\n', text) + "\n\n" + string.Join('\n', paragraph) + "\n");
+                        notes.Add(new AnchoredNote(string.Join('\n', text) + "\n\n" + string.Join('\n', paragraph) + "\n", textLine));
+                    }
+                    else
+                    {
+                        damaged.Add(new AnchorDamage(paragraphLine, "signature lines without the note text before them"));
                     }
 
                     text = null;
                 }
                 else
                 {
+                    if (text is not null)
+                    {
+                        damaged.Add(new AnchorDamage(textLine, "note text without its signature lines"));
+                    }
+
                     text = [.. paragraph];
+                    textLine = paragraphLine;
                 }
 
                 paragraph.Clear();
@@ -170,7 +198,12 @@ public sealed class AnchorFile(string path)
         }
 
         // Whatever follows the last blank line (an unfinished line or block) is an unfinished record.
-        return notes;
+        if (text is not null || paragraph.Count > 0 || line.Length > 0)
+        {
+            damaged.Add(new AnchorDamage(text is not null ? textLine : paragraph.Count > 0 ? paragraphLine : lineNumber, "an unfinished record at the end of the file"));
+        }
+
+        return new AnchorContents(notes, damaged);
     }
 
     /// <summary>What to write before a new record so that a torn last record cannot merge with it.</summary>

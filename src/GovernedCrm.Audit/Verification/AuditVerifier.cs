@@ -48,12 +48,14 @@ public static class AuditVerifier
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
         var chains = await ChainsAsync(connection, tenant, cancellationToken).ConfigureAwait(false);
-        var anchorNotes = anchorPath is null ? [] : new AnchorFile(anchorPath).ReadNotes();
+        var anchor = anchorPath is null ? AnchorContents.Empty : new AnchorFile(anchorPath).Read();
+        var anchorNotes = anchor.Notes.Select(n => n.Note).ToList();
 
         // One snapshot from here on, taken after the anchor was read (so no anchored checkpoint is newer than
         // the entries). Begun outside ADO.NET's transaction tracking: commands need no transaction object.
         await ExecuteAsync(connection, "BEGIN", cancellationToken).ConfigureAwait(false);
         var notes = new NoteChecks(verifierKey, anchorNotes, cancellationToken);
+        var warnings = AnchorWarnings(anchor, notes);
         long walked = 0;
         var checkpointsChecked = 0;
         foreach (var chain in chains)
@@ -91,16 +93,35 @@ public static class AuditVerifier
             var result = await WalkChainAsync(connection, builder, chain, origin, trusted, progress, walked, tuning, cancellationToken).ConfigureAwait(false);
             if (result.Failure is { } failure)
             {
-                return failure with { Entries = walked + result.Walked, Checkpoints = checkpointsChecked, Elapsed = watch.Elapsed };
+                return failure with { Entries = walked + result.Walked, Checkpoints = checkpointsChecked, Elapsed = watch.Elapsed, Warnings = warnings };
             }
 
             walked += result.Walked;
         }
 
-        return new VerifyReport(true, walked, checkpointsChecked, null, null, null, null, watch.Elapsed);
+        return new VerifyReport(true, walked, checkpointsChecked, null, null, null, null, watch.Elapsed) { Warnings = warnings };
 
         VerifyReport Broken(string chain, long position, string code, string detail) =>
-            new(false, walked, checkpointsChecked, chain, position, code, $"chain '{chain}': {detail}", watch.Elapsed);
+            new(false, walked, checkpointsChecked, chain, position, code, $"chain '{chain}': {detail}", watch.Elapsed) { Warnings = warnings };
+    }
+
+    /// <summary>
+    /// The anchor records verification had to leave out: records that are not complete notes, and notes not validly
+    /// signed by the pinned key. They do not break the chain (a crash while appending tears a record; the checks use
+    /// every good record), but an edited anchor looks the same, so the report names each one.
+    /// </summary>
+    private static List<string> AnchorWarnings(AnchorContents anchor, NoteChecks notes)
+    {
+        var warnings = anchor.Damaged.Select(d => $"anchor file line {d.Line}: {d.Reason}; left out").ToList();
+        foreach (var note in anchor.Notes)
+        {
+            if (notes.Anchored(note.Note) is null)
+            {
+                warnings.Add($"anchor file line {note.Line}: a checkpoint note not validly signed by the audit key; left out");
+            }
+        }
+
+        return warnings;
     }
 
     private static bool Trust(SortedDictionary<long, byte[]> trusted, Checkpoint checkpoint, out string? conflict)

@@ -11,6 +11,12 @@ namespace GovernedCrm.Audit.Verification;
 /// <param name="Elapsed">How long the walk took.</param>
 public sealed record VerifyReport(bool Valid, long Entries, int Checkpoints, string? Chain, long? Position, string? Code, string? Detail, TimeSpan Elapsed)
 {
+    /// <summary>
+    /// What verification had to leave out without the chain being broken: anchor file records that are torn,
+    /// edited or not signed by the audit key. Empty when there was nothing to say.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The first line the CLI prints.</summary>
     public string Summary => Valid
         ? $"chain valid: {Entries} entries walked in {(long)Elapsed.TotalMilliseconds} ms"

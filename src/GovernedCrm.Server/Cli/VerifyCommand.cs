@@ -66,6 +66,10 @@ internal static class VerifyCommand
             {
                 await CliConsole.Out.WriteLineAsync(report.Summary).ConfigureAwait(false);
                 await CliConsole.Out.WriteLineAsync($"checkpoints checked: {report.Checkpoints}").ConfigureAwait(false);
+                foreach (var warning in report.Warnings)
+                {
+                    await CliConsole.Out.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+                }
             }
 
             return report.Valid ? ExitCodes.Ok : ExitCodes.Refused;
@@ -93,5 +97,6 @@ internal static class VerifyCommand
         ["detail"] = report.Detail,
         ["elapsedMs"] = (long)report.Elapsed.TotalMilliseconds,
         ["summary"] = report.Summary,
+        ["warnings"] = new JsonArray([.. report.Warnings.Select(w => (JsonNode?)JsonValue.Create(w))]),
     };
 }

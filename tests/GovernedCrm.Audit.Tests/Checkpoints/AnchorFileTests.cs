@@ -205,6 +205,43 @@ public sealed class AnchorFileTests : IDisposable
         new AnchorFile(path).ReadNotes().Should().BeEquivalentTo(notes);
     }
 
+    [Fact]
+    public void Read_DamagedRecords_AreReportedWithTheirLines_AndEveryCompleteNoteIsKept()
+    {
+        var notes = Notes(5);
+        var textOnly = notes[1][..(notes[1].IndexOf("\n\n", StringComparison.Ordinal) + 2)];
+        var unfinished = string.Join('\n', notes[4].Split('\n').Take(2)) + "\n";
+        var path = _folder.File("checkpoints.anchor");
+
+        // Each note is five lines and a blank one: note 0 on lines 1-6, note 1's text alone on 7-10, note 2 on 11-16,
+        // a signature line alone on 17-18, note 3 on 19-24, and the first two lines of note 4 on 25-26.
+        File.WriteAllText(path, notes[0] + "\n" + textOnly + notes[2] + "\n" + "— governed-crm-audit AAAA\n\n" + notes[3] + "\n" + unfinished, new UTF8Encoding(false));
+
+        var contents = new AnchorFile(path).Read();
+
+        contents.Notes.Should().Equal(new AnchoredNote(notes[0], 1), new AnchoredNote(notes[2], 11), new AnchoredNote(notes[3], 19));
+        contents.Damaged.Should().Equal(
+            new AnchorDamage(7, "note text without its signature lines"),
+            new AnchorDamage(17, "signature lines without the note text before them"),
+            new AnchorDamage(25, "an unfinished record at the end of the file"));
+        new AnchorFile(path).ReadNotes().Should().Equal(notes[0], notes[2], notes[3]);
+    }
+
+    [Fact]
+    public void Read_AWellFormedFile_HasNoDamage()
+    {
+        var anchor = new AnchorFile(_folder.File("checkpoints.anchor"));
+        foreach (var note in Notes(3))
+        {
+            anchor.Append(note);
+        }
+
+        var contents = anchor.Read();
+
+        contents.Notes.Select(n => n.Line).Should().Equal(1, 7, 13);
+        contents.Damaged.Should().BeEmpty();
+    }
+
     private string[] Notes(int count) => Enumerable.Range(1, count)
         .Select(i => _key.SignCheckpoint(new Checkpoint("governed-crm/audit/default", i, CheckpointTestSupport.Root((byte)i))))
         .ToArray();

@@ -208,6 +208,49 @@ public sealed class AuditVerifierTamperTests
     }
 
     [Fact]
+    public async Task Verify_AnchorRecordsTornOrForged_AreLeftOutAndNamedInTheWarnings()
+    {
+        await using var audit = await Trail(100);
+        using var other = AuditSigningKey.LoadOrCreate(Path.Combine(audit.Folder, "other", "k.key"), "governed-crm-audit");
+        var clean = await audit.VerifyAsync();
+        var lines = (await File.ReadAllTextAsync(audit.Paths.AnchorPath)).Split('\n').Length - 1;
+
+        // A note signed by another key, then a record torn after its first line (as a crash while appending leaves it).
+        var forged = other.SignCheckpoint(new Checkpoint("governed-crm/audit/default", 100, new byte[32]));
+        await File.AppendAllTextAsync(audit.Paths.AnchorPath, forged + "\n" + "governed-crm/audit/default\n");
+        var report = await audit.VerifyAsync();
+
+        clean.Warnings.Should().BeEmpty();
+        report.Valid.Should().BeTrue(report.Summary);
+        report.Warnings.Should().Equal(
+            $"anchor file line {lines + 7}: an unfinished record at the end of the file; left out",
+            $"anchor file line {lines + 1}: a checkpoint note not validly signed by the audit key; left out");
+    }
+
+    [Fact]
+    public async Task Verify_TailDeletedPastANewestAnchorRecordWhoseSignaturesWereRemoved_IsNotCaught_ButTheDamagedRecordIsNamed()
+    {
+        await using var audit = await Trail(100);
+        var text = await File.ReadAllTextAsync(audit.Paths.AnchorPath);
+        var records = text.Split("\n\n").Where(r => r.Length > 0).ToList();
+        var lastText = text.LastIndexOf("governed-crm/audit/default\n100\n", StringComparison.Ordinal);
+        var lastSignature = text.IndexOf("\n— ", lastText, StringComparison.Ordinal);
+        var line = text[..lastText].Count(c => c == '\n') + 1;
+        await File.WriteAllTextAsync(audit.Paths.AnchorPath, text[..(lastSignature + 1)] + "\n");
+        await audit.TamperAsync("""
+            DELETE FROM audit_entries WHERE chain = 'default' AND seq >= 80;
+            DELETE FROM audit_checkpoints WHERE size > 75;
+            UPDATE audit_heads SET size = 80 WHERE chain = 'default';
+            """);
+
+        var report = await audit.VerifyAsync();
+
+        records.Should().HaveCountGreaterThan(2);
+        report.Valid.Should().BeTrue("the newest checkpoint left is at 75 (the documented limit: entries after the newest usable anchored checkpoint can go)");
+        report.Warnings.Should().ContainSingle().Which.Should().Be($"anchor file line {line}: an unfinished record at the end of the file; left out");
+    }
+
+    [Fact]
     public async Task Verify_WrongPinnedKey_BadSignature()
     {
         await using var audit = await Trail(100);

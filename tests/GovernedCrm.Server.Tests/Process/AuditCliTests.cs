@@ -34,6 +34,27 @@ public sealed class AuditCliTests : IDisposable
         report.RootElement.GetProperty("entries").GetInt64().Should().Be(9);
         report.RootElement.GetProperty("position").ValueKind.Should().Be(JsonValueKind.Null);
         report.RootElement.GetProperty("code").ValueKind.Should().Be(JsonValueKind.Null);
+        report.RootElement.GetProperty("warnings").GetArrayLength().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Verify_TornAnchorRecord_ValidWithAWarningLine_AndInTheJson()
+    {
+        await RunCallsAsync();
+        var anchor = Path.Combine(Data, "audit-checkpoints.anchor");
+        var lines = (await File.ReadAllTextAsync(anchor)).Split('\n').Length - 1;
+        await File.AppendAllTextAsync(anchor, "governed-crm/audit/default\n12\n");
+
+        var (code, stdout, _) = await ServerProcess.RunAsync(["verify", "--data", Data]);
+        var (jsonCode, json, _) = await ServerProcess.RunAsync(["verify", "--json", "--data", Data]);
+
+        var expected = $"anchor file line {lines + 1}: an unfinished record at the end of the file; left out";
+        code.Should().Be(0);
+        stdout.Split('\n')[0].Should().StartWith("chain valid: 9 entries");
+        stdout.Split('\n').Should().Contain($"warning: {expected}");
+        jsonCode.Should().Be(0);
+        using var report = JsonDocument.Parse(json);
+        report.RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).Should().Equal(expected);
     }
 
     [Fact]
