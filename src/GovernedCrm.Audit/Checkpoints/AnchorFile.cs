@@ -12,9 +12,10 @@ namespace GovernedCrm.Audit.Checkpoints;
 /// <para>
 /// Record layout: the note text (non-empty lines), a blank line, the signature lines (each starting with
 /// "— "), a blank line. The reader pairs each text block with the signature block that follows it, so a record
-/// torn by a crash neither swallows nor hides the records after it: a text block without signatures is dropped,
-/// an unfinished record at the end of the file is dropped. Anything else is returned as read, and a damaged
-/// note then fails verification.
+/// torn by a crash neither swallows nor hides the records after it: a text block without signatures, signatures
+/// without a text block and an unfinished record at the end of the file are left out of the notes and reported
+/// by <see cref="Read"/> with their line numbers. Anything else is returned as read; a note whose signature does
+/// not verify is left out by the verifier, which reports it too.
 /// </para>
 /// <para>
 /// Appends from several processes are serialized by an exclusive lock on the file (retried for up to ten
