@@ -94,8 +94,10 @@ public static class GovernedMcpServerBuilderExtensions
         services.TryAddSingleton(sp => new ApprovalService(
             sp.GetRequiredService<IApprovalStore>(), RequireAuditTrail(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IApprovalEditCheck>()));
         services.TryAddSingleton<IApprovalInbox>(sp => sp.GetRequiredService<ApprovalService>());
+        services.TryAddSingleton(sp => new GovernedToolInvoker(
+            sp, sp.GetRequiredService<GovernedToolMethods>(), sp.GetRequiredService<GovernedToolCatalog>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ApprovedProposalRunner(
-            sp.GetRequiredService<GovernedCrm.Crm.ICrmConnector>(), sp.GetRequiredService<ApprovalService>(), RequireAuditTrail(sp)));
+            sp.GetRequiredService<GovernedCrm.Crm.ICrmConnector>(), sp.GetRequiredService<ApprovalService>(), RequireAuditTrail(sp), sp.GetRequiredService<GovernedToolInvoker>()));
         return builder.WithGovernedTools<ApprovalTools>();
     }
 

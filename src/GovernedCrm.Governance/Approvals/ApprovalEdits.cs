@@ -36,7 +36,7 @@ internal static class ApprovalEdits
 
         if (Parse(argumentsJson) is not JsonObject arguments || arguments[PropertiesArgument] is not JsonObject properties)
         {
-            error = "The proposal has no properties to edit.";
+            error = "The proposal has no properties to edit: approve it as proposed or reject it.";
             return false;
         }
 

@@ -12,13 +12,15 @@ namespace GovernedCrm.Mcp.Tools;
 /// edited ones), as the requester: claims it (Approved → Executing, so two runners never both execute it),
 /// writes the PROPOSED entry before touching the CRM, writes with the record version seen at proposal time (a
 /// record changed since then makes the proposal stale: nothing is written, a new proposal is needed), then
-/// records EXECUTED or FAILED and the result on the proposal. Runs the CRM write tools; other tools cannot run
-/// outside their call and are marked failed with that reason.
+/// records EXECUTED or FAILED and the result on the proposal. Runs the CRM write tools itself, and any other
+/// governed tool through <see cref="GovernedToolInvoker"/> (as the requester, with the approved arguments); a tool
+/// that cannot run outside a session is marked failed with that reason.
 /// </summary>
 /// <param name="crm">The CRM connector.</param>
 /// <param name="approvals">The approval service.</param>
 /// <param name="trail">The audit trail.</param>
-public sealed class ApprovedProposalRunner(ICrmConnector crm, ApprovalService approvals, IAuditTrail trail)
+/// <param name="tools">Runs the governed tools other than the CRM write tools; without it they cannot run after approval.</param>
+public sealed class ApprovedProposalRunner(ICrmConnector crm, ApprovalService approvals, IAuditTrail trail, GovernedToolInvoker? tools = null)
 {
     /// <summary>Executes the proposal if it is approved and nobody else has claimed it.</summary>
     /// <param name="id">The approval id.</param>
@@ -58,16 +60,15 @@ public sealed class ApprovedProposalRunner(ICrmConnector crm, ApprovalService ap
         try
         {
             var actor = new CrmActor(claimed.Requester, claimed.Tenant);
-            CrmWriteResult written = claimed.Tool switch
+            (status, result) = claimed.Tool switch
             {
-                "CRM.UpdateRecord" => await crm.UpdateAsync(
+                "CRM.UpdateRecord" => Executed(await crm.UpdateAsync(
                     actor, CrmObjectTypeNames.Parse(claimed.ObjectType), claimed.RecordId!,
-                    CrmValueParser.ParseAll(CrmObjectTypeNames.Parse(claimed.ObjectType), properties, crm.RecordIdFormatFor(actor)), claimed.RecordVersion, CancellationToken.None).ConfigureAwait(false),
-                "CRM.CreateContact" => await crm.CreateContactAsync(actor, CrmValueParser.ParseAll(CrmObjectType.Contact, properties, crm.RecordIdFormatFor(actor)), CancellationToken.None).ConfigureAwait(false),
-                _ => throw new CrmException("approval.not_executable", $"{claimed.Tool} cannot run outside its own call; call it again once your policy allows it."),
+                    CrmValueParser.ParseAll(CrmObjectTypeNames.Parse(claimed.ObjectType), properties, crm.RecordIdFormatFor(actor)), claimed.RecordVersion, CancellationToken.None).ConfigureAwait(false), claimed),
+                "CRM.CreateContact" => Executed(await crm.CreateContactAsync(actor, CrmValueParser.ParseAll(CrmObjectType.Contact, properties, crm.RecordIdFormatFor(actor)), CancellationToken.None).ConfigureAwait(false), claimed),
+                _ when tools is not null => Outcome(await tools.InvokeAsync(claimed, CancellationToken.None).ConfigureAwait(false), claimed),
+                _ => throw new CrmException(GovernedToolInvoker.NotExecutableCode, $"{claimed.Tool} cannot run after approval on this server; call it again once your policy allows it."),
             };
-            status = ApprovalStatus.Executed;
-            result = CrmWriteOutcome.Executed(written, claimed.ExecutionId).ToJsonString();
         }
         catch (CrmException ex) when (ex.Code == CrmErrorCodes.Conflict)
         {
@@ -89,6 +90,16 @@ public sealed class ApprovedProposalRunner(ICrmConnector crm, ApprovalService ap
                 ["message"] = $"The requester's {ex.Provider} account is not connected, so nothing was written. They connect it and propose the change again.",
             }.ToJsonString();
         }
+        catch (Exception ex) when (claimed.Tool is not ("CRM.UpdateRecord" or "CRM.CreateContact"))
+        {
+            // A custom tool's own failure: its type says what kind, its message and stack may hold anything, so neither is kept.
+            status = ApprovalStatus.Failed;
+            result = new JsonObject
+            {
+                ["code"] = GovernedToolInvoker.ToolFailedCode,
+                ["message"] = $"{claimed.Tool} failed with {ex.GetType().Name}; what it changed before failing, if anything, is the tool's to say.",
+            }.ToJsonString();
+        }
 
         await trail.AppendAsync(status == ApprovalStatus.Executed
             ? Record(claimed, AuditEventType.Executed, AuditActionType.Write, "executed") with { Result = result }
@@ -97,6 +108,13 @@ public sealed class ApprovedProposalRunner(ICrmConnector crm, ApprovalService ap
         await approvals.CompleteAsync(claimed, status, result, CancellationToken.None).ConfigureAwait(false);
         return claimed with { Status = status, ResultJson = result };
     }
+
+    private static (ApprovalStatus Status, string Result) Executed(CrmWriteResult written, ApprovalRequest request) =>
+        (ApprovalStatus.Executed, CrmWriteOutcome.Executed(written, request.ExecutionId).ToJsonString());
+
+    private static (ApprovalStatus Status, string Result) Outcome(GovernedToolRun run, ApprovalRequest request) => run.ErrorCode is { } code
+        ? (ApprovalStatus.Failed, new JsonObject { ["code"] = code, ["result"] = run.Result }.ToJsonString())
+        : (ApprovalStatus.Executed, new JsonObject { ["outcome"] = "executed", ["executionId"] = request.ExecutionId, ["result"] = run.Result }.ToJsonString());
 
     private static AuditRecord Record(ApprovalRequest request, AuditEventType eventType, AuditActionType action, string outcome) => new()
     {
