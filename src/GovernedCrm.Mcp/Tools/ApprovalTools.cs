@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernedCrm.Governance.Approvals;
+using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Governance;
 using ModelContextProtocol.Protocol;
@@ -18,8 +19,9 @@ namespace GovernedCrm.Mcp.Tools;
 /// <param name="approvals">The approval service.</param>
 /// <param name="runner">Executes approved proposals.</param>
 /// <param name="governed">The governed call (who is calling).</param>
+/// <param name="catalog">The governed tools' metadata: which arguments are [Sensitive], so an approver never sees them.</param>
 [McpServerToolType]
-public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalRunner runner, GovernedCallAccessor governed)
+public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalRunner runner, GovernedCallAccessor governed, GovernedToolCatalog catalog)
 {
     /// <summary>Lists the proposals waiting for a decision in the caller's tenant.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
@@ -117,7 +119,7 @@ public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalRun
         return GovernanceToolResults.Success(Describe(request));
     }
 
-    private static JsonObject Describe(ApprovalRequest r) => new()
+    private JsonObject Describe(ApprovalRequest r) => new()
     {
         ["approvalId"] = r.Id,
         ["status"] = r.Status.ToString().ToLowerInvariant(),
@@ -125,9 +127,11 @@ public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalRun
         ["objectType"] = r.ObjectType,
         ["recordId"] = r.RecordId,
         ["requester"] = r.Requester,
+        ["arguments"] = Arguments(r.Tool, r.ArgumentsJson),
         ["before"] = r.BeforeJson is null ? null : JsonNode.Parse(r.BeforeJson),
         ["proposed"] = JsonNode.Parse(r.ArgumentsJson)?["properties"]?.DeepClone(),
         ["approved"] = r.ApprovedArgumentsJson is null ? null : JsonNode.Parse(r.ApprovedArgumentsJson)?["properties"]?.DeepClone(),
+        ["approvedArguments"] = r.ApprovedArgumentsJson is null ? null : Arguments(r.Tool, r.ApprovedArgumentsJson),
         ["reason"] = r.Reason,
         ["confidence"] = r.Confidence,
         ["rule"] = r.Rule,
@@ -140,4 +144,11 @@ public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalRun
         ["bulkId"] = r.BulkId,
         ["result"] = r.ResultJson is null ? null : JsonNode.Parse(r.ResultJson),
     };
+
+    /// <summary>
+    /// Every argument of the proposed call (a custom tool's, such as CRM.CloseDeal's <c>won</c>, are not under
+    /// <c>properties</c>), with the tool's [Sensitive] arguments and secret-looking names redacted.
+    /// </summary>
+    private JsonNode? Arguments(string tool, string argumentsJson) =>
+        AuditRedaction.Redact(JsonNode.Parse(argumentsJson), catalog.TryGetGoverned(tool, out var descriptor) ? descriptor.SensitiveArguments : null);
 }

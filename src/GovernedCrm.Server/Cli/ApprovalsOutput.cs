@@ -98,7 +98,7 @@ internal static class ApprovalsOutput
         ["confidence"] = r.Confidence,
         ["createdAt"] = Time(r.CreatedAt),
         ["expiresAt"] = Time(r.ExpiresAt),
-        ["arguments"] = Parse(r.ArgumentsJson),
+        ["arguments"] = GovernedCrm.Governance.Audit.AuditRedaction.Redact(Parse(r.ArgumentsJson)),
         ["argumentsDigest"] = r.ArgumentsDigest,
         ["recordVersion"] = r.RecordVersion,
         ["changes"] = new JsonArray([.. Changes(r).Select(ch => (JsonNode)new JsonObject

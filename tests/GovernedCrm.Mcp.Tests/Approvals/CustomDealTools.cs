@@ -28,6 +28,10 @@ public sealed class CustomDealTools(GovernedCallAccessor governed)
         return new DealCode(dealId, caller.UserId, string.Join(",", caller.Roles), channel, "C0DE-7731");
     }
 
+    [McpServerTool(Name = "Test.ShareDeal"), Description("Shares a deal with a partner, who proves who they are with an access key.")]
+    [GovernedTool(Action = GovernedAction.Update, ObjectType = "deal", RecordIdArgument = "dealId")]
+    public static string ShareDeal(string dealId, string partner, [Sensitive] string accessKey) => $"{dealId} shared with {partner} ({accessKey.Length} character key)";
+
     [McpServerTool(Name = "Test.AskAboutDeal"), Description("Asks the client about a deal.")]
     [GovernedTool(Action = GovernedAction.Update, ObjectType = "deal", RecordIdArgument = "dealId")]
     public static string AskAboutDeal(string dealId, McpServer server) => $"{dealId} asked through {server.SessionId}";

@@ -161,6 +161,31 @@ public sealed class CustomToolApprovalTests
         (await server.AuditEntriesAsync()).Should().Contain(e => e.Record.Event == AuditEventType.Failed && e.Record.Tool == "Test.AskAboutDeal");
     }
 
+    [Fact]
+    public async Task TheApproverSeesEveryArgumentOfACustomTool_ButNotItsSensitiveOnes()
+    {
+        const string Key = "pk-live-2f9c51e0a7";
+        await using var server = await StartAsync();
+        var closeId = await ProposeAsync(server, "CRM.CloseDeal", new { dealId = BigDeal, won = true, reason = "Signed." });
+        var shareId = await ProposeAsync(server, "Test.ShareDeal", new { dealId = BigDeal, partner = "Northwind", accessKey = Key });
+
+        As(server, "maria");
+        var list = await server.CallAsync("Approvals.ListPending", new { });
+        As(server, "ravi");
+        var proposal = await server.CallAsync("CRM.GetProposal", new { approvalId = shareId });
+
+        var approvals = list.Structured().GetProperty("approvals").EnumerateArray().ToList();
+        var close = approvals.Single(a => a.GetProperty("approvalId").GetString() == closeId).GetProperty("arguments");
+        close.GetProperty("won").GetBoolean().Should().BeTrue("the approver must see that the deal is closed as won");
+        close.GetProperty("dealId").GetString().Should().Be(BigDeal);
+        var share = approvals.Single(a => a.GetProperty("approvalId").GetString() == shareId).GetProperty("arguments");
+        share.GetProperty("partner").GetString().Should().Be("Northwind");
+        share.GetProperty("accessKey").GetString().Should().Be("[redacted]");
+        list.Text().Should().NotContain(Key);
+        proposal.Structured().GetProperty("arguments").GetProperty("accessKey").GetString().Should().Be("[redacted]");
+        proposal.Text().Should().NotContain(Key);
+    }
+
     private static async Task<string> ProposeAsync(McpTestServer server, string tool, object arguments)
     {
         As(server, "ravi");
