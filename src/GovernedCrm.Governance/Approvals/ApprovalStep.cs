@@ -146,7 +146,7 @@ public sealed class ApprovalStep(
             ArgumentsJson = JsonSerializer.Serialize(call.Arguments),
             ArgumentsDigest = AuditRecords.ArgumentsDigest(call.Arguments),
             BeforeJson = proposal?.Before?.ToJsonString(),
-            RecordVersion = proposal?.Before?["version"] is JsonValue version && version.TryGetValue(out long v) ? v : null,
+            RecordVersion = RecordVersionOf(call, proposal),
             Reason = call.Arguments.TryGetValue(AuditRecords.ReasonArgument, out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : null,
             Confidence = call.Arguments.TryGetValue(AuditRecords.ConfidenceArgument, out var confidence) && confidence.ValueKind == JsonValueKind.Number ? confidence.GetDouble() : null,
             Rule = approval.Rule,
@@ -237,4 +237,14 @@ public sealed class ApprovalStep(
         };
         return arguments;
     }
+
+    /// <summary>
+    /// The version of the target record the approver is shown: from the before values a CRM write's proposal
+    /// read, else from the record the record-context step read for the policy (a custom tool names a record
+    /// without a <c>properties</c> argument). The approved change runs only against that version.
+    /// </summary>
+    private static long? RecordVersionOf(GovernedCall call, Proposal? proposal) =>
+        proposal?.Before?["version"] is JsonValue version && version.TryGetValue(out long v)
+            ? v
+            : call.Current is { Version: { } current } record && record.Tenant == call.Caller.Tenant ? current : null;
 }

@@ -66,7 +66,7 @@ public sealed class ApprovedProposalRunner(ICrmConnector crm, ApprovalService ap
                     actor, CrmObjectTypeNames.Parse(claimed.ObjectType), claimed.RecordId!,
                     CrmValueParser.ParseAll(CrmObjectTypeNames.Parse(claimed.ObjectType), properties, crm.RecordIdFormatFor(actor)), claimed.RecordVersion, CancellationToken.None).ConfigureAwait(false), claimed),
                 "CRM.CreateContact" => Executed(await crm.CreateContactAsync(actor, CrmValueParser.ParseAll(CrmObjectType.Contact, properties, crm.RecordIdFormatFor(actor)), CancellationToken.None).ConfigureAwait(false), claimed),
-                _ when tools is not null => Outcome(await tools.InvokeAsync(claimed, CancellationToken.None).ConfigureAwait(false), claimed),
+                _ when tools is not null => Outcome(await InvokeUnchangedAsync(tools, actor, claimed).ConfigureAwait(false), claimed),
                 _ => throw new CrmException(GovernedToolInvoker.NotExecutableCode, $"{claimed.Tool} cannot run after approval on this server; call it again once your policy allows it."),
             };
         }
@@ -107,6 +107,26 @@ public sealed class ApprovedProposalRunner(ICrmConnector crm, ApprovalService ap
             CancellationToken.None).ConfigureAwait(false);
         await approvals.CompleteAsync(claimed, status, result, CancellationToken.None).ConfigureAwait(false);
         return claimed with { Status = status, ResultJson = result };
+    }
+
+    /// <summary>
+    /// Runs a custom tool only if its record is still at the version the approver saw: the tool does its own
+    /// writes, so the version cannot be passed to them as the CRM tools' writes do; it is checked just before the
+    /// tool runs instead (a change in between is the tool's own conflict to raise).
+    /// </summary>
+    private async Task<GovernedToolRun> InvokeUnchangedAsync(GovernedToolInvoker tools, CrmActor actor, ApprovalRequest claimed)
+    {
+        if (claimed is { RecordVersion: { } approved, RecordId: { } recordId, ObjectType: { } objectType }
+            && CrmObjectTypeNames.TryParse(objectType, out var type))
+        {
+            var current = await crm.GetAsync(actor, type, recordId, CancellationToken.None).ConfigureAwait(false);
+            if (current.Version != approved)
+            {
+                throw new CrmException(CrmErrorCodes.Conflict, $"The record is at version {current.Version}, not the {approved} the approver saw.");
+            }
+        }
+
+        return await tools.InvokeAsync(claimed, CancellationToken.None).ConfigureAwait(false);
     }
 
     private static (ApprovalStatus Status, string Result) Executed(CrmWriteResult written, ApprovalRequest request) =>

@@ -186,6 +186,26 @@ public sealed class CustomToolApprovalTests
         proposal.Text().Should().NotContain(Key);
     }
 
+    [Fact]
+    public async Task TheDealChangedSinceTheProposal_TheApprovalIsStale_AndTheToolDoesNotRun()
+    {
+        await using var server = await StartAsync();
+        var approvalId = await ProposeAsync(server, "CRM.CloseDeal", new { dealId = BigDeal, won = true, reason = "Signed." });
+        var lost = await server.CallAsync("CRM.CloseDeal", new { dealId = BigDeal, won = false, reason = "The customer walked away meanwhile." });
+        lost.IsError.Should().NotBe(true, lost.Text());
+        var before = await DealStateAsync(server);
+
+        As(server, "maria");
+        var decide = await server.CallAsync("Approvals.Decide", new { approvalIds = new[] { approvalId }, decision = "approve" });
+
+        var decision = decide.Structured().GetProperty("decisions")[0];
+        decision.GetProperty("status").GetString().Should().Be("stale", decision.ToString());
+        (await DealStateAsync(server)).Should().Be(before, "the approver saw the deal before it was closed as lost: the win did not run");
+        var entries = (await server.AuditEntriesAsync()).Where(e => e.Record.Outcome?.EndsWith($"approval:{approvalId}", StringComparison.Ordinal) == true).ToList();
+        entries.Should().NotContain(e => e.Record.Event == AuditEventType.Executed);
+        entries.Should().Contain(e => e.Record.Event == AuditEventType.Failed && e.Record.Outcome == $"failed:approval.stale;approval:{approvalId}");
+    }
+
     private static async Task<string> ProposeAsync(McpTestServer server, string tool, object arguments)
     {
         As(server, "ravi");
