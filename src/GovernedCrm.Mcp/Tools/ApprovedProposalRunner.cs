@@ -22,6 +22,9 @@ namespace GovernedCrm.Mcp.Tools;
 /// <param name="tools">Runs the governed tools other than the CRM write tools; without it they cannot run after approval.</param>
 public sealed class ApprovedProposalRunner(ICrmConnector crm, ApprovalService approvals, IAuditTrail trail, GovernedToolInvoker? tools = null)
 {
+    private const string UpdateRecordTool = "CRM.UpdateRecord";
+    private const string CreateContactTool = "CRM.CreateContact";
+
     /// <summary>Executes the proposal if it is approved and nobody else has claimed it.</summary>
     /// <param name="id">The approval id.</param>
     /// <param name="cancellationToken">Cancels the work before the CRM is touched.</param>
@@ -62,10 +65,10 @@ public sealed class ApprovedProposalRunner(ICrmConnector crm, ApprovalService ap
             var actor = new CrmActor(claimed.Requester, claimed.Tenant);
             (status, result) = claimed.Tool switch
             {
-                "CRM.UpdateRecord" => Executed(await crm.UpdateAsync(
+                UpdateRecordTool => Executed(await crm.UpdateAsync(
                     actor, CrmObjectTypeNames.Parse(claimed.ObjectType), claimed.RecordId!,
                     CrmValueParser.ParseAll(CrmObjectTypeNames.Parse(claimed.ObjectType), properties, crm.RecordIdFormatFor(actor)), claimed.RecordVersion, CancellationToken.None).ConfigureAwait(false), claimed),
-                "CRM.CreateContact" => Executed(await crm.CreateContactAsync(actor, CrmValueParser.ParseAll(CrmObjectType.Contact, properties, crm.RecordIdFormatFor(actor)), CancellationToken.None).ConfigureAwait(false), claimed),
+                CreateContactTool => Executed(await crm.CreateContactAsync(actor, CrmValueParser.ParseAll(CrmObjectType.Contact, properties, crm.RecordIdFormatFor(actor)), CancellationToken.None).ConfigureAwait(false), claimed),
                 _ when tools is not null => Outcome(await InvokeUnchangedAsync(tools, actor, claimed).ConfigureAwait(false), claimed),
                 _ => throw new CrmException(GovernedToolInvoker.NotExecutableCode, $"{claimed.Tool} cannot run after approval on this server; call it again once your policy allows it."),
             };
@@ -90,7 +93,7 @@ public sealed class ApprovedProposalRunner(ICrmConnector crm, ApprovalService ap
                 ["message"] = $"The requester's {ex.Provider} account is not connected, so nothing was written. They connect it and propose the change again.",
             }.ToJsonString();
         }
-        catch (Exception ex) when (claimed.Tool is not ("CRM.UpdateRecord" or "CRM.CreateContact"))
+        catch (Exception ex) when (claimed.Tool is not (UpdateRecordTool or CreateContactTool))
         {
             // A custom tool's own failure: its type says what kind, its message and stack may hold anything, so neither is kept.
             status = ApprovalStatus.Failed;

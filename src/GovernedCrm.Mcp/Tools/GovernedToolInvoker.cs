@@ -67,7 +67,7 @@ public sealed class GovernedToolInvoker(IServiceProvider services, GovernedToolM
         var target = method.IsStatic ? null : ActivatorUtilities.CreateInstance(provider, method.DeclaringType!);
         try
         {
-            var returned = await AwaitAsync(method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, values, null)).ConfigureAwait(false);
+            var returned = await AwaitAsync(method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, values, null), method.ReturnType).ConfigureAwait(false);
             return ToRun(returned, descriptor);
         }
         finally
@@ -169,31 +169,26 @@ public sealed class GovernedToolInvoker(IServiceProvider services, GovernedToolM
     private static bool TryGetArgument(Dictionary<string, JsonElement> arguments, string name, out JsonElement value) =>
         arguments.TryGetValue(name, out value) || arguments.TryGetValue(JsonNamingPolicy.CamelCase.ConvertName(name), out value);
 
-    private static async Task<object?> AwaitAsync(object? returned)
+    // Awaits what the method returned; the declared return type says whether a task carries a result (the runtime
+    // type of an async method's task does not: a plain Task is a box of the runtime's own void result type).
+    private static async Task<object?> AwaitAsync(object? returned, Type declared)
     {
-        switch (returned)
+        var awaited = returned switch
         {
-            case Task task:
-                await task.ConfigureAwait(false);
-                return ResultOf(task);
-            case ValueTask valueTask:
-                await valueTask.ConfigureAwait(false);
-                return null;
-            case not null when returned.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(ValueTask<>):
-                var asTask = (Task)type.GetMethod(nameof(ValueTask<int>.AsTask))!.Invoke(returned, null)!;
-                await asTask.ConfigureAwait(false);
-                return ResultOf(asTask);
-            default:
-                return returned;
+            Task task => task,
+            ValueTask valueTask => valueTask.AsTask(),
+            not null when declared.IsGenericType && declared.GetGenericTypeDefinition() == typeof(ValueTask<>) =>
+                (Task)declared.GetMethod(nameof(ValueTask<int>.AsTask))!.Invoke(returned, null)!,
+            _ => null,
+        };
+        if (awaited is null)
+        {
+            return returned;
         }
-    }
 
-    // Task<T>.Result of a completed task; a plain Task (or the runtime's void-result task) has none.
-    private static object? ResultOf(Task task)
-    {
-        var type = task.GetType();
-        return type.IsGenericType && type.GetGenericArguments()[0].Name != "VoidTaskResult"
-            ? type.GetProperty(nameof(Task<int>.Result))!.GetValue(task)
+        await awaited.ConfigureAwait(false);
+        return declared.IsGenericType && declared.GetGenericTypeDefinition() is var definition && (definition == typeof(Task<>) || definition == typeof(ValueTask<>))
+            ? awaited.GetType().GetProperty(nameof(Task<int>.Result))!.GetValue(awaited)
             : null;
     }
 
