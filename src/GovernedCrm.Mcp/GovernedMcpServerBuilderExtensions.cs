@@ -71,8 +71,8 @@ public static class GovernedMcpServerBuilderExtensions
     /// <summary>
     /// Adds human approval: the approval queue (an <see cref="IApprovalStore"/> must be registered, e.g. the
     /// governance database's), the approval step (requester confirmation by elicitation, else the queue), the
-    /// approver's tools Approvals.ListPending and Approvals.Decide, CRM.GetProposal, and the runner that executes
-    /// approved proposals once.
+    /// approver's tools Approvals.ListPending and Approvals.Decide, CRM.GetProposal, and the dispatcher that runs
+    /// approved proposals once, through the same pipeline (an <see cref="IApprovalEvidence"/> must be registered).
     /// </summary>
     /// <param name="builder">The MCP server builder.</param>
     /// <returns>The builder.</returns>
@@ -94,10 +94,8 @@ public static class GovernedMcpServerBuilderExtensions
         services.TryAddSingleton(sp => new ApprovalService(
             sp.GetRequiredService<IApprovalStore>(), RequireAuditTrail(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IApprovalEditCheck>()));
         services.TryAddSingleton<IApprovalInbox>(sp => sp.GetRequiredService<ApprovalService>());
-        services.TryAddSingleton(sp => new GovernedToolInvoker(
-            sp, sp.GetRequiredService<GovernedToolMethods>(), sp.GetRequiredService<GovernedToolCatalog>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new ApprovedProposalRunner(
-            sp.GetRequiredService<GovernedCrm.Crm.ICrmConnector>(), sp.GetRequiredService<ApprovalService>(), RequireAuditTrail(sp), sp.GetRequiredService<GovernedToolInvoker>()));
+        services.TryAddSingleton<LoopbackSession>();
+        services.TryAddSingleton<ApprovedProposalDispatcher>();
         return builder.WithGovernedTools<ApprovalTools>();
     }
 
@@ -126,6 +124,7 @@ public static class GovernedMcpServerBuilderExtensions
         services.TryAddSingleton<GovernedToolCatalog>();
         services.TryAddSingleton<GovernedToolMethods>();
         services.TryAddSingleton(sp => new RequestStateSigner(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ApprovedCallTicket>();
         services.TryAddScoped<GovernedCallAccessor>();
         services.TryAddSingleton<CallerResolver>();
         services.AddOptions<LocalCallerOptions>();
@@ -152,7 +151,9 @@ public static class GovernedMcpServerBuilderExtensions
             {
                 steps.AddStep(new ApprovalStep(
                     sp.GetRequiredService<IGovernancePolicy>(), inbox, RequireAuditTrail(sp), sp.GetRequiredService<TimeProvider>(),
-                    sp.GetService<ApprovalOptions>() ?? new ApprovalOptions(), sp.GetService<IProposalReader>()));
+                    sp.GetService<ApprovalOptions>() ?? new ApprovalOptions(), sp.GetService<IProposalReader>(),
+                    sp.GetService<IApprovalEvidence>() ?? throw new GovernanceConfigurationException(
+                        "No approval evidence is registered: approved proposals cannot be checked against the audit chain. Register an IApprovalEvidence (GovernedCrm.Audit's ChainApprovalEvidence).")));
             }
 
             return steps

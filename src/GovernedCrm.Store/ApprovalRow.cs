@@ -14,7 +14,7 @@ internal sealed class ApprovalRow
         approval_reason AS ApprovalReason, policy_version AS PolicyVersion, execution_id AS ExecutionId,
         created_at AS CreatedAt, expires_at AS ExpiresAt, status AS Status, decided_by AS DecidedBy, decided_at AS DecidedAt,
         decision_note AS DecisionNote, approved_arguments_json AS ApprovedArgumentsJson, bulk_id AS BulkId,
-        result_json AS ResultJson, completed_at AS CompletedAt
+        result_json AS ResultJson, completed_at AS CompletedAt, decision_seq AS DecisionSequence
         """;
 
     public string Id { get; set; } = "";
@@ -77,6 +77,8 @@ internal sealed class ApprovalRow
 
     public long? CompletedAt { get; set; }
 
+    public long? DecisionSequence { get; set; }
+
     public static ApprovalRow From(ApprovalRequest request) => new()
     {
         Id = request.Id,
@@ -109,6 +111,7 @@ internal sealed class ApprovalRow
         BulkId = request.BulkId,
         ResultJson = request.ResultJson,
         CompletedAt = request.CompletedAt?.ToUnixTimeMilliseconds(),
+        DecisionSequence = request.DecisionSequence,
     };
 
     public ApprovalRequest ToRequest() => new()
@@ -150,6 +153,7 @@ internal sealed class ApprovalRow
         BulkId = BulkId,
         ResultJson = ResultJson,
         CompletedAt = CompletedAt is { } completed ? Time(completed) : null,
+        DecisionSequence = DecisionSequence,
     };
 
     private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);

@@ -1,6 +1,6 @@
 namespace GovernedCrm.Store;
 
-/// <summary>The governance database's schema (1: approvals; 2: token vault), as an ordered list of migrations. Never edit a released migration: add one.</summary>
+/// <summary>The governance database's schema (1: approvals; 2: token vault; 3: requester identity; 4: decision entry position), as an ordered list of migrations. Never edit a released migration: add one.</summary>
 internal static class GovernanceMigrations
 {
     public sealed record Migration(int Version, string Sql);
@@ -63,6 +63,12 @@ internal static class GovernanceMigrations
         new(3, """
             ALTER TABLE approvals ADD COLUMN requester_roles TEXT NOT NULL DEFAULT '';
             ALTER TABLE approvals ADD COLUMN requester_source TEXT NOT NULL DEFAULT 'local';
+            """),
+
+        // Where the decision's entry is in the tenant's audit chain: a hint for reading the evidence an approved call
+        // is checked against before it runs (the chain, not this row, is the evidence).
+        new(4, """
+            ALTER TABLE approvals ADD COLUMN decision_seq INTEGER;
             """),
     ];
 

@@ -8,7 +8,7 @@ namespace GovernedCrm.Store;
 /// The approval queue in the governance database's <c>approvals</c> table. Transitions are
 /// <c>UPDATE … WHERE id = @id AND status = @from</c> inside <c>BEGIN IMMEDIATE</c>, so of several deciders (threads or
 /// processes sharing the file) exactly one wins. A transition changes only the decision and execution columns
-/// (status, decider, time, note, approved arguments, bulk id, result, completion): what was proposed never changes.
+/// (status, decider, time, note, approved arguments, bulk id, result, completion, the decision entry's position): what was proposed never changes.
 /// </summary>
 /// <param name="database">The governance database, initialized (<see cref="GovernanceDatabase.InitializeAsync"/>).</param>
 public sealed class SqliteApprovalStore(GovernanceDatabase database) : IApprovalStore
@@ -18,15 +18,16 @@ public sealed class SqliteApprovalStore(GovernanceDatabase database) : IApproval
     private const string Insert = """
         INSERT INTO approvals (id, tenant, requester, requester_roles, requester_source, tool, object_type, record_id, arguments_json, arguments_digest, before_json,
             record_version, reason, confidence, rule, route, approver_role, approval_reason, policy_version, execution_id,
-            created_at, expires_at, status, decided_by, decided_at, decision_note, approved_arguments_json, bulk_id, result_json, completed_at)
+            created_at, expires_at, status, decided_by, decided_at, decision_note, approved_arguments_json, bulk_id, result_json, completed_at, decision_seq)
         VALUES (@Id, @Tenant, @Requester, @RequesterRoles, @RequesterSource, @Tool, @ObjectType, @RecordId, @ArgumentsJson, @ArgumentsDigest, @BeforeJson,
             @RecordVersion, @Reason, @Confidence, @Rule, @Route, @ApproverRole, @ApprovalReason, @PolicyVersion, @ExecutionId,
-            @CreatedAt, @ExpiresAt, @Status, @DecidedBy, @DecidedAt, @DecisionNote, @ApprovedArgumentsJson, @BulkId, @ResultJson, @CompletedAt)
+            @CreatedAt, @ExpiresAt, @Status, @DecidedBy, @DecidedAt, @DecisionNote, @ApprovedArgumentsJson, @BulkId, @ResultJson, @CompletedAt, @DecisionSequence)
         """;
 
     private const string Transition = """
         UPDATE approvals SET status = @Status, decided_by = @DecidedBy, decided_at = @DecidedAt, decision_note = @DecisionNote,
-            approved_arguments_json = @ApprovedArgumentsJson, bulk_id = @BulkId, result_json = @ResultJson, completed_at = @CompletedAt
+            approved_arguments_json = @ApprovedArgumentsJson, bulk_id = @BulkId, result_json = @ResultJson, completed_at = @CompletedAt,
+            decision_seq = @DecisionSequence
         WHERE id = @Id AND status = @From
         """;
 

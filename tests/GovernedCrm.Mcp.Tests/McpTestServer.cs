@@ -73,6 +73,7 @@ internal sealed class McpTestServer : IAsyncDisposable
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
         builder.Services.AddSingleton<IAuditTrail>(audit);
+        builder.Services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalEvidence>(new GovernedCrm.Audit.Approvals.ChainApprovalEvidence(auditPaths.DatabasePath));
         services?.Invoke(builder.Services);
         var mcp = builder.Services.AddMcpServer()
             .WithStreamServerTransport(clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream());

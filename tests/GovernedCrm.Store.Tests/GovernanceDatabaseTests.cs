@@ -13,10 +13,10 @@ public sealed class GovernanceDatabaseTests : IDisposable
 
         var version = await database.InitializeAsync(CancellationToken.None);
 
-        version.Should().Be(3);
+        version.Should().Be(4);
         database.DatabasePath.Should().Be(_temp.DatabasePath);
         (await _temp.ScalarAsync<string>("PRAGMA journal_mode;")).Should().Be("wal");
-        (await _temp.ScalarAsync<long>("PRAGMA user_version;")).Should().Be(3);
+        (await _temp.ScalarAsync<long>("PRAGMA user_version;")).Should().Be(4);
         (await _temp.ScalarAsync<long>("PRAGMA application_id;")).Should().Be(GovernanceDatabase.ApplicationId);
         (await _temp.ScalarAsync<long>("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'approvals';")).Should().Be(1);
         (await _temp.ScalarAsync<long>("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'token_vault';")).Should().Be(1);
@@ -28,12 +28,12 @@ public sealed class GovernanceDatabaseTests : IDisposable
         var store = await _temp.OpenStoreAsync();
         await store.CreateAsync(ApprovalRequests.Full(), CancellationToken.None);
         await _temp.ExecuteAsync(
-            "DROP TABLE token_vault; ALTER TABLE approvals DROP COLUMN requester_roles; ALTER TABLE approvals DROP COLUMN requester_source; PRAGMA user_version = 1;");
+            "DROP TABLE token_vault; ALTER TABLE approvals DROP COLUMN requester_roles; ALTER TABLE approvals DROP COLUMN requester_source; ALTER TABLE approvals DROP COLUMN decision_seq; PRAGMA user_version = 1;");
         SqliteConnection.ClearAllPools();
 
         var version = await new GovernanceDatabase(_temp.DatabasePath).InitializeAsync(CancellationToken.None);
 
-        version.Should().Be(3);
+        version.Should().Be(4);
         (await _temp.ScalarAsync<long>("SELECT count(*) FROM approvals;")).Should().Be(1);
         (await _temp.ScalarAsync<long>("SELECT count(*) FROM token_vault;")).Should().Be(0);
         (await _temp.ScalarAsync<string>("SELECT requester_source FROM approvals;")).Should().Be("local", "proposals from before version 3 keep the local-user default");
@@ -59,7 +59,7 @@ public sealed class GovernanceDatabaseTests : IDisposable
 
         var version = await new GovernanceDatabase(_temp.DatabasePath).InitializeAsync(CancellationToken.None);
 
-        version.Should().Be(3);
+        version.Should().Be(4);
         (await _temp.ScalarAsync<long>("SELECT count(*) FROM approvals;")).Should().Be(1);
     }
 
@@ -79,7 +79,7 @@ public sealed class GovernanceDatabaseTests : IDisposable
             start.SetResult();
             var versions = await Task.WhenAll(initializations);
 
-            versions.Should().AllSatisfy(v => v.Should().Be(3));
+            versions.Should().AllSatisfy(v => v.Should().Be(4));
             var store = new SqliteApprovalStore(new GovernanceDatabase(path));
             await store.CreateAsync(ApprovalRequests.Full(), CancellationToken.None);
             (await store.ListAsync(null, null, 10, CancellationToken.None)).Should().ContainSingle();

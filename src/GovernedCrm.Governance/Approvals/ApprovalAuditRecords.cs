@@ -33,7 +33,7 @@ internal static class ApprovalAuditRecords
             result["note"] = note;
         }
 
-        return For(decided, AuditEventType.Approved, AuditActionType.Approve, (edited ? "approved:edited" : "approved") + Scope(bulkId)) with
+        return For(decided, AuditEventType.Approved, AuditActionType.Approve, (edited ? "approved:edited" : "approved") + Scope(bulkId) + Tag(decided)) with
         {
             Approver = decided.DecidedBy,
             Result = result.Count == 0 ? null : result.ToJsonString(),
@@ -42,14 +42,14 @@ internal static class ApprovalAuditRecords
     }
 
     public static AuditRecord Rejected(ApprovalRequest decided, string? bulkId) =>
-        For(decided, AuditEventType.Rejected, AuditActionType.Reject, "rejected" + Scope(bulkId)) with
+        For(decided, AuditEventType.Rejected, AuditActionType.Reject, "rejected" + Scope(bulkId) + Tag(decided)) with
         {
             Approver = decided.DecidedBy,
             Result = new JsonObject { ["reason"] = decided.DecisionNote }.ToJsonString(),
         };
 
     public static AuditRecord Expired(ApprovalRequest expired) =>
-        For(expired, AuditEventType.Expired, AuditActionType.Deny, "expired") with
+        For(expired, AuditEventType.Expired, AuditActionType.Deny, "expired" + Tag(expired)) with
         {
             Result = new JsonObject { ["expiresAt"] = expired.ExpiresAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) }.ToJsonString(),
         };
@@ -80,6 +80,9 @@ internal static class ApprovalAuditRecords
     }
 
     private static string Scope(string? bulkId) => bulkId is null ? ";single" : ";bulk:" + bulkId;
+
+    // Names the approval, so its decision can be found in the chain and never mistaken for another's.
+    private static string Tag(ApprovalRequest request) => ApprovalDecisionEntry.ApprovalTag + request.Id;
 
     private static JsonNode? Redact(JsonNode? node) => AuditRedaction.Redact(node);
 

@@ -38,4 +38,16 @@ public static class ApprovalCodes
 
     /// <summary>The edit is not a JSON object of properties (or the proposal has no properties to edit).</summary>
     public const string InvalidEdit = "approval.invalid_edit";
+
+    /// <summary>
+    /// An approved proposal about to run does not match the decision recorded in the audit chain (no decision entry
+    /// for it, another approver, other arguments): the approval queue was changed outside the server. Nothing runs.
+    /// </summary>
+    public const string EvidenceMismatch = "approval.evidence_mismatch";
+
+    /// <summary>The record changed after the approver saw it, so the approved change did not run.</summary>
+    public const string Stale = "approval.stale";
+
+    /// <summary>A bulk decision was refused as a whole because at least one of its proposals was refused.</summary>
+    public const string BatchRefused = "approval.batch_refused";
 }

@@ -92,6 +92,12 @@ public sealed record ApprovalRequest
     /// <summary>The arguments as approved when the approver edited them (JSON object), else null.</summary>
     public string? ApprovedArgumentsJson { get; init; }
 
+    /// <summary>
+    /// The position in the tenant's audit chain of the entry that records the decision (APPROVED or REJECTED), once
+    /// written. A hint for finding the evidence quickly, never evidence itself: the entry is read and checked.
+    /// </summary>
+    public long? DecisionSequence { get; init; }
+
     /// <summary>The id of the bulk decision this proposal was decided in, if any.</summary>
     public string? BulkId { get; init; }
 

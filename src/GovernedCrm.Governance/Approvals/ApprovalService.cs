@@ -97,34 +97,125 @@ public sealed class ApprovalService : IApprovalInbox
     public async Task<ApprovalResult> DecideAsync(ApprovalDecision decision, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decision);
+        var checkedDecision = await CheckAsync(decision, cancellationToken).ConfigureAwait(false);
+        if (checkedDecision.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!await _store.TryTransitionAsync(ApprovalStatus.Pending, checkedDecision.Decided!, cancellationToken).ConfigureAwait(false))
+        {
+            return await RefuseLostRaceAsync(checkedDecision.Request!, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await RecordAsync(checkedDecision, decision).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Decides several proposals as one bulk decision (one bulk id for all). By default all or nothing: every
+    /// proposal is checked first, and if any is refused none is decided (the others answer
+    /// <see cref="ApprovalCodes.BatchRefused"/>); a decision that loses a race undoes the batch's other decisions.
+    /// With <paramref name="mode"/> <see cref="BulkMode.EachOnItsOwn"/>, each proposal is decided on its own and
+    /// one refusal does not stop the others. Either way there is one result per distinct id, in order.
+    /// </summary>
+    /// <param name="ids">The approval ids (repeats are decided once).</param>
+    /// <param name="approver">Who decides.</param>
+    /// <param name="approve">True to approve, false to reject.</param>
+    /// <param name="note">The note (required to reject).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <param name="mode">All or nothing (the default), or each on its own.</param>
+    /// <returns>One result per distinct id, in order.</returns>
+    /// <exception cref="AuditUnavailableException">A decision's audit entry could not be written; the batch's decisions were undone.</exception>
+    public async Task<IReadOnlyList<ApprovalResult>> DecideManyAsync(
+        IReadOnlyList<string> ids, CallerIdentity approver, bool approve, string? note, CancellationToken cancellationToken, BulkMode mode = BulkMode.AllOrNothing)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(approver);
+        var bulkId = ApprovalIds.NewBulk();
+        var decisions = ids.Distinct(StringComparer.Ordinal).Select(id => new ApprovalDecision(id, approver, approve, null, note, bulkId)).ToList();
+        if (mode == BulkMode.EachOnItsOwn)
+        {
+            var each = new List<ApprovalResult>(decisions.Count);
+            foreach (var decision in decisions)
+            {
+                each.Add(await DecideAsync(decision, cancellationToken).ConfigureAwait(false));
+            }
+
+            return each;
+        }
+
+        var checks = new List<CheckedDecision>(decisions.Count);
+        foreach (var decision in decisions)
+        {
+            checks.Add(await CheckAsync(decision, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (checks.FirstOrDefault(c => c.Refusal is not null) is { } first)
+        {
+            return RefuseBatch(checks, first.Refusal!);
+        }
+
+        var won = new List<CheckedDecision>(checks.Count);
+        foreach (var check in checks)
+        {
+            if (!await _store.TryTransitionAsync(ApprovalStatus.Pending, check.Decided!, cancellationToken).ConfigureAwait(false))
+            {
+                await UndoAsync(won).ConfigureAwait(false);
+                var lost = await RefuseLostRaceAsync(check.Request!, cancellationToken).ConfigureAwait(false);
+                return RefuseBatch(checks.Select(c => c == check ? c with { Refusal = lost } : c).ToList(), lost);
+            }
+
+            won.Add(check);
+        }
+
+        var results = new List<ApprovalResult>(won.Count);
+        for (var i = 0; i < won.Count; i++)
+        {
+            try
+            {
+                results.Add(await RecordAsync(won[i], decisions[i]).ConfigureAwait(false));
+            }
+            catch (AuditUnavailableException)
+            {
+                // This decision was undone already; undo the rest, so that the batch stays all or nothing.
+                await UndoAsync(won.Where((_, j) => j != i).ToList()).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<CheckedDecision> CheckAsync(ApprovalDecision decision, CancellationToken cancellationToken)
+    {
         var approver = decision.Approver;
         var request = await FindAsync(decision.Id, approver, cancellationToken).ConfigureAwait(false);
         if (request is null)
         {
-            return ApprovalResult.Refused(ApprovalCodes.NotFound, $"There is no approval '{Shorten(decision.Id)}' in your tenant.", null);
+            return CheckedDecision.Refused(ApprovalResult.Refused(ApprovalCodes.NotFound, $"There is no approval '{Shorten(decision.Id)}' in your tenant.", null));
         }
 
         var id = request.Id;
         if (request.Status != ApprovalStatus.Pending)
         {
-            return ApprovalResult.Refused(ApprovalCodes.NotPending, $"The approval {id} is {request.Status.ToName()}, not pending.", request);
+            return CheckedDecision.Refused(ApprovalResult.Refused(ApprovalCodes.NotPending, $"The approval {id} is {request.Status.ToName()}, not pending.", request));
         }
 
         var now = _time.GetUtcNow();
         if (now >= request.ExpiresAt)
         {
-            return await RefuseExpiredAsync(request, now, cancellationToken).ConfigureAwait(false);
+            return CheckedDecision.Refused(await RefuseExpiredAsync(request, now, cancellationToken).ConfigureAwait(false));
         }
 
         if (CheckDecider(request, approver) is { } refusal)
         {
-            return refusal;
+            return CheckedDecision.Refused(refusal);
         }
 
         var note = string.IsNullOrWhiteSpace(decision.Note) ? null : decision.Note.Trim();
         if (!decision.Approve && note is null)
         {
-            return ApprovalResult.Refused(ApprovalCodes.ReasonRequired, $"Rejecting {id} needs a reason.", request);
+            return CheckedDecision.Refused(ApprovalResult.Refused(ApprovalCodes.ReasonRequired, $"Rejecting {id} needs a reason.", request));
         }
 
         string? approvedArguments = null;
@@ -132,19 +223,19 @@ public sealed class ApprovalService : IApprovalInbox
         {
             if (!decision.Approve)
             {
-                return ApprovalResult.Refused(ApprovalCodes.InvalidEdit, $"An edit applies to an approval, not to a rejection of {id}.", request);
+                return CheckedDecision.Refused(ApprovalResult.Refused(ApprovalCodes.InvalidEdit, $"An edit applies to an approval, not to a rejection of {id}.", request));
             }
 
             if (!ApprovalEdits.TryMerge(request.ArgumentsJson, edit, out var merged, out var changed, out var error))
             {
-                return ApprovalResult.Refused(ApprovalCodes.InvalidEdit, $"{error} ({id})", request);
+                return CheckedDecision.Refused(ApprovalResult.Refused(ApprovalCodes.InvalidEdit, $"{error} ({id})", request));
             }
 
             if (changed)
             {
                 if (await CheckEditAsync(request, merged, cancellationToken).ConfigureAwait(false) is { } denied)
                 {
-                    return denied;
+                    return CheckedDecision.Refused(denied);
                 }
 
                 approvedArguments = merged;
@@ -160,43 +251,46 @@ public sealed class ApprovalService : IApprovalInbox
             ApprovedArgumentsJson = approvedArguments,
             BulkId = decision.BulkId,
         };
-        if (!await _store.TryTransitionAsync(ApprovalStatus.Pending, decided, cancellationToken).ConfigureAwait(false))
-        {
-            return await RefuseLostRaceAsync(request, cancellationToken).ConfigureAwait(false);
-        }
+        return new CheckedDecision(null, request, decided);
+    }
 
-        var edited = approvedArguments is not null;
+    // The decision won its transition: its entry goes into the chain, and the entry's position into the queue (a
+    // hint for finding the evidence; if that second write fails, the evidence is found by its approval id).
+    private async Task<ApprovalResult> RecordAsync(CheckedDecision won, ApprovalDecision decision)
+    {
+        var decided = won.Decided!;
+        var edited = decided.ApprovedArgumentsJson is not null;
         var record = decision.Approve
             ? ApprovalAuditRecords.Approved(decided, edited, decision.BulkId)
             : ApprovalAuditRecords.Rejected(decided, decision.BulkId);
-        await AuditTransitionAsync(decided, request, record).ConfigureAwait(false);
-        var what = decision.Approve ? (edited ? "Approved with edits" : "Approved") : "Rejected";
-        return ApprovalResult.Done(decided, $"{what}: {id}.");
-    }
-
-    /// <summary>
-    /// Decides several proposals as one bulk decision: one bulk id for all, each proposal checked, decided and
-    /// audited on its own (one refusal does not stop the others).
-    /// </summary>
-    /// <param name="ids">The approval ids (repeats are decided once).</param>
-    /// <param name="approver">Who decides.</param>
-    /// <param name="approve">True to approve, false to reject.</param>
-    /// <param name="note">The note (required to reject).</param>
-    /// <param name="cancellationToken">Cancels the work.</param>
-    /// <returns>One result per distinct id, in order.</returns>
-    public async Task<IReadOnlyList<ApprovalResult>> DecideManyAsync(
-        IReadOnlyList<string> ids, CallerIdentity approver, bool approve, string? note, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        ArgumentNullException.ThrowIfNull(approver);
-        var bulkId = ApprovalIds.NewBulk();
-        var results = new List<ApprovalResult>(ids.Count);
-        foreach (var id in ids.Distinct(StringComparer.Ordinal))
+        var receipt = await AuditTransitionAsync(decided, won.Request!, record).ConfigureAwait(false);
+        var located = decided with { DecisionSequence = receipt.Sequence };
+        if (await _store.TryTransitionAsync(decided.Status, located, CancellationToken.None).ConfigureAwait(false))
         {
-            results.Add(await DecideAsync(new ApprovalDecision(id, approver, approve, null, note, bulkId), cancellationToken).ConfigureAwait(false));
+            decided = located;
         }
 
-        return results;
+        var what = decision.Approve ? (edited ? "Approved with edits" : "Approved") : "Rejected";
+        return ApprovalResult.Done(decided, $"{what}: {decided.Id}.");
+    }
+
+    private async Task UndoAsync(IReadOnlyList<CheckedDecision> decisions)
+    {
+        foreach (var decision in decisions)
+        {
+            await _store.TryTransitionAsync(decision.Decided!.Status, decision.Request!, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static List<ApprovalResult> RefuseBatch(IReadOnlyList<CheckedDecision> checks, ApprovalResult cause)
+    {
+        var why = $"Not decided: the bulk decision was refused as a whole, since {cause.Request?.Id ?? "one of its approvals"} was refused ({cause.Code}). Nothing in it was decided.";
+        return checks.Select(c => c.Refusal ?? ApprovalResult.Refused(ApprovalCodes.BatchRefused, why, c.Request)).ToList();
+    }
+
+    private sealed record CheckedDecision(ApprovalResult? Refusal, ApprovalRequest? Request, ApprovalRequest? Decided)
+    {
+        public static CheckedDecision Refused(ApprovalResult refusal) => new(refusal, refusal.Request, null);
     }
 
     /// <summary>Moves every pending proposal (of every tenant) whose expiry has come to Expired, each with an audit entry.</summary>
@@ -333,12 +427,12 @@ public sealed class ApprovalService : IApprovalInbox
 
     // The entry follows the transition that won; if it cannot be written, the transition is undone so that
     // nothing acts on a decision the audit trail does not hold.
-    private async Task AuditTransitionAsync(ApprovalRequest won, ApprovalRequest before, AuditRecord record)
+    private async Task<AuditReceipt> AuditTransitionAsync(ApprovalRequest won, ApprovalRequest before, AuditRecord record)
     {
         try
         {
             // Not cancellable: once the transition won, its entry must be attempted whatever the caller does.
-            await _audit.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
+            return await _audit.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
         }
         catch (AuditUnavailableException ex)
         {

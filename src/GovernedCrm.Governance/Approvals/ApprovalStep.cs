@@ -20,8 +20,17 @@ namespace GovernedCrm.Governance.Approvals;
 /// <param name="time">Stamps proposals and expiry.</param>
 /// <param name="settings">Expiry and confirmation timeout.</param>
 /// <param name="proposals">Reads before and proposed values, for the confirmation and the queue.</param>
+/// <param name="evidence">Reads decisions from the audit chain, for approved calls; without it no approved call runs.</param>
+/// <remarks>
+/// An approved proposal runs through this same step, as a call of its requester that carries the proposal
+/// (<see cref="GovernedCall.Approval"/>). The step does not trust the queue: the proposal must be claimed for
+/// execution (single use), the chain must hold its APPROVED entry with the digest of exactly the arguments about to
+/// run (<see cref="ApprovalEvidenceCheck"/>), the policy (re-evaluated by the policy step on the record as it is
+/// now) must not deny it, and the record must still be at the version the approver saw.
+/// </remarks>
 public sealed class ApprovalStep(
-    IGovernancePolicy policy, IApprovalInbox queue, IAuditTrail trail, TimeProvider time, ApprovalOptions settings, IProposalReader? proposals = null) : IGovernanceStep
+    IGovernancePolicy policy, IApprovalInbox queue, IAuditTrail trail, TimeProvider time, ApprovalOptions settings, IProposalReader? proposals = null,
+    IApprovalEvidence? evidence = null) : IGovernanceStep
 {
     /// <summary>The requester declined the change.</summary>
     public const string DeclinedCode = "approval.declined";
@@ -40,6 +49,11 @@ public sealed class ApprovalStep(
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(next);
+        if (call.Approval is { } approved)
+        {
+            return await RunApprovedAsync(call, approved, next, cancellationToken).ConfigureAwait(false);
+        }
+
         if (call.Decision is not PolicyDecision.RequireApproval approval)
         {
             return await next(call, cancellationToken).ConfigureAwait(false);
@@ -81,6 +95,38 @@ public sealed class ApprovalStep(
             return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(
                 AuditStep.UnavailableCode, $"{ex.Message} The call was not carried out: nothing runs without its audit entry."));
         }
+    }
+
+    private async ValueTask<GovernanceOutcome<TResult>> RunApprovedAsync<TResult>(
+        GovernedCall call, ApprovalRequest approved, GovernanceNext<TResult> next, CancellationToken cancellationToken)
+    {
+        if (approved.Status != ApprovalStatus.Executing)
+        {
+            return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(
+                ApprovalCodes.NotPending, $"The approval {approved.Id} is {approved.Status.ToName()}, not claimed for execution, so nothing ran.", approved.Rule));
+        }
+
+        var entry = evidence is null ? null : await evidence.FindDecisionAsync(approved, cancellationToken).ConfigureAwait(false);
+        if (ApprovalEvidenceCheck.Mismatch(approved, entry, call) is { } why)
+        {
+            return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(
+                ApprovalCodes.EvidenceMismatch,
+                $"The approval {approved.Id} does not match the audit chain ({why}): the approval queue was changed outside the server, so nothing ran.",
+                approved.Rule));
+        }
+
+        if (approved.RecordVersion is { } version)
+        {
+            if (call.Current is not { Version: { } current } || current != version)
+            {
+                return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(
+                    ApprovalCodes.Stale, "The record changed after the proposal, so nothing was written. Propose the change again.", approved.Rule));
+            }
+
+            call.ExpectedRecordVersion = version;
+        }
+
+        return await next(call, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<ConfirmationAnswer> AskAsync(IRequesterConfirmation confirmation, ConfirmationRequest request, CancellationToken cancellationToken)

@@ -45,7 +45,8 @@ public static class AuditRecords
             Confidence = !call.Tool.SensitiveArguments.Contains(ConfidenceArgument) && call.Arguments.TryGetValue(ConfidenceArgument, out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : null,
             PolicyVersion = call.Decision?.PolicyVersion,
             Rule = call.Decision?.Rule,
-            Outcome = outcome,
+            Approver = call.Approval?.DecidedBy,
+            Outcome = call.Approval is { } approval ? outcome + Approvals.ApprovalDecisionEntry.ApprovalTag + approval.Id : outcome,
             ArgumentsDigest = ArgumentsDigest(call.Arguments),
         };
     }

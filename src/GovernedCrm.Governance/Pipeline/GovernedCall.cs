@@ -45,6 +45,19 @@ public sealed class GovernedCall
     /// <summary>The policy's decision, once the policy step has run.</summary>
     public Policy.PolicyDecision? Decision { get; set; }
 
+    /// <summary>
+    /// The approved proposal this call executes, as the approval queue holds it (claimed for execution); null for a
+    /// live call. The queue is not trusted: the approval step checks it against the decision entry in the audit
+    /// chain before anything runs.
+    /// </summary>
+    public Approvals.ApprovalRequest? Approval { get; init; }
+
+    /// <summary>
+    /// The record version the tool must write against (optimistic concurrency), set by the approval step for an
+    /// approved call: the version the approver saw. Null: no condition.
+    /// </summary>
+    public long? ExpectedRecordVersion { get; set; }
+
     /// <summary>The object type the call acts on: fixed by the tool or named by an argument.</summary>
     public string? ObjectType =>
         Tool.ObjectType ?? StringArgument(Tool.ObjectTypeArgument);

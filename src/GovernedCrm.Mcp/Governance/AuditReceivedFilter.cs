@@ -23,7 +23,7 @@ internal static partial class AuditReceivedFilter
     public static McpMessageHandler Create(McpMessageHandler next) => async (context, cancellationToken) =>
     {
         if (context.JsonRpcMessage is JsonRpcRequest { Method: RequestMethods.ToolsCall } request && context.Services is { } services
-            && services.GetService<IAuditTrail>() is { } trail)
+            && services.GetService<IAuditTrail>() is { } trail && !IsApprovedRun(request, services))
         {
             var time = services.GetRequiredService<TimeProvider>();
             var executionId = Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
@@ -57,6 +57,13 @@ internal static partial class AuditReceivedFilter
 
         await next(context, cancellationToken).ConfigureAwait(false);
     };
+
+    // The server's own run of an approved proposal: its call was received when it was proposed (same execution id);
+    // its entries follow the decision's. A forged ticket is recorded like any other call (and refused).
+    private static bool IsApprovedRun(JsonRpcRequest request, IServiceProvider services) =>
+        request.Params?["_meta"] is System.Text.Json.Nodes.JsonObject meta
+        && services.GetService<ApprovedCallTicket>() is { } tickets
+        && tickets.TryRead(meta, out _);
 
     private static string? ToolName(System.Text.Json.Nodes.JsonNode? parameters)
     {

@@ -8,6 +8,7 @@ using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -50,6 +51,13 @@ internal static class GovernanceCallToolFilter
                 return GovernanceToolResults.Error(UnregisteredToolCode, $"Tool '{name}' has no governance metadata, so it cannot run.", "denied");
             }
 
+            var approved = await ApprovedProposalAsync(services, context.Params?.Meta, cancellationToken).ConfigureAwait(false);
+            if (approved is { Proposal: null })
+            {
+                return GovernanceToolResults.Error(approved.Code!, approved.Message!, "denied");
+            }
+
+            var resolver = services.GetRequiredService<CallerResolver>();
             var call = new GovernedCall
             {
                 Tool = descriptor,
@@ -57,18 +65,23 @@ internal static class GovernanceCallToolFilter
                     ? new Dictionary<string, JsonElement>(arguments, StringComparer.Ordinal)
                     : new Dictionary<string, JsonElement>(StringComparer.Ordinal),
                 InputSchema = tool.ProtocolTool.InputSchema,
-                Caller = services.GetRequiredService<CallerResolver>().Resolve(context.User),
+
+                // An approved proposal runs as its requester, in the proposing call's execution.
+                Caller = approved?.Proposal is { } proposal ? resolver.ResolveRequester(proposal) : resolver.Resolve(context.User),
+                Approval = approved?.Proposal,
                 Origin = new CallOrigin(
                     context.Server.ClientInfo?.Name,
                     context.Server.ClientInfo?.Version,
                     context.Server.SessionId,
                     context.JsonRpcRequest.Id.ToString(),
                     CorrelationId(context.Params?.Meta)),
-                ExecutionId = context.Items.TryGetValue(AuditReceivedFilter.ExecutionIdItem, out var id) && id is string received
-                    ? received
-                    : Guid.CreateVersion7(services.GetRequiredService<TimeProvider>().GetUtcNow()).ToString("N"),
+                ExecutionId = approved?.Proposal?.ExecutionId
+                    ?? (context.Items.TryGetValue(AuditReceivedFilter.ExecutionIdItem, out var id) && id is string received
+                        ? received
+                        : Guid.CreateVersion7(services.GetRequiredService<TimeProvider>().GetUtcNow()).ToString("N")),
                 ReceivedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
-                Confirmation = !IsMultiRoundTrip(context)
+                Confirmation = approved is not null ? null
+                    : !IsMultiRoundTrip(context)
                     ? ElicitationConfirmation.For(context.Server)
                     : context.Server.ClientCapabilities?.Elicitation is not null
                         ? new MrtrConfirmation(context.Params!, services.GetRequiredService<RequestStateSigner>())
@@ -83,10 +96,16 @@ internal static class GovernanceCallToolFilter
             {
                 outcome = await pipeline.ExecuteAsync(
                 call,
-                async (approved, ct) =>
+                async (governed, ct) =>
                 {
-                    accessor.Current = approved;
-                    context.Params!.Arguments = new Dictionary<string, JsonElement>(approved.Arguments, StringComparer.Ordinal);
+                    accessor.Current = governed;
+                    context.Params!.Arguments = new Dictionary<string, JsonElement>(governed.Arguments, StringComparer.Ordinal);
+                    if (governed.Approval is not null && SessionBoundParameter(services, name) is { } parameter)
+                    {
+                        return new GovernedToolResult(GovernanceToolResults.Error(ToolRunCodes.NotExecutable,
+                            $"{name} cannot run after approval: its parameter '{parameter.Name}' ({parameter.ParameterType.Name}) needs a live MCP session. Call it again once your policy allows it."));
+                    }
+
                     try
                     {
                         return new GovernedToolResult(await next(context, ct).ConfigureAwait(false));
@@ -102,6 +121,12 @@ internal static class GovernanceCallToolFilter
                         return new GovernedToolResult(ConnectAnswer.Error(
                             await RecheckConnectionAsync(services, call, ct).ConfigureAwait(false)
                             ?? new GovernedCrm.Governance.Credentials.ConnectionRequirement(ex.Provider)));
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException and not McpException)
+                    {
+                        // The tool's own failure: its type says what kind; its message and stack may hold anything, so neither leaves.
+                        return new GovernedToolResult(GovernanceToolResults.Error(ToolRunCodes.ToolFailed,
+                            $"{name} failed with {ex.GetType().Name}; what it changed before failing, if anything, is the tool's to say."));
                     }
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -148,6 +173,31 @@ internal static class GovernanceCallToolFilter
                 ? ToolResultRedaction.Apply(result, allow.RedactedFields)
                 : result;
         };
+
+    // A call this process sent itself to run an approved proposal carries a ticket naming it; the proposal is read
+    // from the queue here and checked against the audit chain by the approval step. Null: a live call.
+    private static async Task<ApprovedProposal?> ApprovedProposalAsync(IServiceProvider services, JsonObject? meta, CancellationToken cancellationToken)
+    {
+        if (meta?[ApprovedCallTicket.MetaKey] is null)
+        {
+            return null;
+        }
+
+        if (!services.GetRequiredService<ApprovedCallTicket>().TryRead(meta, out var approvalId))
+        {
+            return new ApprovedProposal(null, ApprovedCallTicket.ForgedCode, "The call names an approval this server did not send, so nothing ran.");
+        }
+
+        return services.GetService<GovernedCrm.Governance.Approvals.IApprovalStore>() is { } store
+            && await store.GetAsync(approvalId, cancellationToken).ConfigureAwait(false) is { } proposal
+            ? new ApprovedProposal(proposal, null, null)
+            : new ApprovedProposal(null, GovernedCrm.Governance.Approvals.ApprovalCodes.NotFound, $"There is no approval '{approvalId}' to run.");
+    }
+
+    private static System.Reflection.ParameterInfo? SessionBoundParameter(IServiceProvider services, string tool) =>
+        services.GetRequiredService<GovernedToolMethods>().TryGet(tool, out var method) ? LiveSessionParameters.Find(method) : null;
+
+    private sealed record ApprovedProposal(GovernedCrm.Governance.Approvals.ApprovalRequest? Proposal, string? Code, string? Message);
 
     private static async Task<GovernedCrm.Governance.Credentials.ConnectionRequirement?> RecheckConnectionAsync(
         IServiceProvider services, GovernedCall call, CancellationToken cancellationToken) =>

@@ -35,6 +35,19 @@ public sealed class CallerResolver(IOptions<LocalCallerOptions> local, IOptions<
         return Complete(new CallerIdentity(options.UserId, options.Tenant, options.Roles, "local"));
     }
 
+    /// <summary>
+    /// The requester of a proposal as they were identified when they proposed (a token caller keeps the token's
+    /// roles), completed by the directory as a live call is: an approved proposal runs as this caller.
+    /// </summary>
+    /// <param name="proposal">The proposal.</param>
+    /// <returns>The requester.</returns>
+    public CallerIdentity ResolveRequester(GovernedCrm.Governance.Approvals.ApprovalRequest proposal)
+    {
+        ArgumentNullException.ThrowIfNull(proposal);
+        return Complete(new CallerIdentity(
+            proposal.Requester, proposal.Tenant, proposal.RequesterRoles.Split(' ', StringSplitOptions.RemoveEmptyEntries), proposal.RequesterSource));
+    }
+
     // The directory's view wins (roles and tenant from the policy); a caller it does not know keeps the transport's
     // identity, and the policy then denies them everything.
     private CallerIdentity Complete(CallerIdentity caller) => directory?.Resolve(caller) ?? caller;

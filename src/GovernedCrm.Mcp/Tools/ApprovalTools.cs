@@ -14,14 +14,14 @@ namespace GovernedCrm.Mcp.Tools;
 /// The approver's tools (Approvals.ListPending, Approvals.Decide; the policy gives them to approvers) and the
 /// requester's view of a proposal (CRM.GetProposal). Decisions go through the approval service (separation of
 /// duties, expiry, edit re-checked by the policy, exactly one decision wins); an approved proposal is executed
-/// at once by the server.
+/// at once by the server, through the same governance pipeline as any call.
 /// </summary>
 /// <param name="approvals">The approval service.</param>
-/// <param name="runner">Executes approved proposals.</param>
+/// <param name="runner">Runs approved proposals through the governance pipeline.</param>
 /// <param name="governed">The governed call (who is calling).</param>
 /// <param name="catalog">The governed tools' metadata: which arguments are [Sensitive], so an approver never sees them.</param>
 [McpServerToolType]
-public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalRunner runner, GovernedCallAccessor governed, GovernedToolCatalog catalog)
+public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalDispatcher runner, GovernedCallAccessor governed, GovernedToolCatalog catalog)
 {
     /// <summary>Lists the proposals waiting for a decision in the caller's tenant.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
@@ -46,16 +46,18 @@ public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalRun
     /// <param name="decision">approve or reject.</param>
     /// <param name="reason">Why; required to reject.</param>
     /// <param name="editedProperties">For one approval: values to approve instead of the proposed ones.</param>
+    /// <param name="mode">For several ids: all or nothing (default), or each on its own.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>Each decision and, for approvals, the execution's outcome.</returns>
     [McpServerTool(Name = "Approvals.Decide", Title = "Approve or reject proposals", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = false)]
     [GovernedTool(Action = GovernedAction.Update, ObjectType = "approval", TargetSystem = "approvals")]
-    [Description("Approves or rejects one or several proposals (several ids are one bulk decision). You cannot approve your own proposals. To approve with different values, pass editedProperties (one id only); they are checked by the policy again. An approved proposal is executed at once with exactly the approved values.")]
+    [Description("Approves or rejects one or several proposals (several ids are one bulk decision: all or nothing unless mode is \"each\"). You cannot approve your own proposals. To approve with different values, pass editedProperties (one id only); they are checked by the policy again. An approved proposal is executed at once with exactly the approved values.")]
     public async Task<CallToolResult> Decide(
         [Description("The approval ids, e.g. [\"apr_…\"].")] string[] approvalIds,
         [Description("approve or reject.")] ApprovalVerdict decision,
         [Description("Why; required to reject.")] string? reason = null,
         [Description("Values to approve instead of the proposed ones (one approval id only), e.g. {\"amount\": 45000}.")] IReadOnlyDictionary<string, JsonElement>? editedProperties = null,
+        [Description("For several ids: \"all\" (default) decides all of them or, if any is refused, none; \"each\" decides each on its own.")] BulkDecisionMode mode = BulkDecisionMode.All,
         CancellationToken cancellationToken = default)
     {
         var caller = governed.Require().Caller;
@@ -68,8 +70,10 @@ public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalRun
         var approve = decision == ApprovalVerdict.Approve;
         IReadOnlyList<ApprovalResult> results = approvalIds.Length == 1
             ? [await approvals.DecideAsync(new ApprovalDecision(approvalIds[0], caller, approve, editedProperties is null ? null : JsonSerializer.Serialize(editedProperties), reason, null), cancellationToken).ConfigureAwait(false)]
-            : await approvals.DecideManyAsync(approvalIds, caller, approve, reason, cancellationToken).ConfigureAwait(false);
+            : await approvals.DecideManyAsync(
+                approvalIds, caller, approve, reason, cancellationToken, mode == BulkDecisionMode.Each ? BulkMode.EachOnItsOwn : BulkMode.AllOrNothing).ConfigureAwait(false);
 
+        // Every decision is taken before any approved proposal runs: a bulk decision is recorded whole first.
         var items = new JsonArray();
         foreach (var (id, result) in approvalIds.Zip(results))
         {
@@ -91,10 +95,20 @@ public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalRun
             items.Add(item);
         }
 
-        var structured = new JsonObject { ["decisions"] = items };
-        return results.All(r => r.Succeeded)
-            ? GovernanceToolResults.Success(structured)
-            : GovernanceToolResults.Error(results.First(r => !r.Succeeded).Code ?? ApprovalCodes.NotPending, string.Join(" ", results.Where(r => !r.Succeeded).Select(r => r.Message)));
+        if (results.All(r => r.Succeeded))
+        {
+            return GovernanceToolResults.Success(new JsonObject { ["decisions"] = items });
+        }
+
+        // A refusal answers as an error, and still says what happened to every id (some may have run, in "each" mode).
+        var refused = GovernanceToolResults.Error(
+            results.First(r => !r.Succeeded && r.Code != ApprovalCodes.BatchRefused).Code ?? ApprovalCodes.NotPending,
+            string.Join(" ", results.Where(r => !r.Succeeded && r.Code != ApprovalCodes.BatchRefused).Select(r => r.Message))
+                + (results.Any(r => r.Code == ApprovalCodes.BatchRefused) ? " Nothing in this bulk decision was decided." : ""));
+        var body = JsonNode.Parse(refused.StructuredContent!.Value.GetRawText())!.AsObject();
+        body["decisions"] = items;
+        refused.StructuredContent = JsonSerializer.SerializeToElement(body, GovernanceJson.Options);
+        return refused;
     }
 
     /// <summary>Shows a proposal's status and result, for its requester and the approvers of its tenant.</summary>

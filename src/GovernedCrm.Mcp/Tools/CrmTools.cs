@@ -93,7 +93,8 @@ public sealed class CrmTools(ICrmConnector crm, GovernedCallAccessor governed)
     {
         var actor = Actor();
         var changes = CrmValueParser.ParseAll(objectType, properties, crm.RecordIdFormatFor(actor));
-        var result = await crm.UpdateAsync(actor, objectType, recordId, changes, expectedVersion: null, cancellationToken).ConfigureAwait(false);
+        // An approved change writes only against the version the approver saw (the approval step sets it).
+        var result = await crm.UpdateAsync(actor, objectType, recordId, changes, governed.Require().ExpectedRecordVersion, cancellationToken).ConfigureAwait(false);
         return GovernanceToolResults.Success(WriteOutcome(result));
     }
 

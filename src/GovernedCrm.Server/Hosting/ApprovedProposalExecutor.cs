@@ -1,5 +1,5 @@
 using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Mcp.Tools;
+using GovernedCrm.Mcp.Governance;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -7,13 +7,20 @@ namespace GovernedCrm.Server.Hosting;
 
 /// <summary>
 /// Executes proposals approved outside this server's MCP sessions (by `governed-crm approvals approve`, or by
-/// another server sharing the data folder): every few seconds, claims approved proposals and runs them. A claim is
-/// compare-and-set, so each proposal runs once however many servers poll. Also expires overdue proposals.
+/// another server sharing the data folder): every few seconds, claims approved proposals and runs them through the
+/// governance pipeline. A claim is compare-and-set, so each proposal runs once however many servers poll. A decision
+/// is taken in two writes (the queue, then its entry in the chain, whose position the queue then notes): a proposal
+/// is run once its entry's position is noted, or, when that note is missing, after <see cref="Grace"/> (the
+/// approval step then looks for the entry by the approval id, and refuses the run if the chain holds none). Also
+/// expires overdue proposals.
 /// </summary>
 internal sealed partial class ApprovedProposalExecutor(
-    ApprovalService approvals, IApprovalStore store, ApprovedProposalRunner runner, TimeProvider time, ILogger<ApprovedProposalExecutor> logger) : BackgroundService
+    ApprovalService approvals, IApprovalStore store, ApprovedProposalDispatcher runner, TimeProvider time, ILogger<ApprovedProposalExecutor> logger) : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long an approved proposal whose decision entry is not noted yet waits before it runs anyway.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,8 +44,14 @@ internal sealed partial class ApprovedProposalExecutor(
         try
         {
             await approvals.ExpireDueAsync(cancellationToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
             foreach (var approved in await store.ListAsync(null, ApprovalStatus.Approved, 50, cancellationToken).ConfigureAwait(false))
             {
+                if (approved.DecisionSequence is null && approved.DecidedAt is { } decided && now - decided < Grace)
+                {
+                    continue;
+                }
+
                 if (await runner.ExecuteAsync(approved.Id, cancellationToken).ConfigureAwait(false) is { } done)
                 {
                     LogExecuted(logger, done.Id, done.Status.ToString());

@@ -72,6 +72,7 @@ internal static class GovernedCrmServices
         }
 
         services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalStore>(resources.Approvals);
+        services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalEvidence>(new GovernedCrm.Audit.Approvals.ChainApprovalEvidence(resources.AuditPaths.DatabasePath));
         services.AddSingleton(resources.ApprovalOptions);
         services.AddHostedService<ApprovedProposalExecutor>();
         services.Configure<LocalCallerOptions>(o =>

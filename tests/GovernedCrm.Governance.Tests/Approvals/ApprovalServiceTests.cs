@@ -180,7 +180,7 @@ public sealed partial class ApprovalServiceTests
         entry.Actor.Should().Be("ravi");
         entry.ExecutionId.Should().Be(pending.ExecutionId);
         Json(entry.ProposedValues).Should().Be(Json("""{"amount":60000,"dealname":"Big"}"""));
-        entry.Outcome.Should().Be("approved;single");
+        entry.Outcome.Should().Be("approved;single;approval:" + pending.Id);
         entry.ArgumentsDigest.Should().Be("d1");
     }
 

@@ -1,3 +1,4 @@
+using GovernedCrm.Mcp.Governance;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
@@ -123,7 +124,7 @@ public sealed class ApproverQueueTests
         await using var server = await StartAsync(new ApprovalOptions { DecisionWait = TimeSpan.FromSeconds(20) });
         var store = server.Services.GetRequiredService<IApprovalStore>();
         var service = server.Services.GetRequiredService<ApprovalService>();
-        var runner = server.Services.GetRequiredService<ApprovedProposalRunner>();
+        var runner = server.Services.GetRequiredService<ApprovedProposalDispatcher>();
         var maria = new GovernedCrm.Governance.Identity.CallerIdentity("maria", "default", ["manager"], "local");
 
         var waiting = server.CallAsync("CRM.UpdateRecord", new { objectType = "deal", recordId = "3001", properties = new { amount = 60000 }, reason = "Upsell signed" }).AsTask();
@@ -155,7 +156,7 @@ public sealed class ApproverQueueTests
         var maria = new GovernedCrm.Governance.Identity.CallerIdentity("maria", "default", ["manager"], "local");
         (await server.Services.GetRequiredService<ApprovalService>().DecideAsync(new ApprovalDecision(approvalId, maria, true, null, null, null), CancellationToken.None))
             .Succeeded.Should().BeTrue();
-        var runner = server.Services.GetRequiredService<ApprovedProposalRunner>();
+        var runner = server.Services.GetRequiredService<ApprovedProposalDispatcher>();
 
         var runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => runner.ExecuteAsync(approvalId, CancellationToken.None))));
 

@@ -1,3 +1,4 @@
+using GovernedCrm.Mcp.Governance;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
@@ -54,7 +55,7 @@ public sealed class CustomToolApprovalTests
         (await server.CallAsync("Approvals.Decide", new { approvalIds = new[] { approvalId }, decision = "approve" })).IsError.Should().NotBe(true);
 
         var again = await server.CallAsync("Approvals.Decide", new { approvalIds = new[] { approvalId }, decision = "approve" });
-        var rerun = await server.Services.GetRequiredService<ApprovedProposalRunner>().ExecuteAsync(approvalId, CancellationToken.None);
+        var rerun = await server.Services.GetRequiredService<ApprovedProposalDispatcher>().ExecuteAsync(approvalId, CancellationToken.None);
 
         again.IsError.Should().Be(true);
         rerun.Should().BeNull("the proposal was claimed and executed already");
@@ -107,7 +108,7 @@ public sealed class CustomToolApprovalTests
 
         var decision = decide.Structured().GetProperty("decisions")[0];
         decision.GetProperty("status").GetString().Should().Be("failed");
-        decision.GetProperty("result").GetProperty("code").GetString().Should().Be(GovernedToolInvoker.ToolFailedCode);
+        decision.GetProperty("result").GetProperty("code").GetString().Should().Be(ToolRunCodes.ToolFailed);
         decision.GetProperty("result").GetProperty("message").GetString().Should().Contain("InvalidOperationException");
         decide.Text().Should().NotContain(CustomDealTools.Secret).And.NotContain(" at ").And.NotContain("BreakDeal(");
         var stored = await server.Services.GetRequiredService<IApprovalStore>().GetAsync(approvalId, CancellationToken.None);
@@ -117,7 +118,7 @@ public sealed class CustomToolApprovalTests
         entries.Select(e => e.Record.Event).Should().ContainInOrder(AuditEventType.Approved, AuditEventType.Proposed, AuditEventType.Failed);
         var failed = entries.Single(e => e.Record.Event == AuditEventType.Failed).Record;
         failed.Actor.Should().Be("ravi");
-        failed.Result.Should().Contain(GovernedToolInvoker.ToolFailedCode).And.NotContain(CustomDealTools.Secret);
+        failed.Result.Should().Contain(ToolRunCodes.ToolFailed).And.NotContain(CustomDealTools.Secret);
     }
 
     [Fact]
@@ -130,7 +131,7 @@ public sealed class CustomToolApprovalTests
         var maria = new CallerIdentity("maria", "default", ["manager"], "local");
         (await server.Services.GetRequiredService<ApprovalService>().DecideAsync(new ApprovalDecision(approvalId, maria, true, null, null, null), CancellationToken.None))
             .Succeeded.Should().BeTrue();
-        var done = await server.Services.GetRequiredService<ApprovedProposalRunner>().ExecuteAsync(approvalId, CancellationToken.None);
+        var done = await server.Services.GetRequiredService<ApprovedProposalDispatcher>().ExecuteAsync(approvalId, CancellationToken.None);
 
         done!.Status.Should().Be(ApprovalStatus.Executed, done.ResultJson);
         using var result = System.Text.Json.JsonDocument.Parse(done.ResultJson!);
@@ -156,7 +157,7 @@ public sealed class CustomToolApprovalTests
 
         var decision = decide.Structured().GetProperty("decisions")[0];
         decision.GetProperty("status").GetString().Should().Be("failed");
-        decision.GetProperty("result").GetProperty("code").GetString().Should().Be(GovernedToolInvoker.NotExecutableCode);
+        decision.GetProperty("result").GetProperty("code").GetString().Should().Be(ToolRunCodes.NotExecutable);
         decision.GetProperty("result").GetProperty("message").GetString().Should().Contain("'server'").And.Contain("live MCP session");
         (await server.AuditEntriesAsync()).Should().Contain(e => e.Record.Event == AuditEventType.Failed && e.Record.Tool == "Test.AskAboutDeal");
     }
@@ -203,7 +204,7 @@ public sealed class CustomToolApprovalTests
         (await DealStateAsync(server)).Should().Be(before, "the approver saw the deal before it was closed as lost: the win did not run");
         var entries = (await server.AuditEntriesAsync()).Where(e => e.Record.Outcome?.EndsWith($"approval:{approvalId}", StringComparison.Ordinal) == true).ToList();
         entries.Should().NotContain(e => e.Record.Event == AuditEventType.Executed);
-        entries.Should().Contain(e => e.Record.Event == AuditEventType.Failed && e.Record.Outcome == $"failed:approval.stale;approval:{approvalId}");
+        entries.Should().Contain(e => e.Record.Event == AuditEventType.Denied && e.Record.Outcome == $"denied:approval.stale;approval:{approvalId}", "the approval step refuses a stale run before anything runs");
     }
 
     private static async Task<string> ProposeAsync(McpTestServer server, string tool, object arguments)
