@@ -96,7 +96,7 @@ public sealed class GovernanceDatabaseTests : IDisposable
         var initialize = () => new GovernanceDatabase(_temp.DatabasePath).InitializeAsync(CancellationToken.None);
 
         (await initialize.Should().ThrowAsync<InvalidDataException>()).Which.Message
-            .Should().Contain("schema version 7").And.Contain("newer").And.Contain("(3)").And.Contain("Upgrade governed-crm").And.Contain(_temp.DatabasePath);
+            .Should().Contain("schema version 7").And.Contain("newer").And.Contain("(4)").And.Contain("Upgrade governed-crm").And.Contain(_temp.DatabasePath);
     }
 
     [Theory]

@@ -30,7 +30,7 @@ public sealed partial class ApprovalServiceTests
         _editCheck.Checked.Should().ContainSingle().Which.Should().Be(result.Request.ApprovedArgumentsJson);
         var entry = _audit.Records.Last();
         entry.Event.Should().Be(AuditEventType.Approved);
-        entry.Outcome.Should().Be("approved:edited;single");
+        entry.Outcome.Should().Be("approved:edited;single;approval:" + pending.Id);
         Json(entry.ProposedValues).Should().Be(Json("""{"amount":60000,"dealname":"Big"}"""), "the proposed values stay the original ones");
         Json(entry.Result).Should().Be(Json("""{"approvedValues":{"amount":45000,"dealname":"Big"},"edited":true,"editedBy":"maria"}"""));
         entry.ArgumentsDigest.Should().NotBe(pending.ArgumentsDigest, "the approval binds to the approved arguments");
@@ -94,7 +94,7 @@ public sealed partial class ApprovalServiceTests
 
         result.Succeeded.Should().BeTrue();
         result.Request!.ApprovedArgumentsJson.Should().BeNull();
-        _audit.Records.Last().Outcome.Should().Be("approved;single");
+        _audit.Records.Last().Outcome.Should().StartWith("approved;single;approval:");
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed partial class ApprovalServiceTests
         var entry = _audit.Records.Last();
         entry.Event.Should().Be(AuditEventType.Expired);
         entry.Action.Should().Be(AuditActionType.Deny);
-        entry.Outcome.Should().Be("expired");
+        entry.Outcome.Should().StartWith("expired;approval:apr_");
         entry.ExecutionId.Should().Be(pending.ExecutionId);
 
         var again = await Approve(pending.Id, Maria);

@@ -199,7 +199,7 @@ public sealed partial class ApprovalServiceTests
         entry.Action.Should().Be(AuditActionType.Reject);
         entry.Approver.Should().Be("maria");
         Json(entry.Result).Should().Be(Json("""{"reason":"Too big a discount"}"""));
-        entry.Outcome.Should().Be("rejected;single");
+        entry.Outcome.Should().Be("rejected;single;approval:" + pending.Id);
     }
 
     [Fact]
@@ -215,14 +215,14 @@ public sealed partial class ApprovalServiceTests
     }
 
     [Fact]
-    public async Task DecideManyAsync_SeveralIds_OneBulkIdEachDecidedAndAuditedAlone()
+    public async Task DecideManyAsync_EachOnItsOwn_OneBulkIdEachDecidedAndAuditedAlone()
     {
         var first = await SubmitAsync(Pending());
         var second = await SubmitAsync(Pending());
         var decided = await SubmitAsync(Pending());
         await Reject(decided.Id, Maria, "no");
 
-        var results = await _service.DecideManyAsync([first.Id, second.Id, decided.Id, first.Id], Maria, approve: true, note: null, CancellationToken.None);
+        var results = await _service.DecideManyAsync([first.Id, second.Id, decided.Id, first.Id], Maria, approve: true, note: null, CancellationToken.None, BulkMode.EachOnItsOwn);
 
         results.Should().HaveCount(3, "a repeated id is decided once");
         results[0].Succeeded.Should().BeTrue();
@@ -235,7 +235,42 @@ public sealed partial class ApprovalServiceTests
         var approvals = _audit.Records.Where(r => r.Event == AuditEventType.Approved).ToList();
         approvals.Should().HaveCount(2);
         approvals.Select(r => r.ExecutionId).Should().BeEquivalentTo([first.ExecutionId, second.ExecutionId]);
-        approvals.Should().AllSatisfy(r => r.Outcome.Should().Be("approved;bulk:" + bulkId));
+        approvals.Should().AllSatisfy(r => r.Outcome.Should().StartWith("approved;bulk:" + bulkId + ";approval:"));
+    }
+
+    [Fact]
+    public async Task DecideManyAsync_ByDefault_OneRefusalRefusesTheWholeBatch_AndNothingIsDecided()
+    {
+        var first = await SubmitAsync(Pending());
+        var own = await SubmitAsync(Pending() with { Requester = "maria" });
+        var third = await SubmitAsync(Pending());
+        var entriesBefore = _audit.Records.Count;
+
+        var results = await _service.DecideManyAsync([first.Id, own.Id, third.Id], Maria, approve: true, note: null, CancellationToken.None);
+
+        results.Select(r => r.Code).Should().Equal(ApprovalCodes.BatchRefused, ApprovalCodes.SelfApproval, ApprovalCodes.BatchRefused);
+        results.Should().AllSatisfy(r => r.Succeeded.Should().BeFalse());
+        results[0].Message.Should().Contain(own.Id).And.Contain("Nothing in it was decided");
+        foreach (var id in new[] { first.Id, own.Id, third.Id })
+        {
+            (await _store.GetAsync(id, CancellationToken.None))!.Status.Should().Be(ApprovalStatus.Pending);
+        }
+
+        _audit.Records.Should().HaveCount(entriesBefore, "a refused batch decides nothing, so nothing is recorded as decided");
+    }
+
+    [Fact]
+    public async Task DecideManyAsync_AllOrNothing_AuditFailureUndoesEveryDecisionOfTheBatch()
+    {
+        var first = await SubmitAsync(Pending());
+        var second = await SubmitAsync(Pending());
+        _audit.Fail = true;
+
+        var decide = () => _service.DecideManyAsync([first.Id, second.Id], Maria, approve: true, note: null, CancellationToken.None);
+
+        await decide.Should().ThrowAsync<AuditUnavailableException>();
+        (await _store.GetAsync(first.Id, CancellationToken.None))!.Status.Should().Be(ApprovalStatus.Pending);
+        (await _store.GetAsync(second.Id, CancellationToken.None))!.Status.Should().Be(ApprovalStatus.Pending);
     }
 
     [Fact]
@@ -249,7 +284,7 @@ public sealed partial class ApprovalServiceTests
         results.Should().AllSatisfy(r => r.Succeeded.Should().BeTrue());
         var bulkId = results[0].Request!.BulkId!;
         _audit.Records.Where(r => r.Event == AuditEventType.Rejected).Select(r => r.Outcome)
-            .Should().Equal("rejected;bulk:" + bulkId, "rejected;bulk:" + bulkId);
+            .Should().Equal("rejected;bulk:" + bulkId + ";approval:" + first.Id, "rejected;bulk:" + bulkId + ";approval:" + second.Id);
     }
 
     [Fact]
