@@ -37,7 +37,7 @@ internal static class ApprovalAuditRecords
         {
             Approver = decided.DecidedBy,
             Result = result.Count == 0 ? null : result.ToJsonString(),
-            ArgumentsDigest = edited ? Digest(decided.EffectiveArgumentsJson) ?? decided.ArgumentsDigest : decided.ArgumentsDigest,
+            ArgumentsDigest = edited ? AuditRecords.ArgumentsDigestOfJson(decided.EffectiveArgumentsJson) ?? decided.ArgumentsDigest : decided.ArgumentsDigest,
         };
     }
 
@@ -95,20 +95,6 @@ internal static class ApprovalAuditRecords
         catch (JsonException)
         {
             return JsonValue.Create(json);
-        }
-    }
-
-    private static string? Digest(string argumentsJson)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(argumentsJson) is { } arguments
-                ? AuditRecords.ArgumentsDigest(arguments)
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 }

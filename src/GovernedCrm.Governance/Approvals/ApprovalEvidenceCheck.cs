@@ -41,4 +41,41 @@ public static class ApprovalEvidenceCheck
             : entry.RunAt is { } run ? $"the chain's entry {run} already records a run of it"
             : null;
     }
+
+    /// <summary>
+    /// Why a decided proposal in the queue disagrees with the decision the chain holds for it, or null when it
+    /// agrees (or the proposal is not decided: pending and expired proposals are not checked).
+    /// </summary>
+    /// <param name="row">The proposal as the queue holds it.</param>
+    /// <param name="entry">The decision entry read from the chain, or null.</param>
+    /// <returns>A sentence for the report, or null.</returns>
+    public static string? Disagreement(ApprovalRequest row, ApprovalDecisionEntry? entry)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var expected = row.Status switch
+        {
+            ApprovalStatus.Approved or ApprovalStatus.Executing or ApprovalStatus.Executed or ApprovalStatus.Failed or ApprovalStatus.Stale => AuditEventType.Approved,
+            ApprovalStatus.Rejected => AuditEventType.Rejected,
+            _ => (AuditEventType?)null,
+        };
+        if (expected is not { } wanted)
+        {
+            return null;
+        }
+
+        if (entry is null)
+        {
+            return $"it is {row.Status.ToName()} in the queue, but the chain holds no decision on it";
+        }
+
+        var record = entry.Record;
+        var at = $"the chain's entry {entry.Sequence}";
+        return record.Event != wanted ? $"it is {row.Status.ToName()} in the queue, but {at} records {record.Event.ToString().ToUpperInvariant()}"
+            : record.Approver != row.DecidedBy ? $"the queue names {row.DecidedBy} as the decider, {at} names {record.Approver}"
+            : record.Actor != row.Requester ? $"the queue names {row.Requester} as the requester, {at} names {record.Actor}"
+            : record.Tool != row.Tool ? $"the queue names the tool {row.Tool}, {at} names {record.Tool}"
+            : wanted == AuditEventType.Approved && record.ArgumentsDigest != AuditRecords.ArgumentsDigestOfJson(row.EffectiveArgumentsJson)
+                ? $"the arguments the queue would run are not the ones {at} approved"
+            : null;
+    }
 }

@@ -85,6 +85,21 @@ public static class AuditRecords
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToJsonString())));
     }
 
+    /// <summary>The digest of arguments stored as a JSON object (an approval's), or null when the text is not one.</summary>
+    /// <param name="argumentsJson">The arguments, as JSON text.</param>
+    /// <returns>The digest, or null.</returns>
+    public static string? ArgumentsDigestOfJson(string argumentsJson)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(argumentsJson) is { } arguments ? ArgumentsDigest(arguments) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Serializes redacted JSON for a record field.</summary>
     /// <param name="node">The JSON.</param>
     /// <returns>The text, or null.</returns>

@@ -31,6 +31,11 @@ internal static class ApprovalsCommand
 
     private static readonly Option<bool> Json = new("--json") { Description = "Print JSON instead of text." };
 
+    private static readonly Option<bool> Each = new("--each")
+    {
+        Description = "With several ids: decide each on its own. Without it a bulk decision is all or nothing: if any id is refused, none is decided.",
+    };
+
     public static Command Create()
     {
         var command = new Command("approvals", "The approval queue: list and show proposals of your tenant, approve (optionally edited) or reject them. Exit 0 ok, 1 refused, 2 error.");
@@ -118,6 +123,7 @@ internal static class ApprovalsCommand
         var approve = new Command("approve", "Approve proposals (or confirm your own, on a requester route). The server executes approved proposals.");
         approve.Arguments.Add(ids);
         approve.Options.Add(edit);
+        approve.Options.Add(Each);
         approve.Validators.Add(result =>
         {
             if (result.GetValue(edit) is not null && result.GetValue(ids) is { Length: > 1 })
@@ -136,6 +142,7 @@ internal static class ApprovalsCommand
         var reject = new Command("reject", "Reject proposals (or decline your own, on a requester route). Needs --reason.");
         reject.Arguments.Add(ids);
         reject.Options.Add(reason);
+        reject.Options.Add(Each);
         reject.SetAction((parse, ct) => DecideAsync(parse, parse.GetValue(ids)!, approve: false, edit: null, parse.GetValue(reason), ct));
         return reject;
     }
@@ -145,7 +152,8 @@ internal static class ApprovalsCommand
         {
             IReadOnlyList<ApprovalResult> results = ids.Length == 1
                 ? [await context.Service.DecideAsync(new ApprovalDecision(ids[0], caller, approve, edit, note, null), cancellationToken).ConfigureAwait(false)]
-                : await context.Service.DecideManyAsync(ids, caller, approve, note, cancellationToken).ConfigureAwait(false);
+                : await context.Service.DecideManyAsync(
+                    ids, caller, approve, note, cancellationToken, parse.GetValue(Each) ? BulkMode.EachOnItsOwn : BulkMode.AllOrNothing).ConfigureAwait(false);
             foreach (var result in results)
             {
                 if (result.Succeeded)

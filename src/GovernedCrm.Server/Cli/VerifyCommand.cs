@@ -58,9 +58,17 @@ internal static class VerifyCommand
                 CliConsole.Error.Write("\r\u001b[K");
             }
 
+            var approvals = await ApprovalCrossCheck.RunAsync(
+                folder.File(GovernedCrm.Store.GovernanceDatabase.FileName), paths.DatabasePath, parse.GetValue(Tenant), cancellationToken).ConfigureAwait(false);
             if (json)
             {
-                await CliConsole.Out.WriteLineAsync(ToJson(report).ToJsonString()).ConfigureAwait(false);
+                var output = ToJson(report);
+                output["approvals"] = new JsonObject
+                {
+                    ["checked"] = approvals.Checked,
+                    ["disagreeing"] = new JsonArray([.. approvals.Disagreeing.Select(d => (JsonNode)new JsonObject { ["id"] = d.ApprovalId, ["tenant"] = d.Tenant, ["reason"] = d.Reason })]),
+                };
+                await CliConsole.Out.WriteLineAsync(output.ToJsonString()).ConfigureAwait(false);
             }
             else
             {
@@ -70,9 +78,17 @@ internal static class VerifyCommand
                 {
                     await CliConsole.Out.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
                 }
+
+                await CliConsole.Out.WriteLineAsync(
+                    $"approval queue: {approvals.Checked} decided proposals checked against the chain, {approvals.Disagreeing.Count} disagree").ConfigureAwait(false);
+                foreach (var disagreement in approvals.Disagreeing)
+                {
+                    await CliConsole.Out.WriteLineAsync($"tampered approval {disagreement.ApprovalId} (tenant {disagreement.Tenant}): {disagreement.Reason}").ConfigureAwait(false);
+                }
             }
 
-            return report.Valid ? ExitCodes.Ok : ExitCodes.Refused;
+            // A queue row that disagrees with the chain was changed outside the server: that is tampering too.
+            return report.Valid && approvals.Disagreeing.Count == 0 ? ExitCodes.Ok : ExitCodes.Refused;
         }
         catch (Exception ex) when (ex is StartupException or SqliteException or IOException or UnauthorizedAccessException)
         {

@@ -117,7 +117,7 @@ public sealed class ApprovalsCommandTests : IDisposable
         approved.Action.Should().Be(AuditActionType.Approve);
         approved.Approver.Should().Be("maria");
         approved.Actor.Should().Be("ravi");
-        approved.Outcome.Should().Be("approved;single");
+        approved.Outcome.Should().Be("approved;single;approval:" + proposal.Id);
         var (verify, verifyOut, _) = await ServerProcess.RunAsync(["verify", "--data", _data.Path]);
         verify.Should().Be(0, verifyOut);
     }
@@ -219,21 +219,35 @@ public sealed class ApprovalsCommandTests : IDisposable
         second.Status.Should().Be(ApprovalStatus.Approved);
         first.BulkId.Should().StartWith("bulk_").And.Be(second.BulkId);
         stdout.Should().Contain($"bulk decision {first.BulkId}: 2 approved, 0 refused");
-        (await _data.AuditRecordsAsync(proposals[1].ExecutionId)).Last().Outcome.Should().Be("approved;bulk:" + first.BulkId);
+        (await _data.AuditRecordsAsync(proposals[1].ExecutionId)).Last().Outcome.Should().Be("approved;bulk:" + first.BulkId + ";approval:" + proposals[1].Id);
     }
 
     [Fact]
-    public async Task Approve_BulkWithOneRefused_Exit1AndOneLinePerId()
+    public async Task Approve_BulkWithOneRefused_Each_Exit1AndOneLinePerId()
     {
         var proposals = await _data.ProposeAsync(2);
         await _data.RunAsync("maria", "reject", proposals[0].Id, "--reason", "no");
 
-        var (code, stdout, stderr) = await _data.RunAsync("maria", "approve", proposals[0].Id, proposals[1].Id);
+        var (code, stdout, stderr) = await _data.RunAsync("maria", "approve", proposals[0].Id, proposals[1].Id, "--each");
 
         code.Should().Be(1);
         stderr.Should().Contain($"governed-crm: refused: approval.not_pending: The approval {proposals[0].Id} is rejected");
         stdout.Should().Contain($"approved: {proposals[1].Id}").And.Contain("1 approved, 1 refused");
         (await _data.ReadAsync(proposals[1].Id)).Status.Should().Be(ApprovalStatus.Approved);
+    }
+
+    [Fact]
+    public async Task Approve_BulkWithOneRefused_ByDefault_NothingIsDecided()
+    {
+        var proposals = await _data.ProposeAsync(2);
+        await _data.RunAsync("maria", "reject", proposals[0].Id, "--reason", "no");
+
+        var (code, _, stderr) = await _data.RunAsync("maria", "approve", proposals[0].Id, proposals[1].Id);
+
+        code.Should().Be(1);
+        stderr.Should().Contain($"governed-crm: refused: approval.not_pending: The approval {proposals[0].Id} is rejected")
+            .And.Contain($"governed-crm: refused: approval.batch_refused:");
+        (await _data.ReadAsync(proposals[1].Id)).Status.Should().Be(ApprovalStatus.Pending, "a bulk decision is all or nothing by default");
     }
 
     [Fact]
@@ -248,7 +262,7 @@ public sealed class ApprovalsCommandTests : IDisposable
         (await _data.ReadAsync(proposal.Id)).Status.Should().Be(ApprovalStatus.Expired);
         var expired = (await _data.AuditRecordsAsync(proposal.ExecutionId)).Where(r => r.Event == AuditEventType.Expired).Should().ContainSingle().Subject;
         expired.Action.Should().Be(AuditActionType.Deny);
-        expired.Outcome.Should().Be("expired");
+        expired.Outcome.Should().Be("expired;approval:" + proposal.Id);
     }
 
     [Fact]
