@@ -98,6 +98,7 @@ public static class GovernedMcpServerBuilderExtensions
             sp, sp.GetRequiredService<GovernedToolMethods>(), sp.GetRequiredService<GovernedToolCatalog>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ApprovedProposalRunner(
             sp.GetRequiredService<GovernedCrm.Crm.ICrmConnector>(), sp.GetRequiredService<ApprovalService>(), RequireAuditTrail(sp), sp.GetRequiredService<GovernedToolInvoker>()));
+        services.TryAddSingleton<ProposalView>();
         return builder.WithGovernedTools<ApprovalTools>();
     }
 
