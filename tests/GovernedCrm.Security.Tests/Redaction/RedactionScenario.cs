@@ -85,11 +85,18 @@ public sealed class RedactionScenario : IAsyncLifetime, IDisposable
     /// <summary>An MCP client with a token for the role's demo user; with <paramref name="elicit"/> the client answers confirmation forms.</summary>
     public Task<McpClient> ConnectAsync(string role, Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>>? elicit = null)
     {
-        var token = _issuer.Token(UserOf[role], new Dictionary<string, object> { ["roles"] = role, ["tenant"] = "default" });
+        return ConnectAsync(Server, _issuer, role, elicit);
+    }
+
+    /// <summary>An MCP client of <paramref name="server"/> with a token of <paramref name="issuer"/> for the role's demo user.</summary>
+    internal static Task<McpClient> ConnectAsync(
+        HttpTestServer server, TestIssuer issuer, string role, Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>>? elicit = null)
+    {
+        var token = issuer.Token(UserOf[role], new Dictionary<string, object> { ["roles"] = role, ["tenant"] = "default" });
         return McpClient.CreateAsync(
             new HttpClientTransport(
-                new HttpClientTransportOptions { Endpoint = new Uri(Server.App.GetTestServer().BaseAddress, "/mcp"), TransportMode = HttpTransportMode.StreamableHttp },
-                Server.CreateHttpClient(token),
+                new HttpClientTransportOptions { Endpoint = new Uri(server.App.GetTestServer().BaseAddress, "/mcp"), TransportMode = HttpTransportMode.StreamableHttp },
+                server.CreateHttpClient(token),
                 ownsHttpClient: true),
             new McpClientOptions
             {
