@@ -29,7 +29,24 @@ public interface ICrmConnector
     /// <param name="limit">How many records at most (1-100).</param>
     /// <param name="cancellationToken">Cancels the search.</param>
     /// <returns>The matching records, in id order, and whether more matched.</returns>
-    Task<CrmSearchResult> SearchAsync(CrmActor actor, CrmObjectType objectType, string? query, int limit, CancellationToken cancellationToken);
+    Task<CrmSearchResult> SearchAsync(CrmActor actor, CrmObjectType objectType, string? query, int limit, CancellationToken cancellationToken) =>
+        SearchAsync(actor, objectType, query, limit, new HashSet<string>(StringComparer.Ordinal), cancellationToken);
+
+    /// <summary>
+    /// Searches records of one type whose text properties, other than <paramref name="excludedProperties"/>, contain
+    /// <paramref name="query"/>: whether a record matches, and which records are returned, never depends on the value
+    /// of an excluded property (the governed search passes the properties the caller may not read). With every
+    /// searchable property excluded, a query matches nothing.
+    /// </summary>
+    /// <param name="actor">Who the search runs for.</param>
+    /// <param name="objectType">The type to search.</param>
+    /// <param name="query">Text to look for; null or empty lists records.</param>
+    /// <param name="limit">How many records at most (1-100).</param>
+    /// <param name="excludedProperties">Properties the query must not be matched against.</param>
+    /// <param name="cancellationToken">Cancels the search.</param>
+    /// <returns>The matching records, in id order, and whether more matched.</returns>
+    Task<CrmSearchResult> SearchAsync(
+        CrmActor actor, CrmObjectType objectType, string? query, int limit, IReadOnlySet<string> excludedProperties, CancellationToken cancellationToken);
 
     /// <summary>Reads one record.</summary>
     /// <param name="actor">Who the read runs for.</param>

@@ -96,6 +96,7 @@ public static class GovernedMcpServerBuilderExtensions
         services.TryAddSingleton<IApprovalInbox>(sp => sp.GetRequiredService<ApprovalService>());
         services.TryAddSingleton<LoopbackSession>();
         services.TryAddSingleton<ApprovedProposalDispatcher>();
+        services.TryAddSingleton<ProposalView>();
         return builder.WithGovernedTools<ApprovalTools>();
     }
 

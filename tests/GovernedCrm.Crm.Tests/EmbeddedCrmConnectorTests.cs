@@ -84,6 +84,29 @@ public sealed class EmbeddedCrmConnectorTests
     }
 
     [Fact]
+    public async Task SearchAsync_ExcludedProperties_NeverMatchedOn()
+    {
+        await using var crm = await TempCrm.CreateAsync();
+        var created = await crm.Connector.CreateContactAsync(
+            TempCrm.Alice, new Dictionary<string, object?> { ["email"] = "zq.hidden@x.example", ["firstname"] = "Zeldaqx", ["phone"] = "555-0101-9876" }, None);
+        var hidden = new HashSet<string>(StringComparer.Ordinal) { "email", "phone" };
+        var everything = Schema.CrmSchema.Contact.Properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+
+        var byEmail = await crm.Connector.SearchAsync(TempCrm.Alice, CrmObjectType.Contact, "zq.hidden", 10, None);
+        var byEmailHidden = await crm.Connector.SearchAsync(TempCrm.Alice, CrmObjectType.Contact, "zq.hidden", 10, hidden, None);
+        var byPhoneHidden = await crm.Connector.SearchAsync(TempCrm.Alice, CrmObjectType.Contact, "0101-98", 10, hidden, None);
+        var byName = await crm.Connector.SearchAsync(TempCrm.Alice, CrmObjectType.Contact, "zeldaqx", 10, hidden, None);
+        var nothingSearchable = await crm.Connector.SearchAsync(TempCrm.Alice, CrmObjectType.Contact, "zeldaqx", 10, everything, None);
+
+        byEmail.Records.Should().ContainSingle().Which.Id.Should().Be(created.Record.Id);
+        byEmailHidden.Records.Should().BeEmpty();
+        byPhoneHidden.Records.Should().BeEmpty();
+        byName.Records.Should().ContainSingle().Which.Id.Should().Be(created.Record.Id);
+        nothingSearchable.Records.Should().BeEmpty();
+        nothingSearchable.HasMore.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task SearchAsync_Limit_ReportsHasMore()
     {
         await using var crm = await TempCrm.CreateAsync();

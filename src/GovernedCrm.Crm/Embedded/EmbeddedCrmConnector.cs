@@ -17,8 +17,15 @@ public sealed class EmbeddedCrmConnector(EmbeddedCrmDatabase database, TimeProvi
 {
     /// <inheritdoc />
     public Task<CrmSearchResult> SearchAsync(CrmActor actor, CrmObjectType objectType, string? query, int limit, CancellationToken cancellationToken) =>
+        SearchAsync(actor, objectType, query, limit, new HashSet<string>(StringComparer.Ordinal), cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>The LIKE runs over the searchable columns not excluded; with none left, a query matches nothing.</remarks>
+    public Task<CrmSearchResult> SearchAsync(
+        CrmActor actor, CrmObjectType objectType, string? query, int limit, IReadOnlySet<string> excludedProperties, CancellationToken cancellationToken) =>
         Guard(async () =>
         {
+            ArgumentNullException.ThrowIfNull(excludedProperties);
             ArgumentNullException.ThrowIfNull(actor);
             if (limit is < 1 or > 100)
             {
@@ -30,7 +37,15 @@ public sealed class EmbeddedCrmConnector(EmbeddedCrmDatabase database, TimeProvi
             var parameters = new DynamicParameters(new { tenant = actor.Tenant, take = limit + 1 });
             if (!string.IsNullOrWhiteSpace(query))
             {
-                var searchable = schema.Properties.Where(p => p.Kind is CrmPropertyKind.Text or CrmPropertyKind.Email or CrmPropertyKind.Enumeration or CrmPropertyKind.Phone);
+                var searchable = schema.Properties
+                    .Where(p => p.Kind is CrmPropertyKind.Text or CrmPropertyKind.Email or CrmPropertyKind.Enumeration or CrmPropertyKind.Phone)
+                    .Where(p => !excludedProperties.Contains(p.Name))
+                    .ToList();
+                if (searchable.Count == 0)
+                {
+                    return new CrmSearchResult([], false);
+                }
+
                 sql.Append(" AND (")
                     .AppendJoin(" OR ", searchable.Select(p => $"{EmbeddedCrmTables.Column(p)} LIKE @pattern ESCAPE '\\'"))
                     .Append(')');

@@ -31,16 +31,41 @@ public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions optio
     /// <inheritdoc />
     public CrmRecordIdFormat RecordIdFormat => CrmRecordIdFormat.Numeric;
 
+    /// <summary>How many pages of <see cref="ScanPageSize"/> records a search that must match locally reads at most.</summary>
+    public const int MaxScanPages = 10;
+
+    /// <summary>The page size of a search that matches locally.</summary>
+    public const int ScanPageSize = 100;
+
     /// <inheritdoc />
-    public async Task<CrmSearchResult> SearchAsync(CrmActor actor, CrmObjectType objectType, string? query, int limit, CancellationToken cancellationToken)
+    public Task<CrmSearchResult> SearchAsync(CrmActor actor, CrmObjectType objectType, string? query, int limit, CancellationToken cancellationToken) =>
+        SearchAsync(actor, objectType, query, limit, new HashSet<string>(StringComparer.Ordinal), cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// HubSpot's free-text <c>query</c> matches its own default searchable properties (a contact's email and phone among
+    /// them) and cannot be narrowed to some properties. So when a query is given and a property is excluded, the query is
+    /// not sent: the connector reads the records in id order, at most <see cref="MaxScanPages"/> pages of
+    /// <see cref="ScanPageSize"/>, and matches the query itself, as a case-insensitive substring of the text, email, phone
+    /// and enumeration properties not excluded. What it returns then never depends on an excluded value; past the pages
+    /// read it answers <c>hasMore</c>.
+    /// </remarks>
+    public async Task<CrmSearchResult> SearchAsync(
+        CrmActor actor, CrmObjectType objectType, string? query, int limit, IReadOnlySet<string> excludedProperties, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(excludedProperties);
         if (limit is < 1 or > 100)
         {
             throw new CrmException(CrmErrorCodes.InvalidValue, $"limit must be between 1 and 100, not {limit}.");
         }
 
         var map = HubSpotProperties.For(objectType);
+        if (!string.IsNullOrWhiteSpace(query) && map.Mapped.Any(p => excludedProperties.Contains(p.Name)))
+        {
+            return await ScanAsync(actor, map, query.Trim(), limit, excludedProperties, cancellationToken).ConfigureAwait(false);
+        }
+
         var body = new JsonObject
         {
             ["limit"] = limit,
@@ -57,6 +82,58 @@ public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions optio
         var records = (response.Body?["results"] as JsonArray ?? []).Select(r => ToRecord(map, r)).ToList();
         var hasMore = response.Body?["paging"]?["next"]?["after"] is not null;
         return new CrmSearchResult(records, hasMore);
+    }
+
+    // The local match of a search that may not use HubSpot's query (see SearchAsync): id order, readable properties only.
+    private async Task<CrmSearchResult> ScanAsync(
+        CrmActor actor, RemotePropertyMap map, string query, int limit, IReadOnlySet<string> excluded, CancellationToken cancellationToken)
+    {
+        var searchable = map.Mapped
+            .Where(p => p.Kind is CrmPropertyKind.Text or CrmPropertyKind.Email or CrmPropertyKind.Enumeration or CrmPropertyKind.Phone)
+            .Where(p => !excluded.Contains(p.Name))
+            .Select(p => p.Name)
+            .ToList();
+        if (searchable.Count == 0)
+        {
+            return new CrmSearchResult([], false);
+        }
+
+        var found = new List<CrmRecord>();
+        string? after = null;
+        for (var page = 0; page < MaxScanPages; page++)
+        {
+            var body = new JsonObject
+            {
+                ["limit"] = ScanPageSize,
+                ["properties"] = new JsonArray(map.WireNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+                ["sorts"] = new JsonArray(new JsonObject { ["propertyName"] = "hs_object_id", ["direction"] = "ASCENDING" }),
+            };
+            if (after is not null)
+            {
+                body["after"] = after;
+            }
+
+            var response = await SendAsync(actor, HttpMethod.Post, $"crm/v3/objects/{HubSpotProperties.PathOf(map.Type)}/search", body, $"{map.Type.ToName()} search", cancellationToken).ConfigureAwait(false);
+            foreach (var record in (response.Body?["results"] as JsonArray ?? []).Select(r => ToRecord(map, r)))
+            {
+                if (searchable.Any(name => record.Properties.GetValueOrDefault(name) is string text && text.Contains(query, StringComparison.OrdinalIgnoreCase)))
+                {
+                    found.Add(record);
+                    if (found.Count > limit)
+                    {
+                        return new CrmSearchResult(found.Take(limit).ToList(), true);
+                    }
+                }
+            }
+
+            after = response.Body?["paging"]?["next"]?["after"]?.GetValue<string>();
+            if (after is null)
+            {
+                return new CrmSearchResult(found, false);
+            }
+        }
+
+        return new CrmSearchResult(found, true);
     }
 
     /// <inheritdoc />

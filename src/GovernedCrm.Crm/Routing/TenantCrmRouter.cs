@@ -18,6 +18,11 @@ public sealed class TenantCrmRouter(ICrmConnector embedded, IReadOnlyDictionary<
     public Task<CrmSearchResult> SearchAsync(CrmActor actor, CrmObjectType objectType, string? query, int limit, CancellationToken cancellationToken) =>
         For(actor).SearchAsync(actor, objectType, query, limit, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<CrmSearchResult> SearchAsync(
+        CrmActor actor, CrmObjectType objectType, string? query, int limit, IReadOnlySet<string> excludedProperties, CancellationToken cancellationToken) =>
+        For(actor).SearchAsync(actor, objectType, query, limit, excludedProperties, cancellationToken);
+
     /// <inheritdoc/>
     public Task<CrmRecord> GetAsync(CrmActor actor, CrmObjectType objectType, string recordId, CancellationToken cancellationToken) =>
         For(actor).GetAsync(actor, objectType, recordId, cancellationToken);

@@ -28,10 +28,20 @@ public sealed class SalesforceCrmConnector(HttpClient http, SalesforceCrmOptions
     public CrmRecordIdFormat RecordIdFormat => CrmRecordIdFormat.Salesforce;
 
     /// <inheritdoc />
-    /// <remarks>Matches text, email, phone and picklist fields (not owner or account ids), case-insensitively, in Id order.</remarks>
-    public async Task<CrmSearchResult> SearchAsync(CrmActor actor, CrmObjectType objectType, string? query, int limit, CancellationToken cancellationToken)
+    public Task<CrmSearchResult> SearchAsync(CrmActor actor, CrmObjectType objectType, string? query, int limit, CancellationToken cancellationToken) =>
+        SearchAsync(actor, objectType, query, limit, new HashSet<string>(StringComparer.Ordinal), cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Matches text, email, phone and picklist fields (not owner or account ids), case-insensitively, in Id order. The
+    /// SOQL WHERE names only the fields not excluded, so Salesforce itself never matches on an excluded one; with none
+    /// left, a query matches nothing (and nothing is sent).
+    /// </remarks>
+    public async Task<CrmSearchResult> SearchAsync(
+        CrmActor actor, CrmObjectType objectType, string? query, int limit, IReadOnlySet<string> excludedProperties, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(excludedProperties);
         if (limit is < 1 or > 100)
         {
             throw new CrmException(CrmErrorCodes.InvalidValue, $"limit must be between 1 and 100, not {limit}.");
@@ -45,8 +55,14 @@ public sealed class SalesforceCrmConnector(HttpClient http, SalesforceCrmOptions
         var map = SalesforceFields.For(objectType);
         var searchable = map.Mapped
             .Where(p => p.Kind is CrmPropertyKind.Text or CrmPropertyKind.Email or CrmPropertyKind.Phone or CrmPropertyKind.Enumeration && p.Name != "owner")
+            .Where(p => !excludedProperties.Contains(p.Name))
             .Select(map.WireName)
             .ToList();
+        if (!string.IsNullOrWhiteSpace(query) && searchable.Count == 0)
+        {
+            return new CrmSearchResult([], false);
+        }
+
         var soql = SalesforceSoql.Search(SalesforceFields.SObjectOf(objectType), Fields(map), searchable, query, limit + 1);
         var response = await SendAsync(actor, HttpMethod.Get, "query?q=" + Uri.EscapeDataString(soql), null, $"{objectType.ToName()} search", cancellationToken).ConfigureAwait(false);
         var rows = (response.Body?["records"] as JsonArray ?? []).ToList();

@@ -8,7 +8,7 @@ namespace GovernedCrm.Governance.Policy;
 /// The policy in force, and its limit counters. A reload swaps the compiled policy atomically: a call is decided
 /// wholly by the old or wholly by the new one, never half and half; the limit counters survive reloads.
 /// </summary>
-public sealed class ActivePolicy : IGovernancePolicy, IToolVisibilityPolicy, ICallerDirectory, IPolicyLimits
+public sealed class ActivePolicy : IGovernancePolicy, IToolVisibilityPolicy, ICallerDirectory, IPolicyLimits, IFieldReadPolicy
 {
     private readonly PolicyLimiter _limiter;
     private CompiledPolicy _current;
@@ -42,6 +42,9 @@ public sealed class ActivePolicy : IGovernancePolicy, IToolVisibilityPolicy, ICa
 
     /// <inheritdoc />
     public bool IsVisible(GovernedToolDescriptor tool, CallerIdentity caller) => Current.IsVisible(tool, caller);
+
+    /// <inheritdoc />
+    public IReadOnlySet<string> UnreadableFields(CallerIdentity caller, string? objectType) => Current.UnreadableFields(caller, objectType);
 
     /// <inheritdoc />
     public CallerIdentity? Resolve(CallerIdentity caller) => Current.ResolveCaller(caller);

@@ -10,7 +10,7 @@ namespace GovernedCrm.Governance.Policy;
 /// </summary>
 /// <param name="inner">The policy for every other tool.</param>
 /// <param name="admins">User ids allowed to call admin tools.</param>
-public sealed class AdminToolsPolicy(IGovernancePolicy inner, IReadOnlySet<string> admins) : IGovernancePolicy, IToolVisibilityPolicy, ICallerDirectory, IPolicyLimits
+public sealed class AdminToolsPolicy(IGovernancePolicy inner, IReadOnlySet<string> admins) : IGovernancePolicy, IToolVisibilityPolicy, ICallerDirectory, IPolicyLimits, IFieldReadPolicy
 {
     /// <summary>The target system of admin tools.</summary>
     public const string AdminTargetSystem = "audit";
@@ -50,6 +50,10 @@ public sealed class AdminToolsPolicy(IGovernancePolicy inner, IReadOnlySet<strin
             ? inner is not IToolVisibilityPolicy visibility || visibility.IsVisible(tool, caller)
             : IsAdmin(caller);
     }
+
+    /// <inheritdoc />
+    public IReadOnlySet<string> UnreadableFields(CallerIdentity caller, string? objectType) =>
+        FieldRedaction.UnreadableFields(inner, caller, objectType);
 
     /// <inheritdoc />
     public CallerIdentity? Resolve(CallerIdentity caller) => inner is ICallerDirectory directory ? directory.Resolve(caller) : caller;

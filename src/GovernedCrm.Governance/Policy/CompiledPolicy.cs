@@ -48,7 +48,7 @@ namespace GovernedCrm.Governance.Policy;
 /// compare ordinally; object types compare case-insensitively so another spelling cannot sidestep a rule.
 /// Denial messages name at most the tool, a property the caller sent and a rule id; never another tenant's data.</para>
 /// </remarks>
-public sealed class CompiledPolicy : IGovernancePolicy, IToolVisibilityPolicy
+public sealed class CompiledPolicy : IGovernancePolicy, IToolVisibilityPolicy, IFieldReadPolicy
 {
     private readonly PolicyDefinition _definition;
     private readonly CompiledRule[] _rules;
@@ -137,6 +137,15 @@ public sealed class CompiledPolicy : IGovernancePolicy, IToolVisibilityPolicy
         ArgumentNullException.ThrowIfNull(caller);
         var resolved = _directory.Resolve(caller, trace: null);
         return resolved.Denial is null && (_tools.For(tool.ToolName).AllowRoleMask & resolved.Roles) != 0;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The same set <see cref="Evaluate"/> puts in a decision's <c>RedactedFields</c> for a call on <paramref name="objectType"/>.</remarks>
+    public IReadOnlySet<string> UnreadableFields(CallerIdentity caller, string? objectType)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var resolved = _directory.Resolve(caller, trace: null);
+        return resolved.Denial is null ? _fields.For(resolved.Roles, objectType).DenyRead : _fields.EveryDenyRead;
     }
 
     /// <summary>

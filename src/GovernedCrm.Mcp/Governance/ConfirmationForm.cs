@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernedCrm.Governance.Approvals;
+using GovernedCrm.Governance.Policy;
 using ModelContextProtocol.Protocol;
 
 namespace GovernedCrm.Mcp.Governance;
@@ -10,17 +11,19 @@ namespace GovernedCrm.Mcp.Governance;
 /// <summary>
 /// The confirmation form shown to a requester: the tool, the record, a before → after table, the agent's reason and
 /// confidence, the rule that asked; each proposed value an editable field whose default is the proposed value. The
-/// same form serves elicitation requests (2025-11-25) and multi round-trip input requests (2026-07-28).
+/// same form serves elicitation requests (2025-11-25) and multi round-trip input requests (2026-07-28). A current value
+/// the requester may not read (the policy's field read rules on the call's object type) is shown redacted.
 /// </summary>
 internal static class ConfirmationForm
 {
     public static ElicitRequestParams Build(ConfirmationRequest request)
     {
         var proposed = request.Proposal?.Proposed ?? new JsonObject();
+        var before = Before(request);
         var schema = new ElicitRequestParams.RequestSchema();
         foreach (var (name, value) in proposed)
         {
-            schema.Properties[name] = Field(name, value, request.Proposal?.Before?[name]);
+            schema.Properties[name] = Field(name, value, before?[name]);
         }
 
         return new ElicitRequestParams { Message = Message(request), RequestedSchema = schema };
@@ -103,15 +106,21 @@ internal static class ConfirmationForm
         if (request.Proposal is { } proposal)
         {
             text.Append("\n\n| property | now | proposed |\n|---|---|---|");
+            var before = Before(request);
             foreach (var name in proposal.Properties)
             {
-                text.Append(CultureInfo.InvariantCulture, $"\n| {name} | {Show(proposal.Before?[name])} | {Show(proposal.Proposed[name])} |");
+                text.Append(CultureInfo.InvariantCulture, $"\n| {name} | {Show(before?[name])} | {Show(proposal.Proposed[name])} |");
             }
         }
 
         text.Append("\n\nAccept to make the change (edit the values first if they are wrong), or decline to leave the record as it is. Edited values are checked by the policy again.");
         return text.ToString();
     }
+
+    // The record's current values as the requester may see them: a property they may not read is redacted (the
+    // proposed values are their own call's arguments, so they are shown).
+    private static JsonNode? Before(ConfirmationRequest request) =>
+        request.Proposal?.Before is { } before ? FieldRedaction.Redact(before, request.Approval.RedactedFields) : null;
 
     private static string Show(JsonNode? value) => value switch
     {

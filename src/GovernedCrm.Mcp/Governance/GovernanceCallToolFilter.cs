@@ -150,10 +150,13 @@ internal static class GovernanceCallToolFilter
                 return GovernanceToolResults.Error(ex.Code, ex.Message);
             }
 
+            // Redaction is the caller's: the fields they may not read on the call's object type, whether the call
+            // was allowed or ran after an approval (a requester's confirmation, a decision that came while it waited).
+            var hidden = FieldRedaction.Of(call.Decision);
             if (outcome.Refusal is { Pending: { } pending } waiting)
             {
                 logger.LogInformation("Queued {Tool} for {User} ({ExecutionId}) as {ApprovalId}", name, call.Caller.UserId, call.ExecutionId, pending.ApprovalId);
-                return GovernanceToolResults.PendingApproval(pending, waiting.Message, waiting.Rule, call.ExecutionId);
+                return ToolResultRedaction.Apply(GovernanceToolResults.PendingApproval(pending, waiting.Message, waiting.Rule, call.ExecutionId), hidden);
             }
 
             if (outcome.Refusal is { Connection: { } connection })
@@ -168,10 +171,7 @@ internal static class GovernanceCallToolFilter
                 return GovernanceToolResults.Error(refusal.Code, refusal.Message, descriptor.IsWrite ? "denied" : null, refusal.Rule);
             }
 
-            var result = outcome.Result!.Result;
-            return call.Decision is PolicyDecision.Allow { RedactedFields.Count: > 0 } allow
-                ? ToolResultRedaction.Apply(result, allow.RedactedFields)
-                : result;
+            return ToolResultRedaction.Apply(outcome.Result!.Result, hidden);
         };
 
     // A call this process sent itself to run an approved proposal carries a ticket naming it; the proposal is read

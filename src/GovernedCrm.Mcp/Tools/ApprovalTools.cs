@@ -19,9 +19,9 @@ namespace GovernedCrm.Mcp.Tools;
 /// <param name="approvals">The approval service.</param>
 /// <param name="runner">Runs approved proposals through the governance pipeline.</param>
 /// <param name="governed">The governed call (who is calling).</param>
-/// <param name="catalog">The governed tools' metadata: which arguments are [Sensitive], so an approver never sees them.</param>
+/// <param name="view">How a proposal is shown to its viewer: redacted for the viewer's field read rules and the tool's [Sensitive] arguments.</param>
 [McpServerToolType]
-public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalDispatcher runner, GovernedCallAccessor governed, GovernedToolCatalog catalog)
+public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalDispatcher runner, GovernedCallAccessor governed, ProposalView view)
 {
     /// <summary>Lists the proposals waiting for a decision in the caller's tenant.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
@@ -37,7 +37,7 @@ public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalDis
         return GovernanceToolResults.Success(new JsonObject
         {
             ["count"] = pending.Count,
-            ["approvals"] = new JsonArray(pending.Select(r => (JsonNode)Describe(r)).ToArray()),
+            ["approvals"] = new JsonArray(pending.Select(r => (JsonNode)view.Describe(r, caller)).ToArray()),
         });
     }
 
@@ -85,7 +85,7 @@ public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalDis
             else if (approve && await runner.ExecuteAsync(id, cancellationToken).ConfigureAwait(false) is { } executed)
             {
                 item["status"] = executed.Status.ToString().ToLowerInvariant();
-                item["result"] = executed.ResultJson is null ? null : JsonNode.Parse(executed.ResultJson);
+                item["result"] = view.Result(executed, caller);
             }
             else
             {
@@ -130,39 +130,6 @@ public sealed class ApprovalTools(ApprovalService approvals, ApprovedProposalDis
             return GovernanceToolResults.Error(ApprovalCodes.NotFound, $"No proposal '{approvalId}' in your tenant.");
         }
 
-        return GovernanceToolResults.Success(Describe(request));
+        return GovernanceToolResults.Success(view.Describe(request, caller));
     }
-
-    private JsonObject Describe(ApprovalRequest r) => new()
-    {
-        ["approvalId"] = r.Id,
-        ["status"] = r.Status.ToString().ToLowerInvariant(),
-        ["tool"] = r.Tool,
-        ["objectType"] = r.ObjectType,
-        ["recordId"] = r.RecordId,
-        ["requester"] = r.Requester,
-        ["arguments"] = Arguments(r.Tool, r.ArgumentsJson),
-        ["before"] = r.BeforeJson is null ? null : JsonNode.Parse(r.BeforeJson),
-        ["proposed"] = JsonNode.Parse(r.ArgumentsJson)?["properties"]?.DeepClone(),
-        ["approved"] = r.ApprovedArgumentsJson is null ? null : JsonNode.Parse(r.ApprovedArgumentsJson)?["properties"]?.DeepClone(),
-        ["approvedArguments"] = r.ApprovedArgumentsJson is null ? null : Arguments(r.Tool, r.ApprovedArgumentsJson),
-        ["reason"] = r.Reason,
-        ["confidence"] = r.Confidence,
-        ["rule"] = r.Rule,
-        ["approver"] = r.Route == GovernedCrm.Governance.Policy.ApprovalRoute.Role ? $"role:{r.ApproverRole}" : "requester",
-        ["approvalReason"] = r.ApprovalReason,
-        ["createdAt"] = r.CreatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        ["expiresAt"] = r.ExpiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        ["decidedBy"] = r.DecidedBy,
-        ["decisionNote"] = r.DecisionNote,
-        ["bulkId"] = r.BulkId,
-        ["result"] = r.ResultJson is null ? null : JsonNode.Parse(r.ResultJson),
-    };
-
-    /// <summary>
-    /// Every argument of the proposed call (a custom tool's, such as CRM.CloseDeal's <c>won</c>, are not under
-    /// <c>properties</c>), with the tool's [Sensitive] arguments and secret-looking names redacted.
-    /// </summary>
-    private JsonNode? Arguments(string tool, string argumentsJson) =>
-        AuditRedaction.Redact(JsonNode.Parse(argumentsJson), catalog.TryGetGoverned(tool, out var descriptor) ? descriptor.SensitiveArguments : null);
 }

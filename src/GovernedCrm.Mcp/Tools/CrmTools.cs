@@ -28,7 +28,7 @@ public sealed class CrmTools(ICrmConnector crm, GovernedCallAccessor governed)
     /// <returns>The records found.</returns>
     [McpServerTool(Name = "CRM.SearchRecords", Title = "Search CRM records", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
     [GovernedTool(Action = GovernedAction.Read, ObjectTypeArgument = "objectType")]
-    [Description("Searches CRM records of one object type. Matches the query text against the record's text properties (names, email, domain, stage, ...). Returns records in id order with their properties, version and timestamps.")]
+    [Description("Searches CRM records of one object type. Matches the query text against the record's text properties (names, email, domain, stage, ...) that you may read. Returns records in id order with their properties, version and timestamps.")]
     public async Task<CallToolResult> SearchRecords(
         [Description("The object type to search: contact, company or deal.")] CrmObjectType objectType,
         [Description("Text to look for (case-insensitive substring). Omit to list records.")] string? query = null,
@@ -36,7 +36,10 @@ public sealed class CrmTools(ICrmConnector crm, GovernedCallAccessor governed)
         CancellationToken cancellationToken = default)
     {
         var actor = Actor();
-        var result = await crm.SearchAsync(actor, objectType, query, limit, cancellationToken).ConfigureAwait(false);
+
+        // The query never matches on a property the caller may not read: a match would tell them part of its value.
+        var unreadable = GovernedCrm.Governance.Policy.FieldRedaction.Of(governed.Require().Decision);
+        var result = await crm.SearchAsync(actor, objectType, query, limit, unreadable, cancellationToken).ConfigureAwait(false);
         return GovernanceToolResults.Success(new JsonObject
         {
             ["objectType"] = objectType.ToName(),

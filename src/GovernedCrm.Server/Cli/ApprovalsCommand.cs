@@ -60,7 +60,7 @@ internal static class ApprovalsCommand
             var requests = await context.Service.ListAsync(caller, showAll ? null : ApprovalStatus.Pending, ListLimit, ct).ConfigureAwait(false);
             if (parse.GetValue(Json))
             {
-                await CliConsole.Out.WriteLineAsync(ApprovalsOutput.Json(new JsonArray([.. requests.Select(r => (JsonNode)ApprovalsOutput.ToJson(r))]))).ConfigureAwait(false);
+                await CliConsole.Out.WriteLineAsync(ApprovalsOutput.Json(new JsonArray([.. requests.Select(r => (JsonNode)ApprovalsOutput.ToJson(r, context.UnreadableFields(caller, r.ObjectType)))]))).ConfigureAwait(false);
             }
             else if (requests.Count == 0)
             {
@@ -98,11 +98,11 @@ internal static class ApprovalsCommand
 
             if (parse.GetValue(Json))
             {
-                await CliConsole.Out.WriteLineAsync(ApprovalsOutput.Json(ApprovalsOutput.ToJson(request))).ConfigureAwait(false);
+                await CliConsole.Out.WriteLineAsync(ApprovalsOutput.Json(ApprovalsOutput.ToJson(request, context.UnreadableFields(caller, request.ObjectType)))).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 
-            foreach (var line in ApprovalsOutput.Details(request))
+            foreach (var line in ApprovalsOutput.Details(request, context.UnreadableFields(caller, request.ObjectType)))
             {
                 await CliConsole.Out.WriteLineAsync(line).ConfigureAwait(false);
             }

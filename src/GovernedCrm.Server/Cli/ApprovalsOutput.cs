@@ -7,7 +7,11 @@ using GovernedCrm.Governance.Policy;
 
 namespace GovernedCrm.Server.Cli;
 
-/// <summary>How <c>approvals list</c> and <c>approvals show</c> print proposals: aligned text for people, JSON for scripts.</summary>
+/// <summary>
+/// How <c>approvals list</c> and <c>approvals show</c> print proposals: aligned text for people, JSON for scripts. Values
+/// the acting user may not read (the policy's field read rules on the proposal's object type) are redacted
+/// (<see cref="ProposalRedaction"/>), as in CRM.GetProposal.
+/// </summary>
 internal static class ApprovalsOutput
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -27,8 +31,11 @@ internal static class ApprovalsOutput
     }
 
     /// <summary>Everything about one proposal, including a before → after table of its properties.</summary>
-    public static IEnumerable<string> Details(ApprovalRequest r)
+    /// <param name="r">The proposal.</param>
+    /// <param name="hidden">The properties the acting user may not read on the proposal's object type.</param>
+    public static IEnumerable<string> Details(ApprovalRequest r, IReadOnlySet<string> hidden)
     {
+        var view = ProposalRedaction.Apply(r, hidden);
         yield return $"approval:    {r.Id}";
         yield return $"status:      {r.Status.ToName()}";
         yield return $"tool:        {r.Tool}";
@@ -37,12 +44,12 @@ internal static class ApprovalsOutput
         yield return $"approver:    {(r.Route == ApprovalRoute.Role ? $"a user with role {r.ApproverRole}, not the requester" : "the requester (confirmation)")}";
         yield return $"rule:        {r.Rule} (policy {r.PolicyVersion})";
         yield return $"why:         {r.ApprovalReason}";
-        yield return $"reason:      {r.Reason ?? "-"}";
+        yield return $"reason:      {view.Reason ?? "-"}";
         yield return $"confidence:  {(r.Confidence is { } c ? c.ToString("0.##", CultureInfo.InvariantCulture) : "-")}";
         yield return $"created:     {Time(r.CreatedAt)}";
         yield return $"expires:     {Time(r.ExpiresAt)}";
         yield return $"execution:   {r.ExecutionId}";
-        var changes = Changes(r);
+        var changes = Changes(view);
         if (changes.Count > 0)
         {
             var edited = r.ApprovedArgumentsJson is not null;
@@ -68,18 +75,23 @@ internal static class ApprovalsOutput
             yield return $"decided:     {r.Status.ToName()}{by} at {Time(decidedAt)}{bulk}";
         }
 
-        if (r.DecisionNote is not null)
+        if (view.DecisionNote is not null)
         {
-            yield return $"note:        {r.DecisionNote}";
+            yield return $"note:        {view.DecisionNote}";
         }
 
         if (r.ResultJson is not null || r.CompletedAt is not null)
         {
-            yield return $"result:      {r.ResultJson ?? "-"}{(r.CompletedAt is { } done ? $" (completed {Time(done)})" : string.Empty)}";
+            yield return $"result:      {view.Result?.ToJsonString() ?? "-"}{(r.CompletedAt is { } done ? $" (completed {Time(done)})" : string.Empty)}";
         }
     }
 
-    public static JsonObject ToJson(ApprovalRequest r) => new()
+    /// <summary>One proposal as JSON.</summary>
+    /// <param name="r">The proposal.</param>
+    /// <param name="hidden">The properties the acting user may not read on the proposal's object type.</param>
+    public static JsonObject ToJson(ApprovalRequest r, IReadOnlySet<string> hidden) => ToJson(r, ProposalRedaction.Apply(r, hidden));
+
+    private static JsonObject ToJson(ApprovalRequest r, RedactedProposal view) => new()
     {
         ["id"] = r.Id,
         ["status"] = r.Status.ToName(),
@@ -94,14 +106,14 @@ internal static class ApprovalsOutput
         ["approvalReason"] = r.ApprovalReason,
         ["policyVersion"] = r.PolicyVersion,
         ["executionId"] = r.ExecutionId,
-        ["reason"] = r.Reason,
+        ["reason"] = view.Reason,
         ["confidence"] = r.Confidence,
         ["createdAt"] = Time(r.CreatedAt),
         ["expiresAt"] = Time(r.ExpiresAt),
-        ["arguments"] = GovernedCrm.Governance.Audit.AuditRedaction.Redact(Parse(r.ArgumentsJson)),
+        ["arguments"] = GovernedCrm.Governance.Audit.AuditRedaction.Redact(view.Arguments),
         ["argumentsDigest"] = r.ArgumentsDigest,
         ["recordVersion"] = r.RecordVersion,
-        ["changes"] = new JsonArray([.. Changes(r).Select(ch => (JsonNode)new JsonObject
+        ["changes"] = new JsonArray([.. Changes(view).Select(ch => (JsonNode)new JsonObject
         {
             ["property"] = ch.Property,
             ["before"] = ch.Before?.DeepClone(),
@@ -113,12 +125,12 @@ internal static class ApprovalsOutput
             ["status"] = r.Status.ToName(),
             ["by"] = r.DecidedBy,
             ["at"] = Time(r.DecidedAt.Value),
-            ["note"] = r.DecisionNote,
+            ["note"] = view.DecisionNote,
             ["bulkId"] = r.BulkId,
             ["edited"] = r.ApprovedArgumentsJson is not null,
-            ["approvedArguments"] = r.ApprovedArgumentsJson is null ? null : Parse(r.ApprovedArgumentsJson),
+            ["approvedArguments"] = GovernedCrm.Governance.Audit.AuditRedaction.Redact(view.ApprovedArguments),
         },
-        ["result"] = r.ResultJson is null ? null : Parse(r.ResultJson),
+        ["result"] = view.Result?.DeepClone(),
         ["completedAt"] = r.CompletedAt is { } completed ? Time(completed) : null,
     };
 
@@ -129,11 +141,11 @@ internal static class ApprovalsOutput
 
     private sealed record Change(string Property, JsonNode? Before, JsonNode? Proposed, JsonNode? Approved);
 
-    private static List<Change> Changes(ApprovalRequest r)
+    private static List<Change> Changes(RedactedProposal view)
     {
-        var proposed = Properties(r.ArgumentsJson);
-        var approved = r.ApprovedArgumentsJson is null ? proposed : Properties(r.ApprovedArgumentsJson);
-        var before = r.BeforeJson is null ? null : Parse(r.BeforeJson) as JsonObject;
+        var proposed = view.Proposed ?? [];
+        var approved = view.ApprovedArguments is null ? proposed : view.Approved ?? [];
+        var before = view.Before as JsonObject;
         var names = proposed.Select(p => p.Key).Concat(approved.Select(p => p.Key)).Distinct(StringComparer.Ordinal);
         return [.. names.Select(name => new Change(
             name,
@@ -142,25 +154,10 @@ internal static class ApprovalsOutput
             approved.TryGetPropertyValue(name, out var a) ? a : null))];
     }
 
-    private static JsonObject Properties(string argumentsJson) =>
-        Parse(argumentsJson) is JsonObject arguments && arguments["properties"] is JsonObject properties ? properties : [];
-
     private static string Text(JsonNode? value) => value switch
     {
         null => "(none)",
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
         _ => value.ToJsonString(),
     };
-
-    private static JsonNode? Parse(string json)
-    {
-        try
-        {
-            return JsonNode.Parse(json);
-        }
-        catch (JsonException)
-        {
-            return JsonValue.Create(json);
-        }
-    }
 }

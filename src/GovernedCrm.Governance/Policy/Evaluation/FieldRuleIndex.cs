@@ -27,7 +27,11 @@ internal sealed class FieldRuleIndex
         _rules = rules;
         _masks = [.. rules.Select(r => r.Roles is null ? RoleCatalog.Any : roles.MaskOf(r.Roles))];
         _objects = [.. rules.Select(r => r.Objects is null ? null : r.Objects.ToArray())];
+        EveryDenyRead = rules.SelectMany(r => r.DenyRead).ToFrozenSet(StringComparer.Ordinal);
     }
+
+    /// <summary>Every property any fields rule denies reading, whatever the roles or object type: what a caller the policy does not know may not read.</summary>
+    public FrozenSet<string> EveryDenyRead { get; }
 
     /// <summary>The fields rules, in file order.</summary>
     public IReadOnlyList<FieldRuleDefinition> Rules => _rules;
