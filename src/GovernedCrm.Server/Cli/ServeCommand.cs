@@ -5,7 +5,7 @@ using GovernedCrm.Server.Hosting.Connectors;
 namespace GovernedCrm.Server.Cli;
 
 /// <summary>
-/// <c>governed-crm serve [--http] [--urls URL] [--allowed-hosts HOSTS] [--jwt-issuer URL] [--jwt-audience URL] [--jwt-keys FILE]</c>:
+/// <c>governed-crm serve [--http] [--urls URL] [--allowed-hosts HOSTS] [--allowed-origins ORIGINS] [--jwt-issuer URL] [--jwt-audience URL] [--jwt-keys FILE]</c>:
 /// runs the MCP server.
 /// </summary>
 internal static class ServeCommand
@@ -25,6 +25,11 @@ internal static class ServeCommand
     {
         Description = $"Host headers accepted in HTTP mode, semicolon separated (default \"{HttpServer.DefaultAllowedHosts}\"). Set it when you bind to another address.",
         DefaultValueFactory = _ => HttpServer.DefaultAllowedHosts,
+    };
+
+    private static readonly Option<string?> AllowedOriginsOption = new(AllowedOrigins.Option)
+    {
+        Description = $"Browser origins (scheme://host[:port]) whose pages may call /mcp, /sse and /message in HTTP mode besides the server's own, semicolon separated. Default ${AllowedOrigins.Variable}. Requests without Origin are allowed; Origin: null never.",
     };
 
     private static readonly Option<string?> JwtIssuer = new(JwtSettings.IssuerOption)
@@ -48,16 +53,18 @@ internal static class ServeCommand
         serve.Options.Add(Http);
         serve.Options.Add(Urls);
         serve.Options.Add(AllowedHosts);
+        serve.Options.Add(AllowedOriginsOption);
         serve.Options.Add(JwtIssuer);
         serve.Options.Add(JwtAudience);
         serve.Options.Add(JwtKeys);
         serve.SetAction((parse, ct) => RunAsync(
-            parse, parse.GetValue(Http), parse.GetValue(Urls), parse.GetValue(AllowedHosts),
+            parse, parse.GetValue(Http), parse.GetValue(Urls), parse.GetValue(AllowedHosts), parse.GetValue(AllowedOriginsOption),
             new JwtOptions(parse.GetValue(JwtIssuer), parse.GetValue(JwtAudience), parse.GetValue(JwtKeys)), ct));
         return serve;
     }
 
-    public static async Task<int> RunAsync(ParseResult parse, bool http, string? urls, string? allowedHosts, JwtOptions jwt, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        ParseResult parse, bool http, string? urls, string? allowedHosts, string? allowedOrigins, JwtOptions jwt, CancellationToken cancellationToken)
     {
         try
         {
@@ -66,12 +73,20 @@ internal static class ServeCommand
                 throw new StartupException($"{JwtSettings.IssuerOption}, {JwtSettings.AudienceOption} and {JwtSettings.KeysOption} apply to --http only (stdio callers are the local user)");
             }
 
+            if (!http && allowedOrigins is not null)
+            {
+                throw new StartupException($"{AllowedOrigins.Option} applies to --http only");
+            }
+
             // Settings first: a bad option must not create or migrate the data folder.
             HttpServerSettings? settings = null;
             if (http)
             {
                 var listen = urls ?? HttpServer.DefaultUrls;
-                settings = new HttpServerSettings(listen, allowedHosts ?? HttpServer.DefaultAllowedHosts, JwtSettings.Resolve(jwt, listen, Environment.GetEnvironmentVariable));
+                ListenUrlCheck.Check(listen);
+                settings = new HttpServerSettings(
+                    listen, allowedHosts ?? HttpServer.DefaultAllowedHosts, JwtSettings.Resolve(jwt, listen, Environment.GetEnvironmentVariable),
+                    allowedOrigins ?? Environment.GetEnvironmentVariable(AllowedOrigins.Variable));
                 HttpServer.RequireAuthenticationOffLoopback(settings);
             }
 
@@ -86,6 +101,12 @@ internal static class ServeCommand
                 throw new StartupException(
                     $"the connectors file {connectorsPath} has no signIn: over HTTP with bearer tokens the connect page must sign the browser in to check it is the user who asked");
             }
+
+            if (settings is not null)
+            {
+                AllowedOrigins.Resolve(settings, policy.Connectors?.PublicUrl);
+            }
+
             var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
             if (settings is not null)
             {

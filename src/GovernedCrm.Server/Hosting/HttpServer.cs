@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Net.Sockets;
 using GovernedCrm.Server.Hosting.Connectors;
 using ModelContextProtocol.AspNetCore;
 
@@ -14,7 +15,8 @@ namespace GovernedCrm.Server.Hosting;
 
 /// <summary>
 /// Runs the MCP server over HTTP: Streamable HTTP at /mcp and legacy SSE at /sse + /message, bound to
-/// 127.0.0.1 unless told otherwise, with Host-header filtering against DNS rebinding. With an issuer configured
+/// 127.0.0.1 unless told otherwise, with Host-header and Origin filtering against DNS rebinding and cross-site
+/// calls from browsers (see <see cref="OriginFilterMiddleware"/>). With an issuer configured
 /// every MCP request needs a valid bearer token (see <see cref="JwtAuthentication"/>); without one, callers are
 /// the local user and the server refuses to listen anywhere but loopback.
 /// </summary>
@@ -33,7 +35,16 @@ internal static class HttpServer
         {
             GovernanceStartupCheck.Run(app.Services);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GovernedCrm.Server");
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException)
+            {
+                // A busy port, an address this machine does not have: one line, exit code 2.
+                throw new StartupException($"cannot listen on --urls {settings.Urls}: {ex.Message}", ex);
+            }
+
             logger.LogInformation(
                 "governed-crm {Version} serving MCP over HTTP at {Urls} (Streamable HTTP /mcp, legacy SSE /sse); data folder {DataFolder}; policy {Policy} (version {PolicyVersion})",
                 ServerInfo.Version, string.Join(", ", app.Urls), folder.Path, policy.Policy.SourceName, policy.Policy.Version);
@@ -47,8 +58,12 @@ internal static class HttpServer
     public static WebApplication Build(DataFolder folder, ServerResources resources, HttpServerSettings settings, ServerPolicy policy, Action<IWebHostBuilder>? configureWebHost)
     {
         RequireAuthenticationOffLoopback(settings);
+        var origins = AllowedOrigins.Resolve(settings, policy.Connectors?.PublicUrl);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         GovernedCrmServices.LogToStandardError(builder.Logging);
+        // The host logs a failed start with its stack trace; RunAsync reports it as one line instead. A faulted
+        // background service still shows: the host logs that as Critical when it stops because of it.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.UseKestrelCore().UseUrls(settings.Urls);
         builder.Services.AddRoutingCore();
         builder.Services.AddHostFiltering(o =>
@@ -95,6 +110,7 @@ internal static class HttpServer
 
             return next(context);
         });
+        app.UseOriginFilter(origins);
         app.UseRouting();
         var mcp = app.MapMcp("/mcp");
         if (resources.Remote is not null)
@@ -116,13 +132,14 @@ internal static class HttpServer
 
     /// <summary>Without an issuer every caller is the local user, which is only safe when nobody else can connect.</summary>
     /// <param name="settings">The HTTP settings.</param>
-    /// <exception cref="StartupException">No issuer and a URL that is not loopback.</exception>
+    /// <exception cref="StartupException">A bad URL, or no issuer and a URL that is not loopback.</exception>
     public static void RequireAuthenticationOffLoopback(HttpServerSettings settings)
     {
-        if (settings.Jwt is null && ListenUrls.Split(settings.Urls).FirstOrDefault(u => !ListenUrls.IsLoopback(u)) is { } exposed)
+        var urls = ListenUrlCheck.Check(settings.Urls);
+        if (settings.Jwt is null && urls.FirstOrDefault(u => !u.IsLoopback) is { } exposed)
         {
             throw new StartupException(
-                $"--urls {exposed} is not loopback and no token issuer is configured, so every caller would act as the local user: " +
+                $"--urls {exposed.Url} is not loopback and no token issuer is configured, so every caller would act as the local user: " +
                 $"configure {JwtSettings.IssuerOption} (or {JwtSettings.IssuerVariable}), or listen on 127.0.0.1");
         }
     }
@@ -147,4 +164,5 @@ internal static class HttpServer
 /// <param name="Urls">Where Kestrel listens.</param>
 /// <param name="AllowedHosts">Host headers accepted (semicolon separated).</param>
 /// <param name="Jwt">How callers authenticate; null for none (loopback only).</param>
-internal sealed record HttpServerSettings(string Urls, string AllowedHosts, JwtSettings? Jwt = null);
+/// <param name="AllowedOrigins">Browser origins allowed besides the server's own (semicolon separated); null for none.</param>
+internal sealed record HttpServerSettings(string Urls, string AllowedHosts, JwtSettings? Jwt = null, string? AllowedOrigins = null);

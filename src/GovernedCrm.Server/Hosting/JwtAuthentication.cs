@@ -56,6 +56,8 @@ internal static partial class JwtAuthentication
                     ValidIssuer = settings.Issuer,
                     ValidateAudience = true,
                     ValidAudience = settings.Audience,
+                    // Exactly: IdentityModel otherwise also accepts the audience with a trailing '/' added or removed.
+                    IgnoreTrailingSlashWhenValidatingAudience = false,
                     ValidateLifetime = true,
                     RequireExpirationTime = true,
                     ClockSkew = ClockSkew,

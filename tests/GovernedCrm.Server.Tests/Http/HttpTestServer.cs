@@ -31,9 +31,13 @@ internal sealed class HttpTestServer : IAsyncDisposable
 
     public string AuditDatabasePath => Resources.AuditPaths.DatabasePath;
 
-    /// <summary>Starts the server; with <paramref name="jwt"/> every MCP request needs a bearer token.</summary>
+    /// <summary>
+    /// Starts the server; with <paramref name="jwt"/> every MCP request needs a bearer token; <paramref name="allowedOrigins"/>
+    /// is <c>--allowed-origins</c>.
+    /// </summary>
     public static async Task<HttpTestServer> StartAsync(
-        JwtSettings? jwt = null, ServerPolicy? policy = null, Microsoft.Extensions.Logging.ILoggerProvider? logs = null, string? folderPath = null)
+        JwtSettings? jwt = null, ServerPolicy? policy = null, Microsoft.Extensions.Logging.ILoggerProvider? logs = null, string? folderPath = null,
+        string? allowedOrigins = null)
     {
         folderPath ??= Directory.CreateTempSubdirectory("governedcrm-http-").FullName;
         var folder = DataFolder.Open(folderPath);
@@ -46,7 +50,7 @@ internal sealed class HttpTestServer : IAsyncDisposable
             }
         });
         var resources = await ServerResources.OpenAsync(folder, startupLogs, policy.Connectors, CancellationToken.None);
-        var app = HttpServer.Build(folder, resources, new HttpServerSettings(HttpServer.DefaultUrls, HttpServer.DefaultAllowedHosts, jwt),
+        var app = HttpServer.Build(folder, resources, new HttpServerSettings(HttpServer.DefaultUrls, HttpServer.DefaultAllowedHosts, jwt, allowedOrigins),
             policy, web =>
             {
                 web.UseTestServer();

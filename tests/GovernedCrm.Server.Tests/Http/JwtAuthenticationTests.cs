@@ -27,7 +27,7 @@ public sealed class JwtAuthenticationTests : IDisposable
 
     public static TheoryData<string> RejectedTokens =>
     [
-        "wrong-audience", "wrong-issuer", "expired", "not-yet-valid", "no-expiry", "bad-signature", "unknown-key-id",
+        "wrong-audience", "audience-with-trailing-slash", "wrong-issuer", "expired", "not-yet-valid", "no-expiry", "bad-signature", "unknown-key-id",
         "tampered-payload", "alg-none", "alg-hs256-with-public-key", "alg-rs384", "no-sub", "not-a-jwt",
     ];
 
@@ -162,6 +162,7 @@ public sealed class JwtAuthenticationTests : IDisposable
         return kind switch
         {
             "wrong-audience" => _issuer.Token("alice", audience: "http://127.0.0.1:5181/mcp"),
+            "audience-with-trailing-slash" => _issuer.Token("alice", audience: TestIssuer.Audience + "/"),
             "wrong-issuer" => _issuer.Token("alice", issuer: "https://evil.test/realm"),
             "expired" => _issuer.Token("alice", expires: now.AddMinutes(-5), notBefore: now.AddMinutes(-65)),
             "not-yet-valid" => _issuer.Token("alice", notBefore: now.AddMinutes(10), expires: now.AddHours(1)),
