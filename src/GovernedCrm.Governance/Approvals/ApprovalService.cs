@@ -166,9 +166,9 @@ public sealed class ApprovalService : IApprovalInbox
         }
 
         var edited = approvedArguments is not null;
-        var record = decision.Approve
+        var record = (decision.Approve
             ? ApprovalAuditRecords.Approved(decided, edited, decision.BulkId)
-            : ApprovalAuditRecords.Rejected(decided, decision.BulkId);
+            : ApprovalAuditRecords.Rejected(decided, decision.BulkId)) with { OnBehalfOf = decision.OnBehalfOf };
         await AuditTransitionAsync(decided, request, record).ConfigureAwait(false);
         var what = decision.Approve ? (edited ? "Approved with edits" : "Approved") : "Rejected";
         return ApprovalResult.Done(decided, $"{what}: {id}.");
@@ -184,8 +184,20 @@ public sealed class ApprovalService : IApprovalInbox
     /// <param name="note">The note (required to reject).</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>One result per distinct id, in order.</returns>
+    public Task<IReadOnlyList<ApprovalResult>> DecideManyAsync(
+        IReadOnlyList<string> ids, CallerIdentity approver, bool approve, string? note, CancellationToken cancellationToken) =>
+        DecideManyAsync(ids, approver, approve, note, onBehalfOf: null, cancellationToken);
+
+    /// <summary>Decides several proposals as one bulk decision, as the other overload, recording who carried the decisions.</summary>
+    /// <param name="ids">The approval ids (repeats are decided once).</param>
+    /// <param name="approver">Who decides.</param>
+    /// <param name="approve">True to approve, false to reject.</param>
+    /// <param name="note">The note (required to reject).</param>
+    /// <param name="onBehalfOf">Who carried the decisions (<see cref="ApprovalDecision.OnBehalfOf"/>), or null.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>One result per distinct id, in order.</returns>
     public async Task<IReadOnlyList<ApprovalResult>> DecideManyAsync(
-        IReadOnlyList<string> ids, CallerIdentity approver, bool approve, string? note, CancellationToken cancellationToken)
+        IReadOnlyList<string> ids, CallerIdentity approver, bool approve, string? note, string? onBehalfOf, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(approver);
@@ -193,7 +205,7 @@ public sealed class ApprovalService : IApprovalInbox
         var results = new List<ApprovalResult>(ids.Count);
         foreach (var id in ids.Distinct(StringComparer.Ordinal))
         {
-            results.Add(await DecideAsync(new ApprovalDecision(id, approver, approve, null, note, bulkId), cancellationToken).ConfigureAwait(false));
+            results.Add(await DecideAsync(new ApprovalDecision(id, approver, approve, null, note, bulkId) { OnBehalfOf = onBehalfOf }, cancellationToken).ConfigureAwait(false));
         }
 
         return results;
