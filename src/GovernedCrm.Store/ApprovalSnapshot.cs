@@ -1,6 +1,5 @@
 using Dapper;
 using GovernedCrm.Governance.Approvals;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Store;
 
@@ -17,8 +16,7 @@ public static class ApprovalSnapshot
     /// <returns>The proposals; none when the file holds no approval queue.</returns>
     public static async Task<IReadOnlyList<ApprovalRequest>> ReadAsync(string databasePath, string? tenant, CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await GovernanceDatabase.ForReading(databasePath).OpenAsync(cancellationToken).ConfigureAwait(false);
         var columns = (await connection.QueryAsync<string>(new CommandDefinition("SELECT name FROM pragma_table_info('approvals')", cancellationToken: cancellationToken)).ConfigureAwait(false))
             .ToHashSet(StringComparer.Ordinal);
         if (columns.Count == 0)

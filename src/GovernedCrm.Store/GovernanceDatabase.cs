@@ -31,20 +31,31 @@ public sealed class GovernanceDatabase
     /// <param name="databasePath">The database file.</param>
     /// <param name="busyTimeout">How long a statement waits for another connection's lock; default 5 s.</param>
     public GovernanceDatabase(string databasePath, TimeSpan? busyTimeout = null)
+        : this(databasePath, busyTimeout, readOnly: false)
+    {
+    }
+
+    private GovernanceDatabase(string databasePath, TimeSpan? busyTimeout, bool readOnly)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         DatabasePath = databasePath;
         BusyTimeout = busyTimeout ?? DefaultBusyTimeout;
+        IsReadOnly = readOnly;
+
+        // Read-only: never created, writes refused (query_only), no pooling, opened read-write where the file allows
+        // so that closing the last connection removes the -wal and -shm files (a read-only SQLite connection leaves them).
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = readOnly ? SqliteOpenMode.ReadWrite : SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            Pooling = true,
+            Pooling = !readOnly,
             DefaultTimeout = (int)Math.Ceiling(BusyTimeout.TotalSeconds),
         }.ToString();
         var busyMs = ((long)BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        _pragmas = $"PRAGMA busy_timeout = {busyMs}; PRAGMA synchronous = FULL;";
+        _pragmas = readOnly
+            ? $"PRAGMA busy_timeout = {busyMs}; PRAGMA query_only = ON;"
+            : $"PRAGMA busy_timeout = {busyMs}; PRAGMA synchronous = FULL;";
     }
 
     /// <summary>The database file.</summary>
@@ -52,6 +63,17 @@ public sealed class GovernanceDatabase
 
     /// <summary>How long a statement waits for another connection's lock.</summary>
     public TimeSpan BusyTimeout { get; }
+
+    /// <summary>True for an accessor made by <see cref="ForReading"/>.</summary>
+    public bool IsReadOnly { get; }
+
+    /// <summary>
+    /// An accessor for readers that must change nothing on disk (the CLI's read-only verbs, verify): the file is never
+    /// created or migrated and every write is refused. Call <see cref="CheckReadableAsync"/> before reading.
+    /// </summary>
+    /// <param name="databasePath">The database file.</param>
+    /// <returns>The accessor.</returns>
+    public static GovernanceDatabase ForReading(string databasePath) => new(databasePath, null, readOnly: true);
 
     /// <summary>The governance database of a data folder.</summary>
     /// <param name="dataFolder">The data folder.</param>
@@ -89,6 +111,11 @@ public sealed class GovernanceDatabase
     /// </exception>
     public async Task<int> InitializeAsync(CancellationToken cancellationToken)
     {
+        if (IsReadOnly)
+        {
+            throw new InvalidOperationException($"The governance database at {DatabasePath} was opened for reading; it cannot be created or migrated.");
+        }
+
         try
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -136,6 +163,35 @@ public sealed class GovernanceDatabase
             }
 
             return version;
+        }
+        catch (SqliteException ex)
+        {
+            throw new InvalidDataException($"The governance database at {DatabasePath} cannot be opened: {ex.Message.TrimEnd('.')}.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Checks, without changing anything, that the file is a governance database at the schema version this build
+    /// reads (<see cref="GovernanceMigrations.LatestVersion"/>).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>A task.</returns>
+    /// <exception cref="InvalidDataException">
+    /// The file is missing, cannot be opened, is not a governance database, or has another schema version (an older one
+    /// is migrated by the next server start or deciding verb).
+    /// </exception>
+    public async Task CheckReadableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var snapshot = connection.BeginTransaction(deferred: true);
+            var version = await CheckAsync(connection, snapshot).ConfigureAwait(false);
+            if (version != GovernanceMigrations.LatestVersion)
+            {
+                throw new InvalidDataException(
+                    $"The governance database at {DatabasePath} has schema version {version}; this governed-crm reads version {GovernanceMigrations.LatestVersion}. Start the server once to migrate it.");
+            }
         }
         catch (SqliteException ex)
         {

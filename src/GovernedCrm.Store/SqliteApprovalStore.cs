@@ -43,6 +43,27 @@ public sealed class SqliteApprovalStore(GovernanceDatabase database) : IApproval
         return new SqliteApprovalStore(database);
     }
 
+    /// <summary>
+    /// Opens the governance database of a data folder for reading only (nothing is created, migrated or written; see
+    /// <see cref="GovernanceDatabase.ForReading"/>); the store's writes then fail.
+    /// </summary>
+    /// <param name="dataFolder">The data folder.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The store, or null when the folder has no governance database (nothing was ever queued).</returns>
+    /// <exception cref="InvalidDataException">The governance database is unusable or at another schema version.</exception>
+    public static async Task<SqliteApprovalStore?> OpenForReadingAsync(string dataFolder, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(dataFolder, GovernanceDatabase.FileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var database = GovernanceDatabase.ForReading(path);
+        await database.CheckReadableAsync(cancellationToken).ConfigureAwait(false);
+        return new SqliteApprovalStore(database);
+    }
+
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">An approval with the same id exists.</exception>
     public async Task CreateAsync(ApprovalRequest request, CancellationToken cancellationToken)

@@ -21,8 +21,7 @@ public sealed class ChainApprovalEvidence(string databasePath) : IApprovalEviden
     public async ValueTask<ApprovalDecisionEntry?> FindDecisionAsync(ApprovalRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly }.ToString());
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await Store.AuditReadConnection.OpenAsync(databasePath, cancellationToken).ConfigureAwait(false);
         ApprovalDecisionEntry? decision = null;
         if (request.DecisionSequence is { } hint)
         {

@@ -69,6 +69,30 @@ public sealed class AuditSigningKey : IDisposable
         return File.Exists(path) ? Load(path, keyName) : Create(path, keyName);
     }
 
+    /// <summary>
+    /// Loads the key from <paramref name="keyFilePath"/> without ever creating one (for readers such as verify and
+    /// <c>audit pubkey</c>): a missing file is an error, and nothing on disk changes.
+    /// </summary>
+    /// <param name="keyFilePath">The key file.</param>
+    /// <param name="keyName">The expected key name (non-empty, no Unicode spaces, no '+').</param>
+    /// <returns>The key; dispose it to free the private key.</returns>
+    /// <exception cref="AuditKeyException">
+    /// The file is missing, is accessible to group or others (Unix), cannot be read, is malformed, or holds a key for another name.
+    /// </exception>
+    /// <exception cref="ArgumentException">The key name is not valid.</exception>
+    public static AuditSigningKey LoadExisting(string keyFilePath, string keyName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(keyFilePath);
+        ThrowIfInvalidName(keyName);
+        var path = Path.GetFullPath(keyFilePath);
+        if (!File.Exists(path))
+        {
+            throw new AuditKeyException($"There is no audit signing key file at '{path}'.");
+        }
+
+        return Load(path, keyName);
+    }
+
     /// <summary>Creates a new key held only in memory (tests, tools, benchmarks): nothing is written anywhere.</summary>
     /// <param name="keyName">The key name (non-empty, no Unicode spaces, no '+').</param>
     /// <returns>The key.</returns>

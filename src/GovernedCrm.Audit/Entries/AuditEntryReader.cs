@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using GovernedCrm.Audit.Store;
 using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Audit.Entries;
@@ -15,9 +16,7 @@ public static class AuditEntryReader
     public static async IAsyncEnumerable<AuditEntry> ReadAsync(
         string databasePath, string? chain, long sinceSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var builder = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
-        await using var connection = new SqliteConnection(builder.ToString());
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await AuditReadConnection.OpenAsync(databasePath, cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT chain, seq, body FROM audit_entries WHERE ($chain IS NULL OR chain = $chain) AND seq >= $since ORDER BY chain, seq";
         command.Parameters.AddWithValue("$chain", (object?)chain ?? DBNull.Value);

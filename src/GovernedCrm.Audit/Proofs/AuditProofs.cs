@@ -1,6 +1,7 @@
 using GovernedCrm.Audit.Checkpoints;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Merkle;
+using GovernedCrm.Audit.Store;
 using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Audit.Proofs;
@@ -18,9 +19,7 @@ public static class AuditProofs
     /// <exception cref="InvalidOperationException">No such entry, or no signed checkpoint covers it yet.</exception>
     public static async Task<InclusionProofBundle> BuildAsync(string databasePath, string chain, long sequence, string verifierKey, CancellationToken cancellationToken)
     {
-        var builder = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
-        await using var connection = new SqliteConnection(builder.ToString());
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await AuditReadConnection.OpenAsync(databasePath, cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: true);
 
         (string Note, Checkpoint Checkpoint)? newest = null;

@@ -43,9 +43,7 @@ public static class AuditVerifier
         string databasePath, string verifierKey, string? anchorPath, string? tenant, IProgress<long>? progress, WalkTuning tuning, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var builder = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
-        await using var connection = new SqliteConnection(builder.ToString());
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await AuditReadConnection.OpenAsync(databasePath, cancellationToken).ConfigureAwait(false);
 
         var chains = await ChainsAsync(connection, tenant, cancellationToken).ConfigureAwait(false);
         var anchor = anchorPath is null ? AnchorContents.Empty : new AnchorFile(anchorPath).Read();
@@ -90,7 +88,7 @@ public static class AuditVerifier
                 }
             }
 
-            var result = await WalkChainAsync(connection, builder, chain, origin, trusted, progress, walked, tuning, cancellationToken).ConfigureAwait(false);
+            var result = await WalkChainAsync(connection, databasePath, chain, origin, trusted, progress, walked, tuning, cancellationToken).ConfigureAwait(false);
             if (result.Failure is { } failure)
             {
                 return failure with { Entries = walked + result.Walked, Checkpoints = checkpointsChecked, Elapsed = watch.Elapsed, Warnings = warnings };
@@ -138,11 +136,11 @@ public static class AuditVerifier
     }
 
     private static async Task<(long Walked, VerifyReport? Failure)> WalkChainAsync(
-        SqliteConnection connection, SqliteConnectionStringBuilder builder, string chain, string origin, SortedDictionary<long, byte[]> trusted,
+        SqliteConnection connection, string databasePath, string chain, string origin, SortedDictionary<long, byte[]> trusted,
         IProgress<long>? progress, long walkedBefore, WalkTuning tuning, CancellationToken cancellationToken)
     {
         using var hasher = new TreeHasher(tuning.NativeCalls);
-        var state = ParallelChainWalk.Run(connection, Path.GetFullPath(builder.DataSource), chain, origin, trusted, hasher, progress, walkedBefore, tuning, cancellationToken);
+        var state = ParallelChainWalk.Run(connection, Path.GetFullPath(databasePath), chain, origin, trusted, hasher, progress, walkedBefore, tuning, cancellationToken);
         var expected = state.Expected;
         if (!state.Completed)
         {

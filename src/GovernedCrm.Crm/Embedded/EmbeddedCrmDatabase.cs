@@ -21,9 +21,9 @@ public sealed class EmbeddedCrmDatabase
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = options.DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = options.ReadOnly ? SqliteOpenMode.ReadWrite : SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            Pooling = true,
+            Pooling = !options.ReadOnly,
             DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
         }.ToString();
     }
@@ -41,7 +41,7 @@ public sealed class EmbeddedCrmDatabase
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var busyMs = ((long)Options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-            await connection.ExecuteAsync($"PRAGMA busy_timeout = {busyMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;").ConfigureAwait(false);
+            await connection.ExecuteAsync($"PRAGMA busy_timeout = {busyMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;" + (Options.ReadOnly ? " PRAGMA query_only = ON;" : "")).ConfigureAwait(false);
             return connection;
         }
         catch

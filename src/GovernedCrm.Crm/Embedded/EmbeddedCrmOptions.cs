@@ -12,6 +12,13 @@ public sealed class EmbeddedCrmOptions
     /// <summary>How long a statement waits for another connection's lock before failing.</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// True for readers that must change nothing on disk (the CLI's read-only verbs): the file is never created or
+    /// migrated, every write is refused (<c>PRAGMA query_only</c>), and connections are not pooled, so closing the last one
+    /// removes the <c>-wal</c> and <c>-shm</c> files as a stopped server does.
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
     /// <summary>Whether a new database is seeded with demo data.</summary>
     public bool SeedDemoData { get; init; } = true;
 }

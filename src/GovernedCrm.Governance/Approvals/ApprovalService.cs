@@ -124,15 +124,16 @@ public sealed class ApprovalService : IApprovalInbox
     /// <param name="note">The note (required to reject).</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <param name="mode">All or nothing (the default), or each on its own.</param>
+    /// <param name="onBehalfOf">Who carried the decisions (<see cref="ApprovalDecision.OnBehalfOf"/>), or null.</param>
     /// <returns>One result per distinct id, in order.</returns>
     /// <exception cref="AuditUnavailableException">A decision's audit entry could not be written; the batch's decisions were undone.</exception>
     public async Task<IReadOnlyList<ApprovalResult>> DecideManyAsync(
-        IReadOnlyList<string> ids, CallerIdentity approver, bool approve, string? note, CancellationToken cancellationToken, BulkMode mode = BulkMode.AllOrNothing)
+        IReadOnlyList<string> ids, CallerIdentity approver, bool approve, string? note, CancellationToken cancellationToken, BulkMode mode = BulkMode.AllOrNothing, string? onBehalfOf = null)
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(approver);
         var bulkId = ApprovalIds.NewBulk();
-        var decisions = ids.Distinct(StringComparer.Ordinal).Select(id => new ApprovalDecision(id, approver, approve, null, note, bulkId)).ToList();
+        var decisions = ids.Distinct(StringComparer.Ordinal).Select(id => new ApprovalDecision(id, approver, approve, null, note, bulkId) { OnBehalfOf = onBehalfOf }).ToList();
         if (mode == BulkMode.EachOnItsOwn)
         {
             var each = new List<ApprovalResult>(decisions.Count);
@@ -260,9 +261,9 @@ public sealed class ApprovalService : IApprovalInbox
     {
         var decided = won.Decided!;
         var edited = decided.ApprovedArgumentsJson is not null;
-        var record = decision.Approve
+        var record = (decision.Approve
             ? ApprovalAuditRecords.Approved(decided, edited, decision.BulkId)
-            : ApprovalAuditRecords.Rejected(decided, decision.BulkId);
+            : ApprovalAuditRecords.Rejected(decided, decision.BulkId)) with { OnBehalfOf = decision.OnBehalfOf };
         var receipt = await AuditTransitionAsync(decided, won.Request!, record).ConfigureAwait(false);
         var located = decided with { DecisionSequence = receipt.Sequence };
         if (await _store.TryTransitionAsync(decided.Status, located, CancellationToken.None).ConfigureAwait(false))

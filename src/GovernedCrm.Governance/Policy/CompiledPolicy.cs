@@ -160,6 +160,18 @@ public sealed class CompiledPolicy : IGovernancePolicy, IToolVisibilityPolicy, I
         return _directory.Effective(caller);
     }
 
+    /// <summary>
+    /// The <c>cli_users</c> section by OS user name: which policy user each OS account is on the approvals CLI, and for
+    /// whom it may decide with <c>--as</c>. Null when the policy has no such section: then the OS user name is the
+    /// policy user and nobody may act for another user from the shell.
+    /// </summary>
+    public IReadOnlyDictionary<string, CliUser>? CliUsers => _definition.CliUsers;
+
+    /// <summary>True when <paramref name="userId"/> is listed under <c>users</c> (not merely covered by <c>local_default</c>).</summary>
+    /// <param name="userId">The user id.</param>
+    /// <returns>Whether the user is listed.</returns>
+    public bool IsListedUser(string userId) => _definition.Users.ContainsKey(userId);
+
     /// <summary>A summary for <c>policy check</c>: source and version, tenants, roles, users, rules by effect, fields rules, limits.</summary>
     /// <returns>The lines.</returns>
     public IReadOnlyList<string> Summarize() => PolicySummary.Of(_definition, SourceName, Version, Limits);

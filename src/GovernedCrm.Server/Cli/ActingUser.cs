@@ -5,8 +5,9 @@ using GovernedCrm.Server.Hosting;
 namespace GovernedCrm.Server.Cli;
 
 /// <summary>
-/// Who runs a CLI verb that acts as a user (approvals): <c>--as USER</c>, else <c>GOVERNEDCRM_USER</c>, else the OS
-/// user; roles and tenant come from the policy's user directory, as for a stdio caller.
+/// The user a CLI verb acts as by name. <c>connect</c> connects <c>--as USER</c>, else <c>GOVERNEDCRM_USER</c>, else the
+/// OS user (the user the stdio server acts as). The approvals verbs use <see cref="ShellUser"/>, which binds the decider
+/// to the OS user. Roles and tenant come from the policy's user directory, as for a stdio caller.
 /// </summary>
 internal static class ActingUser
 {

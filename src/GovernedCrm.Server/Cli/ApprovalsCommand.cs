@@ -14,8 +14,10 @@ namespace GovernedCrm.Server.Cli;
 
 /// <summary>
 /// <c>governed-crm approvals list [--all] [--json] | show ID [--json] | approve ID... [--edit JSON] | reject ID... --reason R</c>:
-/// the approver's queue, acting as <c>--as USER</c> (else <c>GOVERNEDCRM_USER</c>, else the OS user) with roles and
-/// tenant from the policy. Exit 0 ok, 1 refused (an <c>approval.*</c> code, or a user the policy does not know),
+/// the approver's queue, as the OS user mapped through the policy's <c>cli_users</c> (see <see cref="ShellUser"/>; <c>--as</c>
+/// only where the policy allows that OS user to act for others) with roles and tenant from the policy. <c>list</c> and
+/// <c>show</c> only read (<see cref="ApprovalsView"/>); <c>approve</c> and <c>reject</c> write the queue and the audit trail.
+/// Exit 0 ok, 1 refused (an <c>approval.*</c> code, <c>cli.act_as_denied</c>, or a user the policy does not know),
 /// 2 usage, configuration or I/O error. Several ids are one bulk decision; exit 1 if any of them was refused.
 /// </summary>
 internal static class ApprovalsCommand
@@ -24,7 +26,7 @@ internal static class ApprovalsCommand
 
     private static readonly Option<string?> As = new("--as")
     {
-        Description = $"Act as this user (default: ${GovernedCrmServices.UserEnvironmentVariable}, else the OS user); roles and tenant come from the policy.",
+        Description = "Act for this policy user instead of your own (your OS user, mapped by the policy's cli_users). Allowed only when your cli_users entry lists the user under act_as; otherwise refused with cli.act_as_denied. The audit entry records both.",
         HelpName = "USER",
         Recursive = true,
     };
@@ -50,17 +52,16 @@ internal static class ApprovalsCommand
     private static Command List()
     {
         var all = new Option<bool>("--all") { Description = "Every status, not only pending proposals." };
-        var list = new Command("list", "List your tenant's pending proposals (all statuses with --all), newest first. Expires due proposals first.");
+        var list = new Command("list", "List your tenant's pending proposals (all statuses with --all; a proposal past its expiry shows as expired), newest first. Reads only.");
         list.Options.Add(all);
         list.Options.Add(Json);
-        list.SetAction((parse, ct) => RunAsync(parse, async (context, caller) =>
+        list.SetAction((parse, ct) => ReadAsync(parse, async (view, caller) =>
         {
-            await context.Service.ExpireDueAsync(ct).ConfigureAwait(false);
             var showAll = parse.GetValue(all);
-            var requests = await context.Service.ListAsync(caller, showAll ? null : ApprovalStatus.Pending, ListLimit, ct).ConfigureAwait(false);
+            var requests = await view.ListAsync(caller, showAll, ListLimit, ct).ConfigureAwait(false);
             if (parse.GetValue(Json))
             {
-                await CliConsole.Out.WriteLineAsync(ApprovalsOutput.Json(new JsonArray([.. requests.Select(r => (JsonNode)ApprovalsOutput.ToJson(r, context.UnreadableFields(caller, r.ObjectType)))]))).ConfigureAwait(false);
+                await CliConsole.Out.WriteLineAsync(ApprovalsOutput.Json(new JsonArray([.. requests.Select(r => (JsonNode)ApprovalsOutput.ToJson(r, view.UnreadableFields(caller, r.ObjectType)))]))).ConfigureAwait(false);
             }
             else if (requests.Count == 0)
             {
@@ -85,11 +86,10 @@ internal static class ApprovalsCommand
         var show = new Command("show", "Show one proposal: the call, a before → after table of its properties, the agent's reason and confidence, the rule, and the decision and result when there are.");
         show.Arguments.Add(id);
         show.Options.Add(Json);
-        show.SetAction((parse, ct) => RunAsync(parse, async (context, caller) =>
+        show.SetAction((parse, ct) => ReadAsync(parse, async (view, caller) =>
         {
-            await context.Service.ExpireDueAsync(ct).ConfigureAwait(false);
             var approvalId = parse.GetValue(id)!;
-            var request = await context.Service.FindAsync(approvalId, caller, ct).ConfigureAwait(false);
+            var request = await view.FindAsync(approvalId, caller, ct).ConfigureAwait(false);
             if (request is null)
             {
                 CliConsole.Refuse(ApprovalCodes.NotFound, $"There is no approval '{approvalId}' in your tenant.");
@@ -98,11 +98,11 @@ internal static class ApprovalsCommand
 
             if (parse.GetValue(Json))
             {
-                await CliConsole.Out.WriteLineAsync(ApprovalsOutput.Json(ApprovalsOutput.ToJson(request, context.UnreadableFields(caller, request.ObjectType)))).ConfigureAwait(false);
+                await CliConsole.Out.WriteLineAsync(ApprovalsOutput.Json(ApprovalsOutput.ToJson(request, view.UnreadableFields(caller, request.ObjectType)))).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 
-            foreach (var line in ApprovalsOutput.Details(request, context.UnreadableFields(caller, request.ObjectType)))
+            foreach (var line in ApprovalsOutput.Details(request, view.UnreadableFields(caller, request.ObjectType)))
             {
                 await CliConsole.Out.WriteLineAsync(line).ConfigureAwait(false);
             }
@@ -148,12 +148,13 @@ internal static class ApprovalsCommand
     }
 
     private static Task<int> DecideAsync(ParseResult parse, string[] ids, bool approve, string? edit, string? note, CancellationToken cancellationToken) =>
-        RunAsync(parse, async (context, caller) =>
+        RunAsync(parse, async (context, user) =>
         {
+            var caller = user.Caller;
             IReadOnlyList<ApprovalResult> results = ids.Length == 1
-                ? [await context.Service.DecideAsync(new ApprovalDecision(ids[0], caller, approve, edit, note, null), cancellationToken).ConfigureAwait(false)]
+                ? [await context.Service.DecideAsync(new ApprovalDecision(ids[0], caller, approve, edit, note, null) { OnBehalfOf = user.OnBehalfOf }, cancellationToken).ConfigureAwait(false)]
                 : await context.Service.DecideManyAsync(
-                    ids, caller, approve, note, cancellationToken, parse.GetValue(Each) ? BulkMode.EachOnItsOwn : BulkMode.AllOrNothing).ConfigureAwait(false);
+                    ids, caller, approve, note, cancellationToken, parse.GetValue(Each) ? BulkMode.EachOnItsOwn : BulkMode.AllOrNothing, user.OnBehalfOf).ConfigureAwait(false);
             foreach (var result in results)
             {
                 if (result.Succeeded)
@@ -182,22 +183,39 @@ internal static class ApprovalsCommand
         return $"{what}: {request.Id} ({request.Tool} {ApprovalsOutput.Target(request)}, requested by {request.Requester})";
     }
 
-    // Resolves the acting user before touching the data folder: a user the policy does not know changes nothing.
-    private static async Task<int> RunAsync(ParseResult parse, Func<ApprovalsContext, CallerIdentity, Task<int>> action, CancellationToken cancellationToken)
+    // The read-only verbs: resolve the shell user, then read an existing folder's queue without changing anything.
+    private static Task<int> ReadAsync(ParseResult parse, Func<ApprovalsView, CallerIdentity, Task<int>> action, CancellationToken cancellationToken) =>
+        GuardAsync(parse, async (policy, user) =>
+        {
+            var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));
+            var view = await ApprovalsView.OpenAsync(folder, policy, cancellationToken).ConfigureAwait(false);
+            return await action(view, user.Caller).ConfigureAwait(false);
+        });
+
+    // The deciding verbs write: they may create the data folder, the governance database and the audit trail.
+    private static Task<int> RunAsync(ParseResult parse, Func<ApprovalsContext, ShellUser, Task<int>> action, CancellationToken cancellationToken) =>
+        GuardAsync(parse, async (policy, user) =>
+        {
+            var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
+            await using var context = await ApprovalsContext.OpenAsync(folder, policy, cancellationToken).ConfigureAwait(false);
+            return await action(context, user).ConfigureAwait(false);
+        });
+
+    // Resolves the shell user before touching the data folder: a user the policy does not know, or an --as the policy
+    // does not allow, changes nothing.
+    private static async Task<int> GuardAsync(ParseResult parse, Func<CompiledPolicy, ShellUser, Task<int>> action)
     {
         try
         {
             var policy = PolicySource.Load(PolicySource.ResolvePath(parse.GetValue(GovernedCrmCommand.Policy)));
-            var user = ActingUser.Name(parse.GetValue(As));
-            if (ActingUser.Resolve(policy, user) is not { } caller)
+            var environmentUser = Environment.GetEnvironmentVariable(GovernedCrmServices.UserEnvironmentVariable);
+            if (!ShellUser.TryResolve(policy, ShellUser.CurrentOsUser(), parse.GetValue(As), environmentUser, out var user, out var code, out var message))
             {
-                CliConsole.Refuse(PolicyDenialCodes.UnknownUser, $"'{user}' is not a user of the policy ({policy.SourceName}); pass --as USER or set {GovernedCrmServices.UserEnvironmentVariable}.");
+                CliConsole.Refuse(code, message);
                 return ExitCodes.Refused;
             }
 
-            var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
-            await using var context = await ApprovalsContext.OpenAsync(folder, policy, cancellationToken).ConfigureAwait(false);
-            return await action(context, caller).ConfigureAwait(false);
+            return await action(policy, user!).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is StartupException or SqliteException or IOException or UnauthorizedAccessException or InvalidDataException
             or AuditKeyException or AuditUnavailableException or GovernedCallException or CrmException)

@@ -12,7 +12,8 @@ namespace GovernedCrm.Server.Cli;
 
 /// <summary>
 /// <c>governed-crm audit pubkey | prove SEQ | check-proof FILE | export</c>: the audit tools for admins and auditors.
-/// Exit 0 ok, 1 refused (a proof that does not hold), 2 usage, configuration or I/O error.
+/// Exit 0 ok, 1 refused (a proof that does not hold), 2 usage, configuration or I/O error. Every one of them only reads:
+/// the data folder must exist, and nothing is created, changed or migrated in it (the signing key included).
 /// </summary>
 internal static class AuditCommand
 {
@@ -38,11 +39,11 @@ internal static class AuditCommand
 
     private static Command Pubkey()
     {
-        var pubkey = new Command("pubkey", "Print the public key that signs audit checkpoints (C2SP verifier key), creating the key on first use. Keep a copy where the data folder's writers cannot change it.");
+        var pubkey = new Command("pubkey", "Print the public key that signs audit checkpoints (C2SP verifier key). The server creates the key on its first start. Keep a copy where the data folder's writers cannot change it.");
         pubkey.SetAction((parse, ct) => RunAsync(async () =>
         {
-            var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
-            await CliConsole.Out.WriteLineAsync(AuditKeys.ReadPublicKey(AuditLocations.Resolve(folder), create: true)).ConfigureAwait(false);
+            var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));
+            await CliConsole.Out.WriteLineAsync(AuditKeys.ReadPublicKey(AuditLocations.Resolve(folder))).ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
         return pubkey;
@@ -57,7 +58,7 @@ internal static class AuditCommand
         prove.Options.Add(PublicKey);
         prove.SetAction((parse, ct) => RunAsync(async () =>
         {
-            var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
+            var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));
             var paths = AuditLocations.Resolve(folder);
             RequireDatabase(paths.DatabasePath);
             var key = AuditKeys.ResolveVerifierKey(parse.GetValue(PublicKey), paths);
@@ -130,7 +131,7 @@ internal static class AuditCommand
         export.Options.Add(format);
         export.SetAction((parse, ct) => RunAsync(async () =>
         {
-            var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
+            var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));
             var paths = AuditLocations.Resolve(folder);
             RequireDatabase(paths.DatabasePath);
             var output = CliConsole.Out;

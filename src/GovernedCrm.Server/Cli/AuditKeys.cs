@@ -4,7 +4,7 @@ using GovernedCrm.Server.Hosting;
 
 namespace GovernedCrm.Server.Cli;
 
-/// <summary>Finds the audit public key for the CLI verbs, without ever creating a key.</summary>
+/// <summary>Finds the audit public key for the CLI verbs, without ever creating a key (the server creates it on its first start).</summary>
 internal static class AuditKeys
 {
     public static string ResolveVerifierKey(string? option, AuditPaths paths)
@@ -17,16 +17,16 @@ internal static class AuditKeys
         return ReadPublicKey(paths);
     }
 
-    public static string ReadPublicKey(AuditPaths paths, bool create = false)
+    public static string ReadPublicKey(AuditPaths paths)
     {
-        if (!create && !File.Exists(paths.KeyFilePath))
+        if (!File.Exists(paths.KeyFilePath))
         {
             throw new StartupException($"there is no audit signing key at {paths.KeyFilePath} (run the server once, or pass --pubkey)");
         }
 
         try
         {
-            using var key = AuditSigningKey.LoadOrCreate(paths.KeyFilePath, AuditTrailFactory.KeyName);
+            using var key = AuditSigningKey.LoadExisting(paths.KeyFilePath, AuditTrailFactory.KeyName);
             return key.VerifierKey;
         }
         catch (AuditKeyException ex)

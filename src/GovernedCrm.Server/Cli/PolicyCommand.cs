@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GovernedCrm.Crm;
 using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Pipeline;
@@ -14,7 +15,8 @@ namespace GovernedCrm.Server.Cli;
 /// <summary>
 /// <c>governed-crm policy check [FILE]</c> validates a policy and summarizes its rules;
 /// <c>governed-crm policy explain --user U --tool T --args JSON</c> dry-runs one decision and says why.
-/// Exit 0 ok, 1 invalid policy, 2 usage error.
+/// Exit 0 ok, 1 invalid policy, 2 usage error (also a missing data folder when explain reads a record). Both only read:
+/// explain opens an existing data folder's CRM database with writes refused, and creates or migrates nothing.
 /// </summary>
 internal static class PolicyCommand
 {
@@ -128,7 +130,15 @@ internal static class PolicyCommand
         var notes = new List<string>();
         if (call.RecordId is not null)
         {
-            call.Current = await ReadRecordAsync(parse, call, notes, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                call.Current = await ReadRecordAsync(parse, call, notes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is StartupException or CrmException)
+            {
+                CliConsole.Fail(ex.Message);
+                return ExitCodes.Error;
+            }
         }
 
         var explanation = policy.Explain(call);
@@ -149,7 +159,7 @@ internal static class PolicyCommand
 
     private static async Task<CurrentRecord?> ReadRecordAsync(ParseResult parse, GovernedCall call, List<string> notes, CancellationToken cancellationToken)
     {
-        var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
+        var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));
         var file = folder.File(EmbeddedCrmOptions.FileName);
         if (!System.IO.File.Exists(file))
         {
@@ -157,7 +167,7 @@ internal static class PolicyCommand
             return null;
         }
 
-        var database = new EmbeddedCrmDatabase(new EmbeddedCrmOptions { DatabasePath = file });
+        var database = new EmbeddedCrmDatabase(new EmbeddedCrmOptions { DatabasePath = file, ReadOnly = true });
         var record = await new CrmRecordContextReader(new EmbeddedCrmConnector(database, TimeProvider.System)).ReadAsync(call, cancellationToken).ConfigureAwait(false);
         notes.Add(record is null
             ? $"record: {call.ObjectType} {call.RecordId} not found"

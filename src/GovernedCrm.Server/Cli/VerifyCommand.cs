@@ -9,7 +9,9 @@ namespace GovernedCrm.Server.Cli;
 
 /// <summary>
 /// <c>governed-crm verify [--tenant T] [--json] [--pubkey KEY] [--anchor FILE]</c>: walks the audit trail.
-/// Exit 0 valid, 1 broken or tampered, 2 usage, configuration or I/O error.
+/// Exit 0 valid, 1 broken or tampered, 2 usage, configuration or I/O error. Reads only: the data folder must exist,
+/// and nothing in it is created, changed or migrated (the audit database is opened with writes refused, the key file
+/// is read, never created).
 /// </summary>
 internal static class VerifyCommand
 {
@@ -41,7 +43,7 @@ internal static class VerifyCommand
         var json = parse.GetValue(Json);
         try
         {
-            var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
+            var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));
             var paths = AuditLocations.Resolve(folder, parse.GetValue(Anchor));
             if (!File.Exists(paths.DatabasePath))
             {

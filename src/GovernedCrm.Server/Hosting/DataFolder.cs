@@ -2,7 +2,8 @@ namespace GovernedCrm.Server.Hosting;
 
 /// <summary>
 /// The folder with the CRM database, the audit database and the governance state: <c>--data DIR</c>, else
-/// <c>GOVERNEDCRM_DATA</c>, else <c>~/.governedcrm</c>. Created on first run; must be a writable directory.
+/// <c>GOVERNEDCRM_DATA</c>, else <c>~/.governedcrm</c>. <see cref="Open"/> (serve, setup and deciding verbs) creates it
+/// on first run and requires a writable directory; <see cref="OpenExisting"/> (read-only verbs) changes nothing.
 /// </summary>
 internal sealed class DataFolder
 {
@@ -42,6 +43,29 @@ internal sealed class DataFolder
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new StartupException($"the data folder {path} cannot be created or written: {ex.Message}", ex);
+        }
+
+        return new DataFolder(path);
+    }
+
+    /// <summary>
+    /// Resolves an existing data folder for a read-only verb: nothing is created, no mode is changed and nothing is
+    /// written, so pointing such a verb at any folder leaves that folder as it was.
+    /// </summary>
+    /// <param name="option">The --data value, if given.</param>
+    /// <returns>The data folder.</returns>
+    /// <exception cref="StartupException">The folder does not exist, or is a file.</exception>
+    public static DataFolder OpenExisting(string? option)
+    {
+        var path = Resolve(option);
+        if (System.IO.File.Exists(path))
+        {
+            throw new StartupException($"the data folder {path} is a file, not a folder (set --data or {EnvironmentVariable} to a folder)");
+        }
+
+        if (!Directory.Exists(path))
+        {
+            throw new StartupException($"there is no data folder at {path} (run 'governed-crm serve' once to create it, or pass --data)");
         }
 
         return new DataFolder(path);

@@ -266,16 +266,19 @@ public sealed class ApprovalsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task List_ExpiresDueProposalsFirst()
+    public async Task List_ShowsDueProposalsAsExpiredWithoutRecordingAnything()
     {
         var proposal = (await _data.ProposeAsync(expiresAt: DateTimeOffset.UtcNow.AddMinutes(-5))).Single();
 
         var (code, stdout, _) = await _data.RunAsync("maria", "list");
+        var (allCode, all, _) = await _data.RunAsync("maria", "list", "--all", "--json");
 
         code.Should().Be(0);
         stdout.Should().NotContain(proposal.Id);
-        (await _data.ReadAsync(proposal.Id)).Status.Should().Be(ApprovalStatus.Expired);
-        (await _data.AuditRecordsAsync(proposal.ExecutionId)).Should().ContainSingle(r => r.Event == AuditEventType.Expired);
+        allCode.Should().Be(0);
+        JsonNode.Parse(all)!.AsArray().Single()!["status"]!.GetValue<string>().Should().Be("expired");
+        (await _data.ReadAsync(proposal.Id)).Status.Should().Be(ApprovalStatus.Pending, "list only reads; the server or a decision records the expiry");
+        (await _data.AuditRecordsAsync(proposal.ExecutionId)).Should().NotContain(r => r.Event == AuditEventType.Expired);
     }
 
     [Fact]
@@ -301,10 +304,10 @@ public sealed class ApprovalsCommandTests : IDisposable
         await File.WriteAllLinesAsync(policy, File.ReadAllLines(System.IO.Path.Combine(AppContext.BaseDirectory, "TestData", "default.yaml"))
             .Where(l => !l.StartsWith("local_default:", StringComparison.Ordinal)));
 
-        var (code, _, stderr) = await _data.RunAsync("mallory", "list", "--policy", policy);
+        var (code, _, stderr) = await _data.RunAsOsUserAsync(["list", "--policy", policy]);
 
         code.Should().Be(1);
-        stderr.Should().Contain("governed-crm: refused: policy.denied.unknown_user:").And.Contain("mallory");
+        stderr.Should().Contain("governed-crm: refused: policy.denied.unknown_user:").And.Contain($"'{Environment.UserName}'");
         File.Exists(System.IO.Path.Combine(_data.Path, "governance.db")).Should().BeFalse();
     }
 

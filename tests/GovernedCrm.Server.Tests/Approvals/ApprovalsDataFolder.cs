@@ -72,9 +72,35 @@ internal sealed class ApprovalsDataFolder : IDisposable
         return records;
     }
 
-    /// <summary>Runs <c>governed-crm approvals …</c> on this folder as <paramref name="user"/>.</summary>
+    /// <summary>
+    /// Runs <c>governed-crm approvals …</c> on this folder as <paramref name="user"/> (<c>--as</c>), under the default policy
+    /// plus a <c>cli_users</c> entry that lets the OS user running the tests act as any listed user (unless the
+    /// arguments name another --policy).
+    /// </summary>
     public Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string user, params string[] arguments) =>
-        ServerProcess.RunAsync(["approvals", .. arguments, "--as", user, "--data", Path]);
+        ServerProcess.RunAsync(["approvals", .. arguments, "--as", user, "--data", Path, .. arguments.Contains("--policy") ? [] : (string[])["--policy", ActingPolicyPath()]]);
+
+    /// <summary>Runs <c>governed-crm approvals …</c> on this folder as the OS user, without --as.</summary>
+    public Task<(int ExitCode, string Stdout, string Stderr)> RunAsOsUserAsync(string[] arguments, IDictionary<string, string?>? environment = null) =>
+        ServerProcess.RunAsync(["approvals", .. arguments, "--data", Path], environment);
+
+    /// <summary>Writes a policy file beside the folder: the default policy followed by <paramref name="extraYaml"/>.</summary>
+    public string WritePolicy(string name, string extraYaml)
+    {
+        var file = System.IO.Path.Combine(Path, name);
+        File.WriteAllText(file, BuiltInPolicy.Text().TrimEnd() + "\n\n" + extraYaml + "\n");
+        return file;
+    }
+
+    /// <summary>A <c>cli_users</c> section mapping the OS user running the tests to <paramref name="user"/>, acting as <paramref name="actAs"/>.</summary>
+    public static string CliUsers(string user, params string[] actAs) =>
+        $"cli_users:\n  {Environment.UserName}: {{ user: {user}{(actAs.Length == 0 ? "" : ", act_as: [" + string.Join(", ", actAs.Select(a => a == "*" ? "\"*\"" : a)) + "]")} }}";
+
+    private string ActingPolicyPath()
+    {
+        var file = System.IO.Path.Combine(Path, "acting-admin.yaml");
+        return File.Exists(file) ? file : WritePolicy("acting-admin.yaml", CliUsers("adam", "*"));
+    }
 
     public void Dispose()
     {

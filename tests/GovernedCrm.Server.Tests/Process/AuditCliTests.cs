@@ -92,6 +92,7 @@ public sealed class AuditCliTests : IDisposable
     [Fact]
     public async Task Verify_NoAuditDatabase_Exit2()
     {
+        Directory.CreateDirectory(Data);
         var (code, _, stderr) = await ServerProcess.RunAsync(["verify", "--data", Data]);
 
         code.Should().Be(2);
@@ -101,6 +102,7 @@ public sealed class AuditCliTests : IDisposable
     [Fact]
     public async Task AuditPubkey_PrintsC2spVerifierKeyAndKeepsItStable()
     {
+        await RunCallsAsync(); // The server creates the key; audit pubkey only reads it.
         var (first, key1, _) = await ServerProcess.RunAsync(["audit", "pubkey", "--data", Data]);
         var (_, key2, _) = await ServerProcess.RunAsync(["audit", "pubkey", "--data", Data]);
 

@@ -1,11 +1,25 @@
 // The same CRM scenarios for every transport: a client that works over stdio must see the same tools and
 // the same results over Streamable HTTP and legacy SSE.
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import { callTool, connect, runCli, sqliteQuery, textOf, withServerLogs } from './harness.mjs';
 
 const objectTypes = ['contact', 'company', 'deal'];
+
+// The approvals CLI decides as the OS user (mapped by the policy's cli_users); --as needs act_as. This writes the
+// default policy plus an entry that lets the OS user running the tests act for maria, for the CLI only.
+async function actingPolicy(dataDir) {
+  const defaultPolicy = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'samples', 'policies', 'default.yaml');
+  const file = path.join(dataDir, 'cli-acting.yaml');
+  const text = (await readFile(defaultPolicy, 'utf8')).trimEnd();
+  await writeFile(file, `${text}\n\ncli_users:\n  ${os.userInfo().username}: { user: adam, act_as: [maria] }\n`);
+  return file;
+}
 
 // The published contract (ARCHITECTURE.md, "MCP tools"): names, arguments and hints are relied on by users'
 // prompts and client configs, so any drift must fail here.
@@ -242,7 +256,7 @@ export function defineCrmSuite(kind, { checkDatabase }) {
           assert.equal(await sqliteQuery(dbPath, 'select amount, version from deals where id = 3002'), '2500|1');
         }
 
-        const approve = await runCli(['approvals', 'approve', approvalId, '--as', 'maria', '--data', dataDir]);
+        const approve = await runCli(['approvals', 'approve', approvalId, '--as', 'maria', '--data', dataDir, '--policy', await actingPolicy(dataDir)]);
         assert.equal(approve.code, 0, `approve: ${approve.stdout}${approve.stderr}`);
         let amount;
         for (let i = 0; i < 50 && amount !== 75000; i++) {

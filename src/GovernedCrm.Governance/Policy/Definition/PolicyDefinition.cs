@@ -15,6 +15,12 @@ internal sealed record PolicyDefinition
     /// <summary>The user directory: user id to roles and tenant.</summary>
     public required IReadOnlyDictionary<string, DirectoryEntry> Users { get; init; }
 
+    /// <summary>
+    /// The <c>cli_users</c> section: which policy user each OS user is on the approvals CLI, and whom it may act for.
+    /// Null when the file has no such section (then the OS user name is the policy user and nobody may act for others).
+    /// </summary>
+    public IReadOnlyDictionary<string, CliUser>? CliUsers { get; init; }
+
     /// <summary>The rules, in file order.</summary>
     public required IReadOnlyList<RuleDefinition> Rules { get; init; }
 

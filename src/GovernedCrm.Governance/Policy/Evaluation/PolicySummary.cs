@@ -17,6 +17,7 @@ internal static class PolicySummary
             Invariant($"users: {definition.Users.Count}") + (definition.LocalDefault is { } local
                 ? $"; unlisted local users: roles {string.Join(", ", local.Roles)} in tenant {local.Tenant}"
                 : "; unlisted local users can do nothing (no local_default)"),
+            CliUsers(definition.CliUsers),
             Invariant($"rules: {definition.Rules.Count}"),
         };
         foreach (var effect in (ReadOnlySpan<RuleEffect>)[RuleEffect.Allow, RuleEffect.Deny, RuleEffect.RequireApproval])
@@ -31,6 +32,14 @@ internal static class PolicySummary
         lines.Add("limits: " + Limits(limits));
         return lines;
     }
+
+    private static string CliUsers(IReadOnlyDictionary<string, CliUser>? cliUsers) =>
+        cliUsers is null
+            ? "cli_users: none (an approvals CLI user is the policy user of the same name as their OS account; nobody may use --as)"
+            : Invariant($"cli_users: {cliUsers.Count}") + (cliUsers.Count == 0 ? " (nobody may use the approvals CLI)" : " (" + string.Join(", ", cliUsers.Values.Select(Describe)) + ")");
+
+    private static string Describe(CliUser user) =>
+        $"{user.OsUser} is {user.User}" + (user.ActAs.Count == 0 ? string.Empty : $", may act as {string.Join(", ", user.ActAs.Select(a => a == CliUser.AnyUser ? "any listed user" : a))}");
 
     private static string Limits(PolicyLimits limits)
     {

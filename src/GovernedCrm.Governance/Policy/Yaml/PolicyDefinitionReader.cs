@@ -15,7 +15,7 @@ internal static class PolicyDefinitionReader
     /// <summary>The maximum number of roles (each role is a bit in the evaluator's role masks).</summary>
     public const int MaxRoles = 64;
 
-    private static readonly string[] TopKeys = ["version", "tenants", "roles", "local_default", "users", "rules", "fields", "limits"];
+    private static readonly string[] TopKeys = ["version", "tenants", "roles", "local_default", "users", "cli_users", "rules", "fields", "limits"];
     private static readonly string[] EntryKeys = ["roles", "tenant"];
 
     /// <summary>Reads and checks a policy file.</summary>
@@ -43,6 +43,7 @@ internal static class PolicyDefinitionReader
 
         var localDefault = top.Get("local_default") is { } local ? ReadEntry(local, "local_default", "in local_default", context) : null;
         var users = ReadUsers(top.Get("users"), context);
+        var cliUsers = CliUsersDefinitionReader.Read(top.Get("cli_users"), users.Keys, errors);
         var rules = RuleDefinitionReader.ReadAll(top.Get("rules"), context);
         var fields = FieldRuleDefinitionReader.ReadAll(top.Get("fields"), context);
         var limits = LimitsDefinitionReader.Read(top.Get("limits"), errors);
@@ -58,6 +59,7 @@ internal static class PolicyDefinitionReader
             Roles = context.Roles,
             LocalDefault = localDefault,
             Users = users,
+            CliUsers = cliUsers,
             Rules = rules,
             Fields = fields,
             WritesPerUser = limits.WritesPerUser,
