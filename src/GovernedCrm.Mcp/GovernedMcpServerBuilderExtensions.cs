@@ -157,15 +157,34 @@ public static class GovernedMcpServerBuilderExtensions
                         "No approval evidence is registered: approved proposals cannot be checked against the audit chain. Register an IApprovalEvidence (GovernedCrm.Audit's ChainApprovalEvidence).")));
             }
 
-            return steps
-                .AddStep(new WriteAheadAuditStep(RequireAuditTrail(sp), sp.GetService<IProposalReader>()))
-                .Build();
+            steps.AddStep(new WriteAheadAuditStep(RequireAuditTrail(sp), sp.GetService<IProposalReader>()));
+            foreach (var extra in sp.GetServices<GovernanceStepRegistration>())
+            {
+                steps.InsertAfter(extra.After, extra.Create(sp));
+            }
+
+            return steps.Build();
         });
         services.Configure<McpServerOptions>(o => o.Filters.Message.IncomingFilters.Add(AuditReceivedFilter.Create));
         services.Configure<McpServerOptions>(o => o.Filters.Request.ListToolsFilters.Add(ToolVisibilityFilter.Create));
         services.AddSingleton<IPostConfigureOptions<McpServerOptions>, GovernedToolValidation>();
         services.Configure<McpServerOptions>(o => o.Filters.Request.CallToolFilters.Add(GovernanceCallToolFilter.Create));
         return builder;
+    }
+
+    /// <summary>
+    /// Adds a governance step of the host's own right after the named step of the pipeline. It runs for every
+    /// governed call: live calls and approved proposals alike. An unknown step name stops the server at startup.
+    /// </summary>
+    /// <param name="builder">The MCP server builder.</param>
+    /// <param name="after">The step it follows, e.g. "policy" (the names are in docs/architecture.md).</param>
+    /// <param name="create">Creates the step.</param>
+    /// <returns>The builder.</returns>
+    public static IMcpServerBuilder WithGovernanceStep(this IMcpServerBuilder builder, string after, Func<IServiceProvider, IGovernanceStep> create)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(new GovernanceStepRegistration(after, create));
+        return builder.AddGovernance();
     }
 
     private static IAuditTrail RequireAuditTrail(IServiceProvider services) =>

@@ -30,6 +30,27 @@ public sealed class GovernancePipelineBuilder
         return this;
     }
 
+    /// <summary>Inserts a step right after the step named <paramref name="after"/>.</summary>
+    /// <param name="after">The name of a step already added.</param>
+    /// <param name="step">The step.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="GovernedCrm.Governance.Tools.GovernanceConfigurationException">No step has that name.</exception>
+    public GovernancePipelineBuilder InsertAfter(string after, IGovernanceStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        var index = _steps.FindIndex(s => s.Name == after);
+        if (index < 0)
+        {
+            throw new GovernedCrm.Governance.Tools.GovernanceConfigurationException(
+                $"The governance step '{step.Name}' is to follow '{after}', which is not a step of this pipeline ({string.Join(", ", _steps.Select(s => s.Name))}).");
+        }
+
+        AddStep(step);
+        _steps.RemoveAt(_steps.Count - 1);
+        _steps.Insert(index + 1, step);
+        return this;
+    }
+
     /// <summary>Freezes the builder and returns the pipeline.</summary>
     /// <returns>The pipeline.</returns>
     public GovernancePipeline Build()

@@ -1,4 +1,5 @@
 using GovernedCrm.Governance.Tools;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Server;
 
@@ -10,7 +11,8 @@ namespace GovernedCrm.Mcp.Governance;
 /// </summary>
 /// <param name="catalog">Receives the metadata of every tool.</param>
 /// <param name="methods">The methods behind tools registered with WithGovernedTools.</param>
-internal sealed class GovernedToolValidation(GovernedToolCatalog catalog, GovernedToolMethods methods) : IPostConfigureOptions<McpServerOptions>
+/// <param name="services">Builds the governance pipeline at startup.</param>
+internal sealed class GovernedToolValidation(GovernedToolCatalog catalog, GovernedToolMethods methods, IServiceProvider services) : IPostConfigureOptions<McpServerOptions>
 {
     public void PostConfigure(string? name, McpServerOptions options)
     {
@@ -26,5 +28,8 @@ internal sealed class GovernedToolValidation(GovernedToolCatalog catalog, Govern
                 catalog.Register(toolName, $"tool '{toolName}'", tool.Metadata);
             }
         }
+
+        // The pipeline is built now, not at the first call: a missing port or a misplaced step stops the server at startup.
+        _ = services.GetRequiredService<GovernedCrm.Governance.Pipeline.GovernancePipeline>();
     }
 }

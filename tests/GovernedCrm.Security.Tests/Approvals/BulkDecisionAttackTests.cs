@@ -26,7 +26,7 @@ public sealed class BulkDecisionAttackTests : IDisposable
         await using var server = await HttpTestServer.StartAsync(_issuer.Settings(), ManagerWhoAlsoSells());
         var ravis = await ProposeAsync(server, "ravi", "3002", 60000);
         var marias = await ProposeAsync(server, "maria", "3003", 70000);
-        await using var maria = await server.ConnectAsync("/mcp", HttpTransportMode.StreamableHttp, bearerToken: _issuer.Token("maria"));
+        await using var maria = await server.ConnectAsync("/mcp", HttpTransportMode.StreamableHttp, bearerToken: MariaToken());
 
         var decide = await maria.CallToolAsync("Approvals.Decide", new Dictionary<string, object?> { ["approvalIds"] = new[] { ravis, marias }, ["decision"] = "approve" });
 
@@ -51,7 +51,7 @@ public sealed class BulkDecisionAttackTests : IDisposable
         await using var server = await HttpTestServer.StartAsync(_issuer.Settings(), ManagerWhoAlsoSells());
         var ravis = await ProposeAsync(server, "ravi", "3002", 60000);
         var marias = await ProposeAsync(server, "maria", "3003", 70000);
-        await using var maria = await server.ConnectAsync("/mcp", HttpTransportMode.StreamableHttp, bearerToken: _issuer.Token("maria"));
+        await using var maria = await server.ConnectAsync("/mcp", HttpTransportMode.StreamableHttp, bearerToken: MariaToken());
 
         var decide = await maria.CallToolAsync("Approvals.Decide", new Dictionary<string, object?> { ["approvalIds"] = new[] { ravis, marias }, ["decision"] = "approve", ["mode"] = "each" });
 
@@ -65,6 +65,9 @@ public sealed class BulkDecisionAttackTests : IDisposable
 
     public void Dispose() => _issuer.Dispose();
 
+    // Maria's token makes her a manager who also sells, so that she has proposals of her own.
+    private string MariaToken() => _issuer.Token("maria", new Dictionary<string, object> { ["roles"] = new[] { "manager", "rep" } });
+
     private static GovernedCrm.Server.Hosting.ServerPolicy ManagerWhoAlsoSells()
     {
         var yaml = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "default.yaml"))
@@ -76,7 +79,7 @@ public sealed class BulkDecisionAttackTests : IDisposable
 
     private async Task<string> ProposeAsync(HttpTestServer server, string user, string deal, decimal amount)
     {
-        await using var client = await server.ConnectAsync("/mcp", HttpTransportMode.StreamableHttp, bearerToken: _issuer.Token(user));
+        await using var client = await server.ConnectAsync("/mcp", HttpTransportMode.StreamableHttp, bearerToken: user == "maria" ? MariaToken() : _issuer.Token(user));
         var result = await client.CallToolAsync("CRM.UpdateRecord", new Dictionary<string, object?>
         {
             ["objectType"] = "deal",

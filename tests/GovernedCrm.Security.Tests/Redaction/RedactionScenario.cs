@@ -36,6 +36,7 @@ public sealed class RedactionScenario : IAsyncLifetime, IDisposable
 
     private readonly TestIssuer _issuer = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<(int ExitCode, string Stdout, string Stderr)>>> _cli = new(StringComparer.Ordinal);
+    private string? _cliPolicy;
     private HttpTestServer? _server;
     private int _rows;
 
@@ -108,10 +109,24 @@ public sealed class RedactionScenario : IAsyncLifetime, IDisposable
     /// <summary>A number no other row of the matrix gets, for unique canaries.</summary>
     public int NextRow() => Interlocked.Increment(ref _rows);
 
-    /// <summary>Runs <c>governed-crm approvals ARGS --as USER --data FOLDER</c> once per distinct command line (the answers are shared by the matrix rows).</summary>
+    /// <summary>
+    /// Runs <c>governed-crm approvals ARGS --as USER --data FOLDER</c> once per distinct command line (the answers are
+    /// shared by the matrix rows), under the default policy plus a <c>cli_users</c> entry that lets the OS user
+    /// running the tests act as any user of the policy.
+    /// </summary>
     public Task<(int ExitCode, string Stdout, string Stderr)> CliAsync(string user, params string[] arguments)
     {
-        string[] line = ["approvals", .. arguments, "--as", user, "--data", Server.Folder];
+        var policy = _cliPolicy = Path.Combine(Path.GetDirectoryName(Server.Folder)!, Path.GetFileName(Server.Folder) + "-cli-policy.yaml");
+        lock (_cli)
+        {
+            if (!File.Exists(policy))
+            {
+                File.WriteAllText(policy, GovernedCrm.Governance.Policy.BuiltInPolicy.Text().TrimEnd()
+                    + $"\n\ncli_users:\n  {Environment.UserName}: {{ user: adam, act_as: [\"*\"] }}\n");
+            }
+        }
+
+        string[] line = ["approvals", .. arguments, "--as", user, "--data", Server.Folder, "--policy", policy];
         return _cli.GetOrAdd(string.Join('\u0001', line), _ => new Lazy<Task<(int, string, string)>>(() => ServerProcess.RunAsync(line))).Value;
     }
 
@@ -183,6 +198,11 @@ public sealed class RedactionScenario : IAsyncLifetime, IDisposable
         if (_server is not null)
         {
             await _server.DisposeAsync();
+        }
+
+        if (_cliPolicy is not null)
+        {
+            File.Delete(_cliPolicy);
         }
     }
 
