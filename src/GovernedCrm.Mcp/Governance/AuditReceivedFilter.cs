@@ -58,16 +58,8 @@ internal static partial class AuditReceivedFilter
         await next(context, cancellationToken).ConfigureAwait(false);
     };
 
-    private static string? ToolName(System.Text.Json.Nodes.JsonNode? parameters)
-    {
-        var name = parameters?["name"];
-        if (name is System.Text.Json.Nodes.JsonValue value && value.TryGetValue(out string? text))
-        {
-            return text.Length <= 128 ? text : text[..128];
-        }
-
-        return "(malformed)";
-    }
+    private static string ToolName(System.Text.Json.Nodes.JsonNode? parameters) =>
+        ToolCallParams.TryReadName(parameters) ?? "(malformed)";
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Audit RECEIVED entry for {ExecutionId} could not be written: {Reason}")]
     private static partial void LogReceivedFailed(ILogger logger, string executionId, string reason);
