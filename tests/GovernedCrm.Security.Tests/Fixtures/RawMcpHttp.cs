@@ -30,10 +30,10 @@ internal static class RawMcpHttp
         return new RawAnswer(response.StatusCode, body, Message(body), session);
     }
 
-    /// <summary>Initializes a session as a plain client (no capabilities) and returns its id.</summary>
-    public static async Task<string> OpenSessionAsync(HttpClient http, string protocolVersion = "2025-11-25")
+    /// <summary>Initializes a session (by default a plain client without capabilities) and returns its id.</summary>
+    public static async Task<string> OpenSessionAsync(HttpClient http, string protocolVersion = "2025-11-25", string capabilities = "{}")
     {
-        var initialized = await PostAsync(http, $$$$"""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"{{{{protocolVersion}}}}","capabilities":{},"clientInfo":{"name":"attacker","version":"1"}}}""");
+        var initialized = await PostAsync(http, $$$$"""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"{{{{protocolVersion}}}}","capabilities":{{{{capabilities}}}},"clientInfo":{"name":"attacker","version":"1"}}}""");
         var session = initialized.SessionId ?? throw new InvalidOperationException($"No session: {initialized.Status} {initialized.Body}");
         await PostAsync(http, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", session);
         return session;
