@@ -166,6 +166,7 @@ public static class GovernedMcpServerBuilderExtensions
             return steps.Build();
         });
         services.Configure<McpServerOptions>(o => o.Filters.Message.IncomingFilters.Add(AuditReceivedFilter.Create));
+        services.Configure<McpServerOptions>(o => o.Filters.Message.IncomingFilters.Add(MalformedArgumentsFilter.Create));
         services.Configure<McpServerOptions>(o => o.Filters.Request.ListToolsFilters.Add(ToolVisibilityFilter.Create));
         services.AddSingleton<IPostConfigureOptions<McpServerOptions>, GovernedToolValidation>();
         services.Configure<McpServerOptions>(o => o.Filters.Request.CallToolFilters.Add(GovernanceCallToolFilter.Create));

@@ -29,4 +29,10 @@ public enum AuditEventType
 
     /// <summary>The tool ran and returned an error, or threw.</summary>
     Failed,
+
+    /// <summary>
+    /// The client cancelled the call (or went away) before it had an outcome. The entry's outcome says whether the
+    /// PROPOSED entry had been written, that is whether the tool may have run.
+    /// </summary>
+    Cancelled,
 }

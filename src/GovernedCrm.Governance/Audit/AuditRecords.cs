@@ -3,8 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Runtime.InteropServices;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Tools;
+using GovernedCrm.Governance.Validation;
 
 namespace GovernedCrm.Governance.Audit;
 
@@ -47,7 +49,9 @@ public static class AuditRecords
             Rule = call.Decision?.Rule,
             Approver = call.Approval?.DecidedBy,
             Outcome = call.Approval is { } approval ? outcome + Approvals.ApprovalDecisionEntry.ApprovalTag + approval.Id : outcome,
-            ArgumentsDigest = ArgumentsDigest(call.Arguments),
+
+            // Arguments the transport could not hand over faithfully are not digested: what the server holds is not what was sent.
+            ArgumentsDigest = call.MalformedArguments is null ? ArgumentsDigest(call.Arguments) : null,
         };
     }
 
@@ -69,20 +73,54 @@ public static class AuditRecords
 
     /// <summary>
     /// SHA-256 (hex) over the arguments serialized with sorted keys, so the same arguments always give the same
-    /// digest: approvals bind to it.
+    /// digest: approvals bind to it. Arguments that have no canonical form (a repeated name, text that is not valid
+    /// Unicode, nesting past the limit: see <see cref="MalformedJson"/>) get a digest of their bytes as sent instead;
+    /// the validation step refuses such calls, so nothing binds to that digest. This never throws on what a client sent.
     /// </summary>
     /// <param name="arguments">The arguments.</param>
     /// <returns>The digest.</returns>
     public static string ArgumentsDigest(IReadOnlyDictionary<string, JsonElement> arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        var canonical = new JsonObject();
-        foreach (var (name, value) in arguments.OrderBy(a => a.Key, StringComparer.Ordinal))
+        if (MalformedJson.Find(arguments) is not null)
         {
-            canonical[name] = Canonical(JsonNode.Parse(value.GetRawText()));
+            return RawArgumentsDigest(arguments);
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToJsonString())));
+        try
+        {
+            var canonical = new JsonObject();
+            foreach (var (name, value) in arguments.OrderBy(a => a.Key, StringComparer.Ordinal))
+            {
+                canonical[name] = Canonical(JsonNode.Parse(value.GetRawText()));
+            }
+
+            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToJsonString())));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or JsonException)
+        {
+            // Last line of defence for JSON the scan above let through: the trail still gets a digest.
+            return RawArgumentsDigest(arguments);
+        }
+    }
+
+    // Each name (UTF-8, lone surrogates replaced) and the value's bytes exactly as sent, in name order, NUL separated.
+    private static string RawArgumentsDigest(IReadOnlyDictionary<string, JsonElement> arguments)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (name, value) in arguments.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(name));
+            hash.AppendData([0]);
+            if (value.ValueKind != JsonValueKind.Undefined)
+            {
+                hash.AppendData(JsonMarshal.GetRawUtf8Value(value));
+            }
+
+            hash.AppendData([0]);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>The digest of arguments stored as a JSON object (an approval's), or null when the text is not one.</summary>
@@ -130,7 +168,7 @@ public static class AuditRecords
     };
 
     private static string? StringArgument(GovernedCall call, string name) =>
-        call.Arguments.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        call.Arguments.TryGetValue(name, out var value) ? JsonText.StringOrNull(value) : null;
 
     internal static string Describe(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

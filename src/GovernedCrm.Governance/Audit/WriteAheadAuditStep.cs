@@ -44,6 +44,7 @@ public sealed class WriteAheadAuditStep(IAuditTrail trail, IProposalReader? prop
                 AuditStep.UnavailableCode, $"{ex.Message} The call was not carried out: nothing runs without its audit entry."));
         }
 
+        call.WriteAheadRecorded = true;
         return await next(call, cancellationToken).ConfigureAwait(false);
     }
 }

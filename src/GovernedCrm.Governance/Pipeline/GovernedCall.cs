@@ -15,6 +15,19 @@ public sealed class GovernedCall
     /// </summary>
     public required IReadOnlyDictionary<string, JsonElement> Arguments { get; set; }
 
+    /// <summary>
+    /// Set by the transport when it could not hand the arguments over faithfully (a repeated name, text that is not
+    /// valid Unicode: see <see cref="Validation.MalformedJson"/>); <see cref="Arguments"/> are then empty and the
+    /// validation step refuses the call with this refusal.
+    /// </summary>
+    public GovernanceRefusal? MalformedArguments { get; init; }
+
+    /// <summary>
+    /// True once the write-ahead step has recorded the PROPOSED entry: from then on the tool may run, so an ending
+    /// the call did not choose (the client cancelled) may have left the CRM changed.
+    /// </summary>
+    public bool WriteAheadRecorded { get; set; }
+
     /// <summary>The tool's input schema (JSON Schema), used by the validation step.</summary>
     public JsonElement? InputSchema { get; init; }
 
@@ -67,6 +80,6 @@ public sealed class GovernedCall
 
     private string? StringArgument(string? name) =>
         name is not null && Arguments.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
+            ? Validation.JsonText.StringOrNull(value)
             : null;
 }

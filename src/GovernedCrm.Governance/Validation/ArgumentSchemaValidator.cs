@@ -298,6 +298,6 @@ public static class ArgumentSchemaValidator
     public static string Shorten(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
+        return MalformedJson.Shorten(text, 40);
     }
 }

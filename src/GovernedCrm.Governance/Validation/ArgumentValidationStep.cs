@@ -2,7 +2,10 @@ using GovernedCrm.Governance.Pipeline;
 
 namespace GovernedCrm.Governance.Validation;
 
-/// <summary>Refuses calls whose arguments do not match the tool's input schema, before any policy or side effect.</summary>
+/// <summary>
+/// Refuses calls whose arguments cannot be read faithfully (<see cref="MalformedJson"/>: repeated names, invalid
+/// text, nesting too deep) or do not match the tool's input schema, before any policy, digest or side effect.
+/// </summary>
 public sealed class ArgumentValidationStep : IGovernanceStep
 {
     /// <summary>The refusal code for arguments that do not match the schema.</summary>
@@ -17,6 +20,11 @@ public sealed class ArgumentValidationStep : IGovernanceStep
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(next);
+        if ((call.MalformedArguments ?? MalformedJson.Find(call.Arguments)) is { } malformed)
+        {
+            return GovernanceOutcome<TResult>.Refused(malformed);
+        }
+
         if (call.InputSchema is { } schema && ArgumentSchemaValidator.Validate(schema, call.Arguments) is { } error)
         {
             return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(InvalidArgumentCode, error.Message));

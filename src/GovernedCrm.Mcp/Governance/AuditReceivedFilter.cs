@@ -65,16 +65,8 @@ internal static partial class AuditReceivedFilter
         && services.GetService<ApprovedCallTicket>() is { } tickets
         && tickets.TryRead(meta, out _);
 
-    private static string? ToolName(System.Text.Json.Nodes.JsonNode? parameters)
-    {
-        var name = parameters?["name"];
-        if (name is System.Text.Json.Nodes.JsonValue value && value.TryGetValue(out string? text))
-        {
-            return text.Length <= 128 ? text : text[..128];
-        }
-
-        return "(malformed)";
-    }
+    private static string ToolName(System.Text.Json.Nodes.JsonNode? parameters) =>
+        ToolCallParams.TryReadName(parameters) ?? "(malformed)";
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Audit RECEIVED entry for {ExecutionId} could not be written: {Reason}")]
     private static partial void LogReceivedFailed(ILogger logger, string executionId, string reason);

@@ -64,6 +64,7 @@ internal static class GovernanceCallToolFilter
                 Arguments = context.Params?.Arguments is { } arguments
                     ? new Dictionary<string, JsonElement>(arguments, StringComparer.Ordinal)
                     : new Dictionary<string, JsonElement>(StringComparer.Ordinal),
+                MalformedArguments = context.Items.TryGetValue(MalformedArgumentsFilter.Item, out var malformed) ? malformed as GovernanceRefusal : null,
                 InputSchema = tool.ProtocolTool.InputSchema,
 
                 // An approved proposal runs as its requester, in the proposing call's execution.
@@ -148,6 +149,12 @@ internal static class GovernanceCallToolFilter
                 // Raised before the tool ran (reading the record for the write-ahead entry); the audit step recorded it.
                 logger.LogInformation("CRM error in {Tool} for {User} ({ExecutionId}): {Code}", name, call.Caller.UserId, call.ExecutionId, ex.Code);
                 return GovernanceToolResults.Error(ex.Code, ex.Message);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not InputRequiredException)
+            {
+                // Last line of defence: the audit step recorded FAILED governance.internal_error; the client gets no exception text.
+                logger.LogError(ex, "Unexpected exception in {Tool} for {User} ({ExecutionId})", name, call.Caller.UserId, call.ExecutionId);
+                return GovernanceToolResults.Error(GovernedCrm.Governance.Audit.AuditStep.InternalErrorCode, GovernedCrm.Governance.Audit.AuditStep.InternalErrorMessage);
             }
 
             // Redaction is the caller's: the fields they may not read on the call's object type, whether the call

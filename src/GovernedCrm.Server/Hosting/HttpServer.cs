@@ -127,6 +127,8 @@ internal static class HttpServer
             mcp.RequireAuthorization(JwtAuthentication.PolicyName);
         }
 
+        Batches.BatchRefusalMiddleware.UseJsonRpcBatchRefusal(app); // After authentication, before the MCP endpoints run: a JSON-RPC batch gets one audited error.
+
         return app;
     }
 

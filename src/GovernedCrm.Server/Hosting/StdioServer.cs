@@ -24,14 +24,16 @@ internal static class StdioServer
             builder.Services.AddSingleton<GovernedCrm.Governance.Credentials.ICrmConnectionCheck>(
                 new GovernedCrm.OAuth.Connect.VaultConnectionCheck(remote.ProviderByTenant, remote.Vault, null, null));
         }
+        var streams = new Batches.StdioTransportStreams();
         builder.Services
             .AddMcpServer(ServerInfo.Configure)
-            .WithStdioServerTransport()
+            .WithStreamServerTransport(streams.Input, streams.Output)
             .WithCrmTools()
             .WithApprovalTools()
             .WithGovernedTools<Tools.AuditTools>();
 
         using var host = builder.Build();
+        streams.Services = host.Services;
         GovernanceStartupCheck.Run(host.Services);
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GovernedCrm.Server");
         logger.LogInformation("governed-crm {Version} serving MCP over stdio; data folder {DataFolder}; policy {Policy} (version {PolicyVersion})", ServerInfo.Version, folder.Path, policy.Policy.SourceName, policy.Policy.Version);

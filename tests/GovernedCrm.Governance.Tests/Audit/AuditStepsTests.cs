@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GovernedCrm.Governance.Tests.Audit;
 
-public sealed class AuditStepsTests
+public sealed partial class AuditStepsTests
 {
     private const string Arguments = """{"objectType":"deal","recordId":"3001","properties":{"amount":5,"api_key":"sk-live-123"},"reason":"because","confidence":0.7}""";
 
@@ -71,7 +71,9 @@ public sealed class AuditStepsTests
         var act = async () => await Pipeline(trail).ExecuteAsync<Result>(TestCalls.Create(Arguments), (_, _) => throw new InvalidOperationException("boom"), CancellationToken.None);
 
         await act.Should().ThrowAsync<InvalidOperationException>();
-        trail.Records[^1].Should().Match<AuditRecord>(r => r.Event == AuditEventType.Failed && r.Outcome == "failed:InvalidOperationException");
+        var failed = trail.Records[^1];
+        failed.Should().Match<AuditRecord>(r => r.Event == AuditEventType.Failed && r.Outcome == "failed:" + AuditStep.InternalErrorCode);
+        failed.Result.Should().Contain(AuditStep.InternalErrorCode).And.NotContain("boom", "exception text stays in the server log");
     }
 
     [Fact]
