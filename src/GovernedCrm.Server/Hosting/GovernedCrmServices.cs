@@ -69,6 +69,9 @@ internal static class GovernedCrmServices
         else
         {
             services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
+
+            // Every step is in every server's pipeline: here the credentials step lets everyone through.
+            services.AddSingleton<GovernedCrm.Governance.Credentials.ICrmConnectionCheck>(GovernedCrm.Governance.Credentials.NoConnectionNeeded.Instance);
         }
 
         services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalStore>(resources.Approvals);

@@ -1,0 +1,65 @@
+using System.Xml.Linq;
+using GovernedCrm.Server.Tests.Packaging;
+
+namespace GovernedCrm.Server.Tests.Architecture;
+
+/// <summary>
+/// Arrows point inward: each project under src/ references only the projects and packages docs/architecture.md
+/// allows it. Governance holds the governance rules and must stay free of MCP and SQLite.
+/// </summary>
+public sealed class ProjectReferenceTests
+{
+    // The projects each project may reference (docs/architecture.md, "Projects").
+    private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
+    {
+        ["GovernedCrm.Governance"] = [],
+        ["GovernedCrm.Crm"] = [],
+        ["GovernedCrm.Audit"] = ["GovernedCrm.Governance"],
+        ["GovernedCrm.Store"] = ["GovernedCrm.Governance"],
+        ["GovernedCrm.OAuth"] = ["GovernedCrm.Governance", "GovernedCrm.Crm"],
+        ["GovernedCrm.Mcp"] = ["GovernedCrm.Governance", "GovernedCrm.Crm"],
+        ["GovernedCrm.Server"] = ["GovernedCrm.Governance", "GovernedCrm.Crm", "GovernedCrm.Mcp", "GovernedCrm.Audit", "GovernedCrm.Store", "GovernedCrm.OAuth"],
+    };
+
+    public static TheoryData<string> Projects() => [.. Directory.GetDirectories(RepositoryRoot.File("src")).Select(d => new DirectoryInfo(d).Name)];
+
+    [Theory]
+    [MemberData(nameof(Projects))]
+    public void AProject_ReferencesOnlyTheProjectsItMay(string project)
+    {
+        Allowed.Should().ContainKey(project, "every project under src/ has its place in docs/architecture.md");
+
+        ProjectReferences(project).Should().BeSubsetOf(Allowed[project]);
+    }
+
+    [Theory]
+    [InlineData("GovernedCrm.Governance", "ModelContextProtocol")]
+    [InlineData("GovernedCrm.Governance", "Microsoft.Data.Sqlite")]
+    [InlineData("GovernedCrm.Governance", "Dapper")]
+    [InlineData("GovernedCrm.Crm", "ModelContextProtocol")]
+    [InlineData("GovernedCrm.Audit", "ModelContextProtocol")]
+    [InlineData("GovernedCrm.Store", "ModelContextProtocol")]
+    public void AProject_DoesNotReferenceAPackageItMustNot(string project, string package)
+    {
+        PackageReferences(project).Should().NotContain(p => p.StartsWith(package, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheGovernanceSources_UseNoMcpOrSqliteTypes()
+    {
+        var offending = Directory.EnumerateFiles(RepositoryRoot.File("src", "GovernedCrm.Governance"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f) is var text && (text.Contains("ModelContextProtocol", StringComparison.Ordinal) || text.Contains("Microsoft.Data.Sqlite", StringComparison.Ordinal)))
+            .ToList();
+
+        offending.Should().BeEmpty();
+    }
+
+    private static IEnumerable<string> ProjectReferences(string project) =>
+        Csproj(project).Descendants("ProjectReference").Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value.Replace('\\', '/')));
+
+    private static IEnumerable<string> PackageReferences(string project) =>
+        Csproj(project).Descendants("PackageReference").Select(r => r.Attribute("Include")!.Value);
+
+    private static XDocument Csproj(string project) => XDocument.Load(RepositoryRoot.File("src", project, project + ".csproj"));
+}
