@@ -51,11 +51,10 @@ internal static class GovernanceCallToolFilter
                 return GovernanceToolResults.Error(UnregisteredToolCode, $"Tool '{name}' has no governance metadata, so it cannot run.", "denied");
             }
 
-            var approved = await ApprovedProposalAsync(services, context.Params?.Meta, cancellationToken).ConfigureAwait(false);
-            if (approved is { Proposal: null })
-            {
-                return GovernanceToolResults.Error(approved.Code!, approved.Message!, "denied");
-            }
+            // A call that claims to run an approval but names none this server sent (a forged ticket, a vanished
+            // proposal) goes through the pipeline as the caller's own call and is refused there, audited as DENIED.
+            var claimed = await ApprovedProposalAsync(services, context.Params?.Meta, cancellationToken).ConfigureAwait(false);
+            var approved = claimed is { Proposal: not null } ? claimed : null;
 
             var resolver = services.GetRequiredService<CallerResolver>();
             var call = new GovernedCall
@@ -64,7 +63,9 @@ internal static class GovernanceCallToolFilter
                 Arguments = context.Params?.Arguments is { } arguments
                     ? new Dictionary<string, JsonElement>(arguments, StringComparer.Ordinal)
                     : new Dictionary<string, JsonElement>(StringComparer.Ordinal),
-                MalformedArguments = context.Items.TryGetValue(MalformedArgumentsFilter.Item, out var malformed) ? malformed as GovernanceRefusal : null,
+                MalformedArguments = claimed is { Proposal: null }
+                    ? new GovernanceRefusal(claimed.Code!, claimed.Message!)
+                    : context.Items.TryGetValue(MalformedArgumentsFilter.Item, out var malformed) ? malformed as GovernanceRefusal : null,
                 InputSchema = tool.ProtocolTool.InputSchema,
 
                 // An approved proposal runs as its requester, in the proposing call's execution.

@@ -104,7 +104,10 @@ public sealed class ApprovalTamperTests : IDisposable
         forged.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString().Should().Be(ApprovedCallTicket.ForgedCode);
         (await DealAmountAsync(server)).Should().Be(OriginalAmount);
         (await Approvals(server).FindAsync(id, Maria, CancellationToken.None))!.Status.Should().Be(ApprovalStatus.Pending);
-        (await server.AuditEntriesAsync()).Should().NotContain(e => e.Record.Event == AuditEventType.Proposed && e.Record.Actor == "ravi" && e.Record.RecordId == Deal);
+        var entries = await server.AuditEntriesAsync();
+        entries.Should().NotContain(e => e.Record.Event == AuditEventType.Proposed && e.Record.Actor == "ravi" && e.Record.RecordId == Deal);
+        entries.Should().ContainSingle(e => e.Record.Event == AuditEventType.Denied && e.Record.Outcome == $"denied:{ApprovedCallTicket.ForgedCode}")
+            .Which.Record.Actor.Should().Be("ravi", "the forged call is the caller's own, refused and on record");
     }
 
     public void Dispose() => _issuer.Dispose();
