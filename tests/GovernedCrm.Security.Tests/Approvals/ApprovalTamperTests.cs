@@ -4,6 +4,7 @@ using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Mcp.Governance;
+using GovernedCrm.Security.Tests.Fixtures;
 using GovernedCrm.Server.Tests.Http;
 using GovernedCrm.Server.Tests.Process;
 using Microsoft.Data.Sqlite;
@@ -38,7 +39,7 @@ public sealed class ApprovalTamperTests : IDisposable
 
         ran!.Status.Should().Be(ApprovalStatus.Failed);
         Code(ran.ResultJson).Should().Be(ApprovalCodes.EvidenceMismatch);
-        (await DealAmountAsync(server)).Should().Be(OriginalAmount, "neither the edited nor the approved value was written");
+        (await CrmFile.DealAmountAsync(server.Folder, Deal)).Should().Be(OriginalAmount, "neither the edited nor the approved value was written");
         var entries = await EntriesOfAsync(server, id);
         entries.Should().ContainSingle(e => e.Record.Event == AuditEventType.Denied)
             .Which.Record.Outcome.Should().Be($"denied:{ApprovalCodes.EvidenceMismatch};approval:{id}");
@@ -58,7 +59,7 @@ public sealed class ApprovalTamperTests : IDisposable
         ran!.Status.Should().Be(ApprovalStatus.Failed);
         Code(ran.ResultJson).Should().Be(ApprovalCodes.EvidenceMismatch);
         ran.ResultJson.Should().Contain("holds no decision");
-        (await DealAmountAsync(server)).Should().Be(OriginalAmount);
+        (await CrmFile.DealAmountAsync(server.Folder, Deal)).Should().Be(OriginalAmount);
         var entries = await EntriesOfAsync(server, id);
         entries.Should().NotContain(e => e.Record.Event == AuditEventType.Approved || e.Record.Event == AuditEventType.Executed);
         entries.Should().ContainSingle(e => e.Record.Event == AuditEventType.Denied)
@@ -82,7 +83,7 @@ public sealed class ApprovalTamperTests : IDisposable
         replay!.Status.Should().Be(ApprovalStatus.Failed);
         Code(replay.ResultJson).Should().Be(ApprovalCodes.EvidenceMismatch);
         replay.ResultJson.Should().Contain("already records a run");
-        (await DealAmountAsync(server)).Should().Be("1", "the replayed approval did not write again");
+        (await CrmFile.DealAmountAsync(server.Folder, Deal)).Should().Be("1", "the replayed approval did not write again");
         (await EntriesOfAsync(server, id)).Count(e => e.Record.Event == AuditEventType.Executed).Should().Be(1);
     }
 
@@ -102,7 +103,7 @@ public sealed class ApprovalTamperTests : IDisposable
 
         forged.IsError.Should().BeTrue();
         forged.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString().Should().Be(ApprovedCallTicket.ForgedCode);
-        (await DealAmountAsync(server)).Should().Be(OriginalAmount);
+        (await CrmFile.DealAmountAsync(server.Folder, Deal)).Should().Be(OriginalAmount);
         (await Approvals(server).FindAsync(id, Maria, CancellationToken.None))!.Status.Should().Be(ApprovalStatus.Pending);
         var entries = await server.AuditEntriesAsync();
         entries.Should().NotContain(e => e.Record.Event == AuditEventType.Proposed && e.Record.Actor == "ravi" && e.Record.RecordId == Deal);
@@ -131,15 +132,6 @@ public sealed class ApprovalTamperTests : IDisposable
         command.CommandText = sql;
         command.Parameters.AddWithValue("$id", id);
         (await command.ExecuteNonQueryAsync()).Should().Be(1);
-    }
-
-    private static async Task<string?> DealAmountAsync(HttpTestServer server)
-    {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(server.Folder, "crm.db")};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT amount FROM deals WHERE id = " + Deal;
-        return (await command.ExecuteScalarAsync())?.ToString();
     }
 
     private static async Task<List<AuditEntry>> EntriesOfAsync(HttpTestServer server, string approvalId)

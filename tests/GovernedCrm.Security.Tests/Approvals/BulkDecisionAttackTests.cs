@@ -3,7 +3,7 @@ using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Server.Tests.Http;
-using Microsoft.Data.Sqlite;
+using GovernedCrm.Security.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -37,7 +37,7 @@ public sealed class BulkDecisionAttackTests : IDisposable
         decisions[ravis].GetProperty("decided").GetBoolean().Should().BeFalse();
         decisions[ravis].GetProperty("code").GetString().Should().Be(ApprovalCodes.BatchRefused);
         decisions[marias].GetProperty("code").GetString().Should().Be(ApprovalCodes.SelfApproval);
-        (await AmountAsync(server, "3002")).Should().Be("2500", "the other proposal in the batch did not run");
+        (await CrmFile.DealAmountAsync(server.Folder, "3002")).Should().Be("2500", "the other proposal in the batch did not run");
         var viewer = new CallerIdentity("maria", "default", ["manager"], "token");
         var service = server.App.Services.GetRequiredService<ApprovalService>();
         (await service.FindAsync(ravis, viewer, CancellationToken.None))!.Status.Should().Be(ApprovalStatus.Pending);
@@ -59,8 +59,8 @@ public sealed class BulkDecisionAttackTests : IDisposable
         var decisions = decide.StructuredContent!.Value.GetProperty("decisions").EnumerateArray().ToDictionary(d => d.GetProperty("approvalId").GetString()!, d => d);
         decisions[ravis].GetProperty("status").GetString().Should().Be("executed");
         decisions[marias].GetProperty("code").GetString().Should().Be(ApprovalCodes.SelfApproval);
-        (await AmountAsync(server, "3002")).Should().Be("60000");
-        (await AmountAsync(server, "3003")).Should().NotBe("70000");
+        (await CrmFile.DealAmountAsync(server.Folder, "3002")).Should().Be("60000");
+        (await CrmFile.DealAmountAsync(server.Folder, "3003")).Should().NotBe("70000");
     }
 
     public void Dispose() => _issuer.Dispose();
@@ -89,14 +89,5 @@ public sealed class BulkDecisionAttackTests : IDisposable
         });
         result.StructuredContent!.Value.GetProperty("outcome").GetString().Should().Be("pending_approval", JsonSerializer.Serialize(result.StructuredContent));
         return result.StructuredContent!.Value.GetProperty("approvalId").GetString()!;
-    }
-
-    private static async Task<string?> AmountAsync(HttpTestServer server, string deal)
-    {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(server.Folder, "crm.db")};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT amount FROM deals WHERE id = " + deal;
-        return (await command.ExecuteScalarAsync())?.ToString();
     }
 }
