@@ -12,12 +12,17 @@ import { it } from 'node:test';
 
 import { callTool, closeDealDll, connect, makeDataDir, repoRoot, runCli, sqliteQuery, textOf, withServerLogs } from '../lib/harness.mjs';
 
-// The sample's policy, plus cli_users: the OS user running the tests is maria (a manager) for the approvals CLI.
+// The sample's policy plus what the queue needs: a rule letting the requester look up a proposal (CRM.GetProposal),
+// and cli_users making the OS user running the tests maria (a manager) for the approvals CLI.
 async function closeDealPolicy(t) {
   const sample = path.join(repoRoot, 'samples', 'CloseDeal', 'close-deal-policy.yaml');
   const file = path.join(await makeDataDir(t), 'close-deal-policy.yaml');
   const text = (await readFile(sample, 'utf8')).trimEnd();
-  await writeFile(file, `${text}\n\ncli_users:\n  ${os.userInfo().username}: { user: maria }\n`);
+  await writeFile(
+    file,
+    `${text}\n  - id: proposals\n    effect: allow\n    tools: [CRM.GetProposal]\n\n` +
+      `cli_users:\n  ${os.userInfo().username}: { user: maria }\n`,
+  );
   return file;
 }
 
