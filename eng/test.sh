@@ -24,6 +24,7 @@ if ! command -v sqlite3 >/dev/null 2>&1; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends sqlite3 >/dev/null
 fi
 export GOVERNEDCRM_SERVER_DLL="$PWD/src/GovernedCrm.Server/bin/Release/net10.0/governed-crm.dll"
+export GOVERNEDCRM_CLOSEDEAL_DLL="$PWD/samples/CloseDeal/bin/Release/net10.0/GovernedCrm.Samples.CloseDeal.dll"
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && npm test)
 
 echo "==> all tests passed"

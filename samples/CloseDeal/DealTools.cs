@@ -6,7 +6,10 @@ using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Samples.CloseDeal;
 
-/// <summary>A custom governed tool: the attributes are all it takes for validation, policy, approval and audit to apply.</summary>
+/// <summary>
+/// A custom governed tool: the attributes are all it takes for validation, policy, approval and audit to apply.
+/// Served by the shipped server: <c>governed-crm serve --tools GovernedCrm.Samples.CloseDeal.dll</c> (see README.md).
+/// </summary>
 /// <param name="crm">The CRM connector.</param>
 /// <param name="governed">The governed call (who is calling).</param>
 [McpServerToolType]

@@ -27,16 +27,27 @@ public static class GovernedMcpServerBuilderExtensions
     /// <typeparam name="TTools">A class marked <c>[McpServerToolType]</c>.</typeparam>
     /// <param name="builder">The MCP server builder.</param>
     /// <returns>The builder.</returns>
-    public static IMcpServerBuilder WithGovernedTools<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors)] TTools>(
+    public static IMcpServerBuilder WithGovernedTools<[DynamicallyAccessedMembers(ToolTypeMembers)] TTools>(
         this IMcpServerBuilder builder)
-        where TTools : class
+        where TTools : class =>
+        builder.WithGovernedTools(typeof(TTools));
+
+    /// <summary>
+    /// Adds the tools of <paramref name="toolType"/> (e.g. a class found in a tool assembly loaded at startup) exactly
+    /// as <see cref="WithGovernedTools{TTools}(IMcpServerBuilder)"/> does, behind the governance pipeline.
+    /// </summary>
+    /// <param name="builder">The MCP server builder.</param>
+    /// <param name="toolType">A class marked <c>[McpServerToolType]</c>.</param>
+    /// <returns>The builder.</returns>
+    public static IMcpServerBuilder WithGovernedTools(this IMcpServerBuilder builder, [DynamicallyAccessedMembers(ToolTypeMembers)] Type toolType)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(toolType);
         builder.Services.TryAddSingleton<GovernedToolMethods>();
 
         // As WithTools<TTools>() does, plus a note of which method each tool runs, for the attributes the SDK's
         // tool metadata does not carry ([Sensitive] parameters and result properties).
-        foreach (var method in typeof(TTools).GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance))
+        foreach (var method in toolType.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance))
         {
             if (method.GetCustomAttribute<McpServerToolAttribute>() is null)
             {
@@ -48,7 +59,7 @@ public static class GovernedMcpServerBuilderExtensions
                 var options = new McpServerToolCreateOptions { Services = services };
                 var tool = method.IsStatic
                     ? McpServerTool.Create(method, options: options)
-                    : McpServerTool.Create(method, static r => ActivatorUtilities.CreateInstance(r.Services!, typeof(TTools)), options);
+                    : McpServerTool.Create(method, r => ActivatorUtilities.CreateInstance(r.Services!, toolType), options);
                 services.GetRequiredService<GovernedToolMethods>().Add(tool.ProtocolTool.Name, method);
                 return tool;
             });
@@ -187,6 +198,9 @@ public static class GovernedMcpServerBuilderExtensions
         builder.Services.AddSingleton(new GovernanceStepRegistration(after, create));
         return builder.AddGovernance();
     }
+
+    private const DynamicallyAccessedMemberTypes ToolTypeMembers =
+        DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors;
 
     private static IAuditTrail RequireAuditTrail(IServiceProvider services) =>
         services.GetService<IAuditTrail>() ?? throw new GovernanceConfigurationException(

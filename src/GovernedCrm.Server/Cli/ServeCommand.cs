@@ -1,11 +1,12 @@
 using System.CommandLine;
 using GovernedCrm.Server.Hosting;
 using GovernedCrm.Server.Hosting.Connectors;
+using GovernedCrm.Server.Hosting.CustomTools;
 
 namespace GovernedCrm.Server.Cli;
 
 /// <summary>
-/// <c>governed-crm serve [--http] [--urls URL] [--allowed-hosts HOSTS] [--allowed-origins ORIGINS] [--jwt-issuer URL] [--jwt-audience URL] [--jwt-keys FILE]</c>:
+/// <c>governed-crm serve [--http] [--urls URL] [--allowed-hosts HOSTS] [--allowed-origins ORIGINS] [--jwt-issuer URL] [--jwt-audience URL] [--jwt-keys FILE] [--tools PATH.dll]...</c>:
 /// runs the MCP server.
 /// </summary>
 internal static class ServeCommand
@@ -47,6 +48,13 @@ internal static class ServeCommand
         Description = $"HTTP mode: a JWKS file with the issuer's public signing keys. Default ${JwtSettings.KeysVariable}, else the keys named by the issuer's /.well-known/openid-configuration.",
     };
 
+    /// <summary>Custom tool assemblies (repeatable); also on the root command, which serves stdio.</summary>
+    public static readonly Option<string[]> Tools = new(ToolAssemblyPaths.Option)
+    {
+        Description = $"A custom tool assembly (.dll) whose public [McpServerToolType] classes are served and governed like the built-in tools; repeatable. Default ${ToolAssemblyPaths.EnvironmentVariable} (paths separated by '{Path.PathSeparator}'). A tool without [GovernedTool] stops the server.",
+        HelpName = "PATH.dll",
+    };
+
     public static Command Create()
     {
         var serve = new Command("serve", "Run the MCP server: over stdio by default, or over HTTP with --http.");
@@ -57,6 +65,7 @@ internal static class ServeCommand
         serve.Options.Add(JwtIssuer);
         serve.Options.Add(JwtAudience);
         serve.Options.Add(JwtKeys);
+        serve.Options.Add(Tools);
         serve.SetAction((parse, ct) => RunAsync(
             parse, parse.GetValue(Http), parse.GetValue(Urls), parse.GetValue(AllowedHosts), parse.GetValue(AllowedOriginsOption),
             new JwtOptions(parse.GetValue(JwtIssuer), parse.GetValue(JwtAudience), parse.GetValue(JwtKeys)), ct));
@@ -90,11 +99,13 @@ internal static class ServeCommand
                 HttpServer.RequireAuthenticationOffLoopback(settings);
             }
 
+            var toolTypes = ToolAssemblyLoader.Load(ToolAssemblyPaths.Resolve(parse.GetValue(Tools), Environment.GetEnvironmentVariable));
             var policyPath = PolicySource.ResolvePath(parse.GetValue(GovernedCrmCommand.Policy));
             var connectorsPath = ConnectorsFileLoader.ResolvePath(parse.GetValue(GovernedCrmCommand.Connectors));
             var policy = new ServerPolicy(PolicySource.Load(policyPath), policyPath)
             {
                 Connectors = connectorsPath is null ? null : ConnectorsFileLoader.Load(connectorsPath, Environment.GetEnvironmentVariable),
+                CustomTools = toolTypes,
             };
             if (settings is { Jwt: not null } && policy.Connectors is { SignIn: null, Tenants.Count: > 0 })
             {

@@ -1,4 +1,5 @@
 using GovernedCrm.Mcp;
+using GovernedCrm.Server.Hosting.CustomTools;
 using GovernedCrm.Mcp.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -95,7 +96,8 @@ internal static class HttpServer
             })
             .WithCrmTools()
             .WithApprovalTools()
-            .WithGovernedTools<Tools.AuditTools>();
+            .WithGovernedTools<Tools.AuditTools>()
+            .WithCustomTools(policy.CustomTools);
 
         var app = builder.Build();
         app.UseHostFiltering();

@@ -9,4 +9,7 @@ internal sealed record ServerPolicy(CompiledPolicy Policy, string? Path)
 {
     /// <summary>The connectors file in force (remote CRMs per tenant), or <see langword="null"/>: every tenant uses the embedded CRM.</summary>
     public Connectors.ConnectorsConfiguration? Connectors { get; init; }
+
+    /// <summary>The tool classes of custom tool assemblies (<c>--tools</c>), served and governed besides the built-in tools.</summary>
+    public IReadOnlyList<Type> CustomTools { get; init; } = [];
 }

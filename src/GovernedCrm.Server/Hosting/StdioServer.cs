@@ -1,4 +1,5 @@
 using GovernedCrm.Mcp;
+using GovernedCrm.Server.Hosting.CustomTools;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,7 +31,8 @@ internal static class StdioServer
             .WithStreamServerTransport(streams.Input, streams.Output)
             .WithCrmTools()
             .WithApprovalTools()
-            .WithGovernedTools<Tools.AuditTools>();
+            .WithGovernedTools<Tools.AuditTools>()
+            .WithCustomTools(policy.CustomTools);
 
         using var host = builder.Build();
         streams.Services = host.Services;

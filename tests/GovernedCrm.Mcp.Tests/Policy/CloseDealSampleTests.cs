@@ -66,6 +66,34 @@ public sealed class CloseDealSampleTests
         result.Text().Should().Contain("won");
     }
 
+    [Fact]
+    public void ToolFile_IsAtMost15LinesOfCode()
+    {
+        // The whole tool, as a developer writes it: every line but blank lines, doc comments and using directives.
+        var file = Path.Combine(RepositoryRoot(), "samples", "CloseDeal", "DealTools.cs");
+
+        var code = File.ReadAllLines(file)
+            .Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith("///", StringComparison.Ordinal) && !l.StartsWith("using ", StringComparison.Ordinal))
+            .ToList();
+
+        code.Should().HaveCountLessThanOrEqualTo(15, string.Join(Environment.NewLine, code));
+        code.Should().Contain(l => l.Contains("Name = \"CRM.CloseDeal\"", StringComparison.Ordinal));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "GovernedCrm.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No GovernedCrm.sln above {AppContext.BaseDirectory}.");
+    }
+
     private static Task<McpTestServer> StartAsync(string user) =>
         McpTestServer.StartAsync(
             b => b.WithCrmTools().WithGovernedTools<DealTools>(),

@@ -84,7 +84,7 @@ public sealed class McpServerManifestTests
 
         variables.Select(v => v["name"]!.GetValue<string>())
             .Should().Contain(new[] { DataFolder.EnvironmentVariable, GovernedCrmServices.UserEnvironmentVariable, PolicySource.EnvironmentVariable, ApprovalSettings.TtlEnvironmentVariable, GovernedCrm.Governance.Approvals.ApprovalOptions.WaitEnvironmentVariable,
-                GovernedCrm.Server.Hosting.Connectors.ConnectorsFileLoader.EnvironmentVariable });
+                GovernedCrm.Server.Hosting.Connectors.ConnectorsFileLoader.EnvironmentVariable, GovernedCrm.Server.Hosting.CustomTools.ToolAssemblyPaths.EnvironmentVariable });
         variables.Should().AllSatisfy(v =>
         {
             v["description"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace();

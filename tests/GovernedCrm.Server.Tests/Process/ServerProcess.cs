@@ -47,6 +47,7 @@ internal sealed class ServerProcess : IDisposable
         info.Environment.Remove("GOVERNEDCRM_DATA");
         info.Environment.Remove("GOVERNEDCRM_USER");
         info.Environment.Remove("GOVERNEDCRM_POLICY");
+        info.Environment.Remove("GOVERNEDCRM_TOOLS");
         info.Environment.Remove("GOVERNEDCRM_VAULT_KEY");
         foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("GOVERNEDCRM_JWT_", StringComparison.Ordinal)).ToList())
         {

@@ -27,6 +27,12 @@ export const serverDll = resolve(
     join(repoRoot, 'src', 'GovernedCrm.Server', 'bin', 'Release', 'net10.0', 'governed-crm.dll'),
 );
 
+/** The CloseDeal sample's tool assembly (a custom governed tool), built with the solution; eng/test.sh sets the variable. */
+export const closeDealDll = resolve(
+  process.env.GOVERNEDCRM_CLOSEDEAL_DLL ||
+    join(repoRoot, 'samples', 'CloseDeal', 'bin', 'Release', 'net10.0', 'GovernedCrm.Samples.CloseDeal.dll'),
+);
+
 /** The caller identity for stdio runs: fixed, so results do not depend on who runs the tests. */
 export const e2eUser = 'e2e-agent';
 
@@ -247,7 +253,8 @@ function newClient(elicit) {
  * Starts a server with a fresh CRM and connects a client over the given transport.
  * @param {import('node:test').TestContext} t
  * @param {'stdio' | 'streamable-http' | 'sse'} kind
- * @param {{ elicit?: (params: any) => any }} [options] how the client answers elicitation requests
+ * @param {{ elicit?: (params: any) => any, serverArgs?: string[] }} [options] how the client answers elicitation
+ *   requests; serverArgs (stdio only) go before --data, e.g. ['serve', '--tools', dll, '--policy', file]
  */
 export async function connect(t, kind, options = {}) {
   assertServerBuilt();
@@ -259,7 +266,7 @@ export async function connect(t, kind, options = {}) {
     const stderr = tail();
     transport = new StdioClientTransport({
       command: 'dotnet',
-      args: [serverDll, '--data', dataDir],
+      args: [serverDll, ...(options.serverArgs ?? []), '--data', dataDir],
       env: dotnetEnv(),
       stderr: 'pipe',
     });
@@ -379,10 +386,15 @@ export async function runInspectorCli(args, scratchDir) {
 /**
  * Runs a governed-crm CLI verb (verify, audit export, ...) against a data folder and returns its exit code and output.
  * @param {string[]} args
+ * @param {Record<string, string | undefined>} [env] variables to set, or (undefined) to unset, e.g. GOVERNEDCRM_USER
  */
-export async function runCli(args) {
+export async function runCli(args, env = {}) {
+  const variables = serverEnv(env);
+  for (const key of Object.keys(variables)) {
+    if (variables[key] === undefined) delete variables[key];
+  }
   try {
-    const { stdout, stderr } = await execFileAsync('dotnet', [serverDll, ...args], { env: serverEnv(), timeout: 60_000 });
+    const { stdout, stderr } = await execFileAsync('dotnet', [serverDll, ...args], { env: variables, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     if (typeof error.code === 'number') return { code: error.code, stdout: error.stdout ?? '', stderr: error.stderr ?? '' };
