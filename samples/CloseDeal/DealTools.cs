@@ -1,9 +1,3 @@
-using System.ComponentModel;
-using GovernedCrm.Crm;
-using GovernedCrm.Governance.Tools;
-using GovernedCrm.Mcp.Governance;
-using ModelContextProtocol.Server;
-
 namespace GovernedCrm.Samples.CloseDeal;
 
 /// <summary>
