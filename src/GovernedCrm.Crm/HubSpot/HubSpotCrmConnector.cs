@@ -23,13 +23,11 @@ namespace GovernedCrm.Crm.HubSpot;
 /// </summary>
 /// <param name="http">An HttpClient whose pipeline contains <see cref="CrmAccessTokenHandler"/>.</param>
 /// <param name="options">The API base and provider name.</param>
-public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions options) : ICrmConnector
+public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions options)
+    : RemoteCrmConnector(
+        http, (options ?? throw new ArgumentNullException(nameof(options))).ProviderName, HubSpotProperties.Provider, CrmRecordIdFormat.Numeric, HubSpotProperties.Maps)
 {
-    private readonly RemoteCrmHttp _http = new(http, (options ?? throw new ArgumentNullException(nameof(options))).ProviderName, HubSpotProperties.Provider);
-    private readonly Uri _base = new(options.BaseAddress.AbsoluteUri.TrimEnd('/') + "/", UriKind.Absolute);
-
-    /// <inheritdoc />
-    public CrmRecordIdFormat RecordIdFormat => CrmRecordIdFormat.Numeric;
+    private readonly Uri _base = BaseAddressOf(options.BaseAddress);
 
     /// <summary>How many pages of <see cref="ScanPageSize"/> records a search that must match locally reads at most.</summary>
     public const int MaxScanPages = 10;
@@ -37,11 +35,7 @@ public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions optio
     /// <summary>The page size of a search that matches locally.</summary>
     public const int ScanPageSize = 100;
 
-    /// <inheritdoc />
-    public Task<CrmSearchResult> SearchAsync(CrmActor actor, CrmObjectType objectType, string? query, int limit, CancellationToken cancellationToken) =>
-        SearchAsync(actor, objectType, query, limit, new HashSet<string>(StringComparer.Ordinal), cancellationToken);
-
-    /// <inheritdoc />
+    /// <summary>Searches with HubSpot's query, or matches locally when a property is excluded.</summary>
     /// <remarks>
     /// HubSpot's free-text <c>query</c> matches its own default searchable properties (a contact's email and phone among
     /// them) and cannot be narrowed to some properties. So when a query is given and a property is excluded, the query is
@@ -50,35 +44,17 @@ public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions optio
     /// and enumeration properties not excluded. What it returns then never depends on an excluded value; past the pages
     /// read it answers <c>hasMore</c>.
     /// </remarks>
-    public async Task<CrmSearchResult> SearchAsync(
+    private protected override async Task<CrmSearchResult> SearchRecordsAsync(
         CrmActor actor, CrmObjectType objectType, string? query, int limit, IReadOnlySet<string> excludedProperties, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        ArgumentNullException.ThrowIfNull(excludedProperties);
-        if (limit is < 1 or > 100)
-        {
-            throw new CrmException(CrmErrorCodes.InvalidValue, $"limit must be between 1 and 100, not {limit}.");
-        }
-
-        var map = HubSpotProperties.For(objectType);
+        var map = MapOf(objectType);
         if (!string.IsNullOrWhiteSpace(query) && map.Mapped.Any(p => excludedProperties.Contains(p.Name)))
         {
             return await ScanAsync(actor, map, query.Trim(), limit, excludedProperties, cancellationToken).ConfigureAwait(false);
         }
 
-        var body = new JsonObject
-        {
-            ["limit"] = limit,
-            ["properties"] = new JsonArray(map.WireNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
-            ["sorts"] = new JsonArray(new JsonObject { ["propertyName"] = "hs_object_id", ["direction"] = "ASCENDING" }),
-        };
-        if (!string.IsNullOrWhiteSpace(query))
-        {
-            body["query"] = query.Trim();
-        }
-
-        var what = $"{objectType.ToName()} search";
-        var response = await SendAsync(actor, HttpMethod.Post, $"crm/v3/objects/{HubSpotProperties.PathOf(objectType)}/search", body, what, cancellationToken).ConfigureAwait(false);
+        var body = SearchBody(map, limit, query: string.IsNullOrWhiteSpace(query) ? null : query.Trim(), after: null);
+        var response = await SearchPageAsync(actor, map, body, cancellationToken).ConfigureAwait(false);
         var records = (response.Body?["results"] as JsonArray ?? []).Select(r => ToRecord(map, r)).ToList();
         var hasMore = response.Body?["paging"]?["next"]?["after"] is not null;
         return new CrmSearchResult(records, hasMore);
@@ -102,18 +78,7 @@ public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions optio
         string? after = null;
         for (var page = 0; page < MaxScanPages; page++)
         {
-            var body = new JsonObject
-            {
-                ["limit"] = ScanPageSize,
-                ["properties"] = new JsonArray(map.WireNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
-                ["sorts"] = new JsonArray(new JsonObject { ["propertyName"] = "hs_object_id", ["direction"] = "ASCENDING" }),
-            };
-            if (after is not null)
-            {
-                body["after"] = after;
-            }
-
-            var response = await SendAsync(actor, HttpMethod.Post, $"crm/v3/objects/{HubSpotProperties.PathOf(map.Type)}/search", body, $"{map.Type.ToName()} search", cancellationToken).ConfigureAwait(false);
+            var response = await SearchPageAsync(actor, map, SearchBody(map, ScanPageSize, query: null, after), cancellationToken).ConfigureAwait(false);
             foreach (var record in (response.Body?["results"] as JsonArray ?? []).Select(r => ToRecord(map, r)))
             {
                 if (searchable.Any(name => record.Properties.GetValueOrDefault(name) is string text && text.Contains(query, StringComparison.OrdinalIgnoreCase)))
@@ -137,38 +102,14 @@ public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions optio
     }
 
     /// <inheritdoc />
-    public async Task<CrmRecord> GetAsync(CrmActor actor, CrmObjectType objectType, string recordId, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Patches the properties, then (for a deal's <c>companyId</c>) moves the association and reads the deal again;
+    /// without an association change the PATCH answer, merged over the record read before, is the result.
+    /// </remarks>
+    private protected override async Task<CrmWriteResult> WriteChangesAsync(
+        CrmActor actor, RemotePropertyMap map, string id, CrmRecord before, IReadOnlyList<CrmPropertyDefinition> changed,
+        IReadOnlyDictionary<string, object?> changes, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        var id = RecordIdFormat.Validate(recordId);
-        return await ReadAsync(actor, HubSpotProperties.For(objectType), id, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    /// <remarks>The actor's tenant for a well-formed id (the portal is the tenant's own); null for a malformed one.</remarks>
-    public Task<string?> FindTenantAsync(CrmActor actor, CrmObjectType objectType, string recordId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        return Task.FromResult(RecordIdFormat.IsWellFormed(recordId) ? actor.Tenant : null);
-    }
-
-    /// <inheritdoc />
-    public async Task<CrmWriteResult> UpdateAsync(
-        CrmActor actor, CrmObjectType objectType, string recordId, IReadOnlyDictionary<string, object?> changes,
-        long? expectedVersion, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        var id = RecordIdFormat.Validate(recordId);
-        var map = HubSpotProperties.For(objectType);
-        var definitions = RemoteWritePlan.CheckUpdate(map, RecordIdFormat, changes);
-        var before = await ReadAsync(actor, map, id, cancellationToken).ConfigureAwait(false);
-        RemoteWritePlan.CheckVersion(before, expectedVersion, HubSpotProperties.Provider);
-        var changed = RemoteWritePlan.Changed(before, definitions, changes);
-        if (changed.Count == 0)
-        {
-            return new CrmWriteResult(before, [], Created: false);
-        }
-
         var properties = changed.Where(d => d.Name != HubSpotProperties.CompanyId).ToList();
         if (properties.Count < changed.Count)
         {
@@ -178,7 +119,7 @@ public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions optio
             }
 
             await ReassociateAsync(actor, id, before.Properties.GetValueOrDefault(HubSpotProperties.CompanyId) as string, changes[HubSpotProperties.CompanyId] as string, cancellationToken).ConfigureAwait(false);
-            var reread = await ReadAsync(actor, map, id, cancellationToken).ConfigureAwait(false);
+            var reread = await ReadRecordAsync(actor, map, id, cancellationToken).ConfigureAwait(false);
             return new CrmWriteResult(reread, RemoteWritePlan.Changes(changed, before, reread), Created: false);
         }
 
@@ -198,11 +139,10 @@ public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions optio
     }
 
     /// <inheritdoc />
-    public async Task<CrmWriteResult> CreateContactAsync(CrmActor actor, IReadOnlyDictionary<string, object?> properties, CancellationToken cancellationToken)
+    private protected override async Task<CrmWriteResult> CreateContactRecordAsync(
+        CrmActor actor, RemotePropertyMap map, IReadOnlyList<CrmPropertyDefinition> definitions,
+        IReadOnlyDictionary<string, object?> properties, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        var map = HubSpotProperties.Contact;
-        var definitions = RemoteWritePlan.CheckCreate(map, RecordIdFormat, properties);
         RemoteCrmResponse response;
         try
         {
@@ -221,7 +161,8 @@ public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions optio
         return new CrmWriteResult(after, RemoteWritePlan.Changes(definitions, null, after), Created: true);
     }
 
-    private async Task<CrmRecord> ReadAsync(CrmActor actor, RemotePropertyMap map, string id, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    private protected override async Task<CrmRecord> ReadRecordAsync(CrmActor actor, RemotePropertyMap map, string id, CancellationToken cancellationToken)
     {
         var path = $"{ObjectPath(map.Type, id)}?properties={Uri.EscapeDataString(string.Join(',', map.WireNames))}";
         if (map.Type == CrmObjectType.Deal)
@@ -273,7 +214,7 @@ public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions optio
     private async Task<RemoteCrmResponse> SendAsync(
         CrmActor actor, HttpMethod method, string path, JsonNode? body, string what, CancellationToken cancellationToken)
     {
-        var response = await _http.SendAsync(actor, method, new Uri(_base, path), null, body, what, cancellationToken).ConfigureAwait(false);
+        var response = await Http.SendAsync(actor, method, new Uri(_base, path), null, body, what, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
             throw RemoteCrmErrors.FromStatus(HubSpotProperties.Provider, response.Status, response.RetryAfter, ErrorMessage(response), what);
@@ -285,6 +226,31 @@ public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions optio
     // HubSpot errors: {status, message, category, ...}; only a validation message is echoed (by the mapper, for 400).
     private static string? ErrorMessage(RemoteCrmResponse response) =>
         response.Status == HttpStatusCode.BadRequest && response.Body is JsonObject o && o["message"] is JsonValue m && m.TryGetValue<string>(out var text) ? text : null;
+
+    // One search request: the mapped properties, in id order; a query, or the page after a cursor.
+    private static JsonObject SearchBody(RemotePropertyMap map, int limit, string? query, string? after)
+    {
+        var body = new JsonObject
+        {
+            ["limit"] = limit,
+            ["properties"] = new JsonArray(map.WireNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+            ["sorts"] = new JsonArray(new JsonObject { ["propertyName"] = "hs_object_id", ["direction"] = "ASCENDING" }),
+        };
+        if (query is not null)
+        {
+            body["query"] = query;
+        }
+
+        if (after is not null)
+        {
+            body["after"] = after;
+        }
+
+        return body;
+    }
+
+    private Task<RemoteCrmResponse> SearchPageAsync(CrmActor actor, RemotePropertyMap map, JsonObject body, CancellationToken cancellationToken) =>
+        SendAsync(actor, HttpMethod.Post, $"crm/v3/objects/{HubSpotProperties.PathOf(map.Type)}/search", body, $"{map.Type.ToName()} search", cancellationToken);
 
     private static string ObjectPath(CrmObjectType type, string id) => $"crm/v3/objects/{HubSpotProperties.PathOf(type)}/{id}";
 

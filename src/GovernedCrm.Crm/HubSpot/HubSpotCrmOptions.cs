@@ -4,7 +4,7 @@ namespace GovernedCrm.Crm.HubSpot;
 public sealed class HubSpotCrmOptions
 {
     /// <summary>The default API base.</summary>
-    public static Uri DefaultBaseAddress { get; } = new("https://api.hubapi.com/");
+    public static Uri DefaultBaseAddress => HubSpotDefaults.ApiBaseUrl;
 
     /// <summary>The API base (HubSpot's, or a local contract double in tests).</summary>
     public Uri BaseAddress { get; set; } = DefaultBaseAddress;

@@ -22,22 +22,12 @@ internal static class HubSpotProperties
     /// <summary>The deal's HubSpot properties; <see cref="CompanyId"/> is handled apart, as an association.</summary>
     public static RemotePropertyMap Deal { get; } = new(CrmObjectType.Deal, Provider, Same(CrmObjectType.Deal, "owner", CompanyId), new Dictionary<string, string>());
 
-    public static RemotePropertyMap For(CrmObjectType type) => type switch
-    {
-        CrmObjectType.Contact => Contact,
-        CrmObjectType.Company => Company,
-        CrmObjectType.Deal => Deal,
-        _ => throw new CrmException(CrmErrorCodes.UnknownObjectType, $"Unknown object type '{type}'."),
-    };
+    public static PerObjectType<RemotePropertyMap> Maps { get; } = new(Contact, Company, Deal);
+
+    private static readonly PerObjectType<string> Paths = new("contacts", "companies", "deals");
 
     /// <summary>The CRM v3 path segment of an object type.</summary>
-    public static string PathOf(CrmObjectType type) => type switch
-    {
-        CrmObjectType.Contact => "contacts",
-        CrmObjectType.Company => "companies",
-        CrmObjectType.Deal => "deals",
-        _ => throw new CrmException(CrmErrorCodes.UnknownObjectType, $"Unknown object type '{type}'."),
-    };
+    public static string PathOf(CrmObjectType type) => Paths[type];
 
     private static Dictionary<string, string> Same(CrmObjectType type, params string[] except)
     {

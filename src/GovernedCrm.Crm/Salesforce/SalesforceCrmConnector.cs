@@ -16,43 +16,30 @@ namespace GovernedCrm.Crm.Salesforce;
 /// </summary>
 /// <param name="http">An HttpClient whose pipeline contains <see cref="CrmAccessTokenHandler"/>.</param>
 /// <param name="options">Instance URL fallback, API version and provider name.</param>
-public sealed class SalesforceCrmConnector(HttpClient http, SalesforceCrmOptions options) : ICrmConnector
+public sealed class SalesforceCrmConnector(HttpClient http, SalesforceCrmOptions options)
+    : RemoteCrmConnector(
+        http, (options ?? throw new ArgumentNullException(nameof(options))).ProviderName, SalesforceFields.Provider, CrmRecordIdFormat.Salesforce, SalesforceFields.Maps)
 {
     private static readonly string[] SystemFields = ["Id", "CreatedDate", "LastModifiedDate", "SystemModstamp"];
 
-    private readonly RemoteCrmHttp _http = new(http, (options ?? throw new ArgumentNullException(nameof(options))).ProviderName, SalesforceFields.Provider);
-    private readonly Uri _instance = new((options.InstanceUrl ?? SalesforceCrmOptions.UnconfiguredInstance).AbsoluteUri.TrimEnd('/') + "/", UriKind.Absolute);
+    private readonly Uri _instance = BaseAddressOf(options.InstanceUrl ?? SalesforceCrmOptions.UnconfiguredInstance);
     private readonly string _api = $"services/data/{options.ApiVersion}/";
 
-    /// <inheritdoc />
-    public CrmRecordIdFormat RecordIdFormat => CrmRecordIdFormat.Salesforce;
-
-    /// <inheritdoc />
-    public Task<CrmSearchResult> SearchAsync(CrmActor actor, CrmObjectType objectType, string? query, int limit, CancellationToken cancellationToken) =>
-        SearchAsync(actor, objectType, query, limit, new HashSet<string>(StringComparer.Ordinal), cancellationToken);
-
-    /// <inheritdoc />
+    /// <summary>Searches with one SOQL query over the fields not excluded.</summary>
     /// <remarks>
     /// Matches text, email, phone and picklist fields (not owner or account ids), case-insensitively, in Id order. The
     /// SOQL WHERE names only the fields not excluded, so Salesforce itself never matches on an excluded one; with none
     /// left, a query matches nothing (and nothing is sent).
     /// </remarks>
-    public async Task<CrmSearchResult> SearchAsync(
+    private protected override async Task<CrmSearchResult> SearchRecordsAsync(
         CrmActor actor, CrmObjectType objectType, string? query, int limit, IReadOnlySet<string> excludedProperties, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        ArgumentNullException.ThrowIfNull(excludedProperties);
-        if (limit is < 1 or > 100)
-        {
-            throw new CrmException(CrmErrorCodes.InvalidValue, $"limit must be between 1 and 100, not {limit}.");
-        }
-
         if (query?.Trim().Length > SalesforceSoql.MaxSearchLength)
         {
             throw new CrmException(CrmErrorCodes.InvalidValue, $"The search text is too long: at most {SalesforceSoql.MaxSearchLength} characters.");
         }
 
-        var map = SalesforceFields.For(objectType);
+        var map = MapOf(objectType);
         var searchable = map.Mapped
             .Where(p => p.Kind is CrmPropertyKind.Text or CrmPropertyKind.Email or CrmPropertyKind.Phone or CrmPropertyKind.Enumeration && p.Name != "owner")
             .Where(p => !excludedProperties.Contains(p.Name))
@@ -71,61 +58,34 @@ public sealed class SalesforceCrmConnector(HttpClient http, SalesforceCrmOptions
     }
 
     /// <inheritdoc />
-    public async Task<CrmRecord> GetAsync(CrmActor actor, CrmObjectType objectType, string recordId, CancellationToken cancellationToken)
+    /// <remarks>Patches the changed fields, then reads the record again.</remarks>
+    private protected override async Task<CrmWriteResult> WriteChangesAsync(
+        CrmActor actor, RemotePropertyMap map, string id, CrmRecord before, IReadOnlyList<CrmPropertyDefinition> changed,
+        IReadOnlyDictionary<string, object?> changes, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        var id = RecordIdFormat.Validate(recordId);
-        return await ReadAsync(actor, SalesforceFields.For(objectType), id, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    /// <remarks>The actor's tenant for a well-formed id (the org is the tenant's own); null for a malformed one.</remarks>
-    public Task<string?> FindTenantAsync(CrmActor actor, CrmObjectType objectType, string recordId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        return Task.FromResult(RecordIdFormat.IsWellFormed(recordId) ? actor.Tenant : null);
-    }
-
-    /// <inheritdoc />
-    public async Task<CrmWriteResult> UpdateAsync(
-        CrmActor actor, CrmObjectType objectType, string recordId, IReadOnlyDictionary<string, object?> changes,
-        long? expectedVersion, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        var id = RecordIdFormat.Validate(recordId);
-        var map = SalesforceFields.For(objectType);
-        var definitions = RemoteWritePlan.CheckUpdate(map, RecordIdFormat, changes);
-        var before = await ReadAsync(actor, map, id, cancellationToken).ConfigureAwait(false);
-        RemoteWritePlan.CheckVersion(before, expectedVersion, SalesforceFields.Provider);
-        var changed = RemoteWritePlan.Changed(before, definitions, changes);
-        if (changed.Count == 0)
-        {
-            return new CrmWriteResult(before, [], Created: false);
-        }
-
-        await SendAsync(actor, HttpMethod.Patch, ObjectPath(objectType, id), Fields(map, changed, changes), $"{objectType.ToName()} {id}", cancellationToken).ConfigureAwait(false);
-        var after = await ReadAsync(actor, map, id, cancellationToken).ConfigureAwait(false);
+        await SendAsync(actor, HttpMethod.Patch, ObjectPath(map.Type, id), Fields(map, changed, changes), $"{map.Type.ToName()} {id}", cancellationToken).ConfigureAwait(false);
+        var after = await ReadRecordAsync(actor, map, id, cancellationToken).ConfigureAwait(false);
         return new CrmWriteResult(after, RemoteWritePlan.Changes(changed, before, after), Created: false);
     }
 
     /// <inheritdoc />
     /// <remarks>Salesforce requires a contact's <c>lastname</c>; without it the CRM's 400 becomes <c>crm.invalid_value</c>.</remarks>
-    public async Task<CrmWriteResult> CreateContactAsync(CrmActor actor, IReadOnlyDictionary<string, object?> properties, CancellationToken cancellationToken)
+    private protected override async Task<CrmWriteResult> CreateContactRecordAsync(
+        CrmActor actor, RemotePropertyMap map, IReadOnlyList<CrmPropertyDefinition> definitions,
+        IReadOnlyDictionary<string, object?> properties, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        var map = SalesforceFields.Contact;
-        var definitions = RemoteWritePlan.CheckCreate(map, RecordIdFormat, properties);
         var response = await SendAsync(actor, HttpMethod.Post, "sobjects/Contact/", Fields(map, definitions, properties), "a new contact", cancellationToken).ConfigureAwait(false);
         if (response.Body?["id"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var id) || !RecordIdFormat.IsWellFormed(id))
         {
             throw new CrmException(CrmErrorCodes.Unavailable, "Salesforce created the contact but answered without a readable id.");
         }
 
-        var after = await ReadAsync(actor, map, id, cancellationToken).ConfigureAwait(false);
+        var after = await ReadRecordAsync(actor, map, id, cancellationToken).ConfigureAwait(false);
         return new CrmWriteResult(after, RemoteWritePlan.Changes(definitions, null, after), Created: true);
     }
 
-    private async Task<CrmRecord> ReadAsync(CrmActor actor, RemotePropertyMap map, string id, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    private protected override async Task<CrmRecord> ReadRecordAsync(CrmActor actor, RemotePropertyMap map, string id, CancellationToken cancellationToken)
     {
         var path = $"{ObjectPath(map.Type, id)}?fields={Uri.EscapeDataString(string.Join(',', Fields(map)))}";
         var response = await SendAsync(actor, HttpMethod.Get, path, null, $"{map.Type.ToName()} {id}", cancellationToken).ConfigureAwait(false);
@@ -136,7 +96,7 @@ public sealed class SalesforceCrmConnector(HttpClient http, SalesforceCrmOptions
         CrmActor actor, HttpMethod method, string path, JsonNode? body, string what, CancellationToken cancellationToken)
     {
         var relative = _api + path;
-        var response = await _http.SendAsync(actor, method, new Uri(_instance, relative), relative, body, what, cancellationToken).ConfigureAwait(false);
+        var response = await Http.SendAsync(actor, method, new Uri(_instance, relative), relative, body, what, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccess)
         {
             return response;

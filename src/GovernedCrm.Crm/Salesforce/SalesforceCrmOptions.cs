@@ -16,7 +16,7 @@ public sealed class SalesforceCrmOptions
     public Uri? InstanceUrl { get; set; }
 
     /// <summary>The REST API version, e.g. <c>v60.0</c>.</summary>
-    public string ApiVersion { get; set; } = "v60.0";
+    public string ApiVersion { get; set; } = SalesforceDefaults.ApiVersion;
 
     /// <summary>The provider name the token source knows.</summary>
     public string ProviderName { get; set; } = "salesforce";

@@ -51,20 +51,10 @@ internal static class SalesforceFields
             ["pipeline"] = "Salesforce Opportunity has no standard pipeline field.",
         });
 
-    public static RemotePropertyMap For(CrmObjectType type) => type switch
-    {
-        CrmObjectType.Contact => Contact,
-        CrmObjectType.Company => Company,
-        CrmObjectType.Deal => Deal,
-        _ => throw new CrmException(CrmErrorCodes.UnknownObjectType, $"Unknown object type '{type}'."),
-    };
+    public static PerObjectType<RemotePropertyMap> Maps { get; } = new(Contact, Company, Deal);
+
+    private static readonly PerObjectType<string> SObjects = new("Contact", "Account", "Opportunity");
 
     /// <summary>The sObject name of an object type.</summary>
-    public static string SObjectOf(CrmObjectType type) => type switch
-    {
-        CrmObjectType.Contact => "Contact",
-        CrmObjectType.Company => "Account",
-        CrmObjectType.Deal => "Opportunity",
-        _ => throw new CrmException(CrmErrorCodes.UnknownObjectType, $"Unknown object type '{type}'."),
-    };
+    public static string SObjectOf(CrmObjectType type) => SObjects[type];
 }

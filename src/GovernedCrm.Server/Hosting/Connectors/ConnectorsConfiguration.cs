@@ -1,3 +1,5 @@
+using GovernedCrm.Crm.Providers;
+
 namespace GovernedCrm.Server.Hosting.Connectors;
 
 /// <summary>A checked connectors file, secrets resolved.</summary>
@@ -13,11 +15,12 @@ internal sealed record ConnectorsConfiguration(
     SignInConfiguration? SignIn,
     IReadOnlyList<string> TrustedCertificates);
 
-/// <summary>One provider with its client secret.</summary>
+/// <summary>One provider with its registered type and client secret.</summary>
 /// <param name="Name">The provider name.</param>
+/// <param name="Kind">The registered provider type its <c>type</c> names: builds its OAuth client and connector.</param>
 /// <param name="Settings">What the file says.</param>
 /// <param name="ClientSecret">The client secret from the environment.</param>
-internal sealed record ProviderConfiguration(string Name, ProviderSettings Settings, string ClientSecret)
+internal sealed record ProviderConfiguration(string Name, CrmProvider Kind, CrmProviderSettings Settings, string ClientSecret)
 {
     /// <summary>Never the secret.</summary>
     /// <returns>The provider's name and type.</returns>

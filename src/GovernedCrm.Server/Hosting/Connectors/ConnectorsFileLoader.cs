@@ -1,20 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GovernedCrm.Crm.Providers;
 
 namespace GovernedCrm.Server.Hosting.Connectors;
 
 /// <summary>
 /// Reads and checks the connectors file. Every problem is collected and reported together; a bad file stops the server
 /// at startup (exit 2) before the data folder is touched. Client secrets are read from the environment variables the
-/// file names and never printed.
+/// file names and never printed. A provider's <c>type</c> is looked up in the <see cref="CrmProviderRegistry"/>, whose
+/// entry checks the settings only that type has.
 /// </summary>
 internal static class ConnectorsFileLoader
 {
     public const string EnvironmentVariable = "GOVERNEDCRM_CONNECTORS";
-
-    public const string HubSpot = "hubspot";
-
-    public const string Salesforce = "salesforce";
 
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -29,10 +27,12 @@ internal static class ConnectorsFileLoader
     /// <summary>Loads and checks a connectors file.</summary>
     /// <param name="path">The file.</param>
     /// <param name="environment">Reads environment variables (the secrets).</param>
+    /// <param name="registry">The provider types the file may name (default: <see cref="CrmProviderRegistry.BuiltIn"/>).</param>
     /// <returns>The checked configuration.</returns>
     /// <exception cref="StartupException">The file is missing, not valid JSON, or inconsistent.</exception>
-    public static ConnectorsConfiguration Load(string path, Func<string, string?> environment)
+    public static ConnectorsConfiguration Load(string path, Func<string, string?> environment, CrmProviderRegistry? registry = null)
     {
+        registry ??= CrmProviderRegistry.BuiltIn();
         ConnectorsFile? file;
         try
         {
@@ -57,7 +57,7 @@ internal static class ConnectorsFileLoader
         var providers = new Dictionary<string, ProviderConfiguration>(StringComparer.Ordinal);
         foreach (var (name, settings) in file.Providers)
         {
-            if (Provider(name, settings, environment, errors) is { } provider)
+            if (Provider(name, settings, registry, environment, errors) is { } provider)
             {
                 providers[name] = provider;
             }
@@ -77,7 +77,7 @@ internal static class ConnectorsFileLoader
         SignInConfiguration? signIn = null;
         if (file.SignIn is { } s)
         {
-            RequireHttps($"signIn.authority", s.Authority, errors);
+            CrmProviderChecks.RequireHttps("signIn.authority", s.Authority, errors);
             Require("signIn.clientId", s.ClientId, errors);
             var secret = Secret("signIn", s.ClientSecretVariable, environment, errors);
             if (s.Authority is not null && s.ClientId is not null && secret is not null)
@@ -108,7 +108,8 @@ internal static class ConnectorsFileLoader
         return new ConnectorsConfiguration(providers, tenants, file.PublicUrl, signIn, certificates);
     }
 
-    private static ProviderConfiguration? Provider(string name, ProviderSettings settings, Func<string, string?> environment, List<string> errors)
+    private static ProviderConfiguration? Provider(
+        string name, CrmProviderSettings settings, CrmProviderRegistry registry, Func<string, string?> environment, List<string> errors)
     {
         var at = $"providers.{name}";
         var before = errors.Count;
@@ -119,28 +120,13 @@ internal static class ConnectorsFileLoader
             errors.Add($"{at}.scopes: list the scopes to ask for");
         }
 
-        switch (settings.Type)
+        if (registry.TryGet(settings.Type, out var kind))
         {
-            case HubSpot:
-                RequireHttps($"{at}.authorizeUrl", settings.AuthorizeUrl ?? HubSpotDefaults.AuthorizeUrl, errors);
-                RequireHttps($"{at}.tokenUrl", settings.TokenUrl ?? HubSpotDefaults.TokenUrl, errors);
-                if (settings.Authority is not null || settings.ApiVersion is not null)
-                {
-                    errors.Add($"{at}: authority and apiVersion apply to salesforce providers only");
-                }
-
-                break;
-            case Salesforce:
-                RequireHttps($"{at}.authority", settings.Authority ?? SalesforceDefaults.Authority, errors);
-                if (settings.AuthorizeUrl is not null || settings.TokenUrl is not null)
-                {
-                    errors.Add($"{at}: authorizeUrl and tokenUrl apply to hubspot providers only (salesforce uses OpenID discovery at its authority)");
-                }
-
-                break;
-            default:
-                errors.Add($"{at}.type: '{settings.Type}' is not a provider type (valid: {HubSpot}, {Salesforce})");
-                break;
+            kind.Check(at, settings, errors);
+        }
+        else
+        {
+            errors.Add($"{at}.type: '{settings.Type}' is not a provider type (valid: {string.Join(", ", registry.Types)})");
         }
 
         if (settings.ApiBaseUrl is { } api && (!api.IsAbsoluteUri || (api.Scheme != Uri.UriSchemeHttps && !api.IsLoopback)))
@@ -148,7 +134,7 @@ internal static class ConnectorsFileLoader
             errors.Add($"{at}.apiBaseUrl: '{api}' must be an absolute https URL (http only on loopback)");
         }
 
-        return errors.Count > before ? null : new ProviderConfiguration(name, settings, secret!);
+        return errors.Count > before ? null : new ProviderConfiguration(name, kind!, settings, secret!);
     }
 
     private static string? Secret(string at, string? variable, Func<string, string?> environment, List<string> errors)
@@ -174,18 +160,6 @@ internal static class ConnectorsFileLoader
         if (string.IsNullOrWhiteSpace(value))
         {
             errors.Add($"{at}: required");
-        }
-    }
-
-    private static void RequireHttps(string at, Uri? url, List<string> errors)
-    {
-        if (url is null)
-        {
-            errors.Add($"{at}: required");
-        }
-        else if (!url.IsAbsoluteUri || url.Scheme != Uri.UriSchemeHttps)
-        {
-            errors.Add($"{at}: '{url}' must be an absolute https URL");
         }
     }
 

@@ -1,53 +1,43 @@
 using GovernedCrm.Crm;
-using GovernedCrm.Crm.HubSpot;
+using GovernedCrm.Crm.Providers;
 using GovernedCrm.Crm.Remote;
-using GovernedCrm.Crm.Salesforce;
 using GovernedCrm.Governance.Credentials;
 using GovernedCrm.OAuth;
 using GovernedCrm.OAuth.Broker;
-using GovernedCrm.OAuth.Msal;
-using GovernedCrm.OAuth.OAuth2;
 using GovernedCrm.Store.Vault;
 using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Server.Hosting.Connectors;
 
 /// <summary>
-/// The remote CRMs of a connectors file, built: one OAuth client per provider (MSAL for Salesforce's OpenID provider,
-/// plain OAuth 2.0 + PKCE for HubSpot), the token broker over the vault, and one connector per provider whose HTTP
-/// pipeline injects the calling user's own token. Owns the HTTP clients.
+/// The remote CRMs of a connectors file, built: one OAuth client per provider (the one its registered
+/// <see cref="CrmProvider"/> chose), the token broker over the vault, and one connector per provider (built by the same
+/// entry) whose HTTP pipeline injects the calling user's own token. Owns the HTTP clients.
 /// </summary>
-internal sealed class RemoteCrms : IAsyncDisposable
+/// <param name="oauthHttp">The HTTP client for OAuth endpoints.</param>
+/// <param name="crmHttp">The HTTP client for CRM APIs (the token handler in its pipeline).</param>
+/// <param name="broker">The token broker.</param>
+/// <param name="vault">The token vault.</param>
+/// <param name="connectorByTenant">The remote connector of each remote tenant.</param>
+/// <param name="providerByTenant">The provider of each remote tenant.</param>
+internal sealed class RemoteCrms(
+    HttpClient oauthHttp, HttpClient crmHttp, CrmTokenBroker broker, ITokenVault vault,
+    IReadOnlyDictionary<string, ICrmConnector> connectorByTenant, IReadOnlyDictionary<string, string> providerByTenant) : IAsyncDisposable
 {
-    private readonly HttpClient _oauthHttp;
-    private readonly HttpClient _crmHttp;
-
-    private RemoteCrms(
-        HttpClient oauthHttp, HttpClient crmHttp, CrmTokenBroker broker, ITokenVault vault,
-        IReadOnlyDictionary<string, ICrmConnector> connectorByTenant, IReadOnlyDictionary<string, string> providerByTenant)
-    {
-        _oauthHttp = oauthHttp;
-        _crmHttp = crmHttp;
-        Broker = broker;
-        Vault = vault;
-        ConnectorByTenant = connectorByTenant;
-        ProviderByTenant = providerByTenant;
-    }
-
     /// <summary>The token broker (refreshes through the vault, one caller per user and provider at a time).</summary>
-    public CrmTokenBroker Broker { get; }
+    public CrmTokenBroker Broker { get; } = broker;
 
     /// <summary>The token vault.</summary>
-    public ITokenVault Vault { get; }
+    public ITokenVault Vault { get; } = vault;
 
     /// <summary>The remote connector of each remote tenant.</summary>
-    public IReadOnlyDictionary<string, ICrmConnector> ConnectorByTenant { get; }
+    public IReadOnlyDictionary<string, ICrmConnector> ConnectorByTenant { get; } = connectorByTenant;
 
     /// <summary>The provider of each remote tenant.</summary>
-    public IReadOnlyDictionary<string, string> ProviderByTenant { get; }
+    public IReadOnlyDictionary<string, string> ProviderByTenant { get; } = providerByTenant;
 
     /// <summary>The HTTP client for OAuth endpoints (the connectors file's extra roots trusted).</summary>
-    public HttpClient OAuthHttp => _oauthHttp;
+    public HttpClient OAuthHttp { get; } = oauthHttp;
 
     /// <summary>
     /// Opens the data folder's token vault and builds the remote CRMs over it. The vault must have a key: without one no
@@ -89,65 +79,21 @@ internal sealed class RemoteCrms : IAsyncDisposable
     /// <param name="loggers">The loggers.</param>
     /// <returns>The client.</returns>
     public IOAuthProviderClient SignInClient(SignInConfiguration signIn, TimeProvider time, ILoggerFactory loggers) =>
-        new MsalOidcProviderClient(
-            new OAuthProviderOptions
-            {
-                Name = "sign-in",
-                Kind = OAuthProviderKind.Oidc,
-                Authority = signIn.Authority,
-                ClientId = signIn.ClientId,
-                ClientSecret = signIn.ClientSecret,
-                Scopes = ["openid"],
-            },
-            _oauthHttp, time, loggers);
+        OAuthProviderClients.Create(
+            "sign-in", CrmOAuthClient.OpenIdConnect(signIn.Authority), signIn.ClientId, signIn.ClientSecret, ["openid"], OAuthHttp, time, loggers);
 
     public ValueTask DisposeAsync()
     {
-        _crmHttp.Dispose();
-        _oauthHttp.Dispose();
+        crmHttp.Dispose();
+        OAuthHttp.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    private static IOAuthProviderClient Client(ProviderConfiguration provider, HttpClient http, TimeProvider time, ILoggerFactory loggers)
-    {
-        var settings = provider.Settings;
-        return settings.Type == ConnectorsFileLoader.HubSpot
-            ? new OAuth2PkceProviderClient(
-                new OAuthProviderOptions
-                {
-                    Name = provider.Name,
-                    Kind = OAuthProviderKind.OAuth2,
-                    AuthorizationEndpoint = settings.AuthorizeUrl ?? HubSpotDefaults.AuthorizeUrl,
-                    TokenEndpoint = settings.TokenUrl ?? HubSpotDefaults.TokenUrl,
-                    ClientId = settings.ClientId!,
-                    ClientSecret = provider.ClientSecret,
-                    Scopes = settings.Scopes,
-                },
-                http, time, loggers.CreateLogger<OAuth2PkceProviderClient>())
-            : new MsalOidcProviderClient(
-                new OAuthProviderOptions
-                {
-                    Name = provider.Name,
-                    Kind = OAuthProviderKind.Oidc,
-                    Authority = settings.Authority ?? SalesforceDefaults.Authority,
-                    ClientId = settings.ClientId!,
-                    ClientSecret = provider.ClientSecret,
-                    Scopes = settings.Scopes,
-                },
-                http, time, loggers);
-    }
+    private static IOAuthProviderClient Client(ProviderConfiguration provider, HttpClient http, TimeProvider time, ILoggerFactory loggers) =>
+        OAuthProviderClients.Create(
+            provider.Name, provider.Kind.OAuthClient(provider.Settings), provider.Settings.ClientId!, provider.ClientSecret, provider.Settings.Scopes,
+            http, time, loggers);
 
     private static ICrmConnector Connector(ProviderConfiguration provider, HttpClient http) =>
-        provider.Settings.Type == ConnectorsFileLoader.HubSpot
-            ? new HubSpotCrmConnector(http, new HubSpotCrmOptions
-            {
-                BaseAddress = provider.Settings.ApiBaseUrl ?? HubSpotDefaults.ApiBaseUrl,
-                ProviderName = provider.Name,
-            })
-            : new SalesforceCrmConnector(http, new SalesforceCrmOptions
-            {
-                InstanceUrl = provider.Settings.ApiBaseUrl,
-                ApiVersion = provider.Settings.ApiVersion ?? SalesforceDefaults.ApiVersion,
-                ProviderName = provider.Name,
-            });
+        provider.Kind.CreateConnector(provider.Name, provider.Settings, http);
 }
