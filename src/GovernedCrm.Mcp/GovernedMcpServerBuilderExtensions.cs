@@ -113,12 +113,12 @@ public static class GovernedMcpServerBuilderExtensions
 
     /// <summary>
     /// Installs the governance call-tool filter and the startup check that every tool is governed. Idempotent.
-    /// The pipeline comes from the service collection if one is registered, else the default, in this order:
-    /// audit of outcomes, argument validation, the caller's CRM connection (when an
+    /// The pipeline comes from the service collection if one is registered, else
+    /// <see cref="DefaultGovernancePipeline"/> with the ports the services hold: the caller's CRM connection (when an
     /// <see cref="GovernedCrm.Governance.Credentials.ICrmConnectionCheck"/> is registered), the targeted record read for the policy (when an
     /// <see cref="IRecordContextReader"/> is registered), the policy from <see cref="IGovernancePolicy"/> (default
-    /// <see cref="AllowAllPolicy"/>), and the write-ahead audit entry. An <see cref="IAuditTrail"/> must be
-    /// registered: there is no governed call without an audit trail.
+    /// <see cref="AllowAllPolicy"/>), approvals (when an <see cref="IApprovalInbox"/> is registered). An
+    /// <see cref="IAuditTrail"/> must be registered: there is no governed call without an audit trail.
     /// </summary>
     /// <param name="builder">The MCP server builder.</param>
     /// <returns>The builder.</returns>
@@ -144,31 +144,23 @@ public static class GovernedMcpServerBuilderExtensions
         services.TryAddSingleton<IGovernancePolicy, AllowAllPolicy>();
         services.TryAddSingleton(sp =>
         {
-            var steps = new GovernancePipelineBuilder()
-                .AddStep(new AuditStep(RequireAuditTrail(sp), sp.GetRequiredService<ILogger<AuditStep>>()))
-                .AddStep(new ArgumentValidationStep());
-            if (sp.GetService<GovernedCrm.Governance.Credentials.ICrmConnectionCheck>() is { } connections)
-            {
-                steps.AddStep(new GovernedCrm.Governance.Credentials.CredentialsStep(connections));
-            }
-
-            if (sp.GetService<IRecordContextReader>() is { } records)
-            {
-                steps.AddStep(new RecordContextStep(records));
-            }
-
+            // The ports come from the host's services; the order of the steps is Governance's (DefaultGovernancePipeline).
             var inbox = sp.GetService<IApprovalInbox>();
-            steps.AddStep(new PolicyStep(sp.GetRequiredService<IGovernancePolicy>(), approvalsFollow: inbox is not null));
-            if (inbox is not null)
+            var steps = DefaultGovernancePipeline.Create(new GovernancePorts
             {
-                steps.AddStep(new ApprovalStep(
-                    sp.GetRequiredService<IGovernancePolicy>(), inbox, RequireAuditTrail(sp), sp.GetRequiredService<TimeProvider>(),
-                    sp.GetService<ApprovalOptions>() ?? new ApprovalOptions(), sp.GetService<IProposalReader>(),
+                AuditTrail = RequireAuditTrail(sp),
+                Policy = sp.GetRequiredService<IGovernancePolicy>(),
+                Time = sp.GetRequiredService<TimeProvider>(),
+                AuditLogger = sp.GetRequiredService<ILogger<AuditStep>>(),
+                Connections = sp.GetService<GovernedCrm.Governance.Credentials.ICrmConnectionCheck>(),
+                Records = sp.GetService<IRecordContextReader>(),
+                Proposals = sp.GetService<IProposalReader>(),
+                Approvals = inbox is null ? null : new ApprovalPorts(
+                    inbox,
+                    sp.GetService<ApprovalOptions>() ?? new ApprovalOptions(),
                     sp.GetService<IApprovalEvidence>() ?? throw new GovernanceConfigurationException(
-                        "No approval evidence is registered: approved proposals cannot be checked against the audit chain. Register an IApprovalEvidence (GovernedCrm.Audit's ChainApprovalEvidence).")));
-            }
-
-            steps.AddStep(new WriteAheadAuditStep(RequireAuditTrail(sp), sp.GetService<IProposalReader>()));
+                        "No approval evidence is registered: approved proposals cannot be checked against the audit chain. Register an IApprovalEvidence (GovernedCrm.Audit's ChainApprovalEvidence).")),
+            });
             foreach (var extra in sp.GetServices<GovernanceStepRegistration>())
             {
                 steps.InsertAfter(extra.After, extra.Create(sp));

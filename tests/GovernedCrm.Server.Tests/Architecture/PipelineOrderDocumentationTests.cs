@@ -17,6 +17,7 @@ public sealed partial class PipelineOrderDocumentationTests
         var registered = server.App.Services.GetRequiredService<GovernancePipeline>().Steps.Select(s => s.Name).ToList();
 
         registered.Should().Equal(DocumentedOrder(), "docs/architecture.md lists the pipeline's steps in the order they run");
+        registered.Should().Equal(DefaultGovernancePipeline.StepOrder, "the order is declared once, in Governance");
     }
 
     private static List<string> DocumentedOrder()
