@@ -159,19 +159,17 @@ public sealed class AuditSigningKey : IDisposable
 
     private static AuditSigningKey Load(string path, string keyName)
     {
-        if (OwnerOnlyFile.IsAccessibleToOthers(path, out var mode))
-        {
-            throw new AuditKeyException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"The audit signing key file '{path}' is accessible to group or others (mode {Convert.ToString((int)mode, 8)}): restrict it to its owner (chmod 600), and replace the key if someone else may have read it."));
-        }
-
         byte[] content;
         try
         {
-            if (!OwnerOnlyFile.TryReadAll(path, MaxKeyFileBytes, out content))
+            switch (OwnerOnlyFile.TryRead(path, MaxKeyFileBytes, out content, out var mode))
             {
-                throw Malformed(path, "the file is too large");
+                case OwnerOnlyReadStatus.AccessibleToOthers:
+                    throw new AuditKeyException(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The audit signing key file '{path}' is accessible to group or others (mode {Convert.ToString((int)mode, 8)}): restrict it to its owner (chmod 600), and replace the key if someone else may have read it."));
+                case OwnerOnlyReadStatus.TooLarge:
+                    throw Malformed(path, "the file is too large");
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -26,36 +26,34 @@ public static class OwnerOnlyFile
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// True when the file is accessible to group or others (always false on Windows, which has no mode bits).
+    /// Reads a key file, unless group or others may access it (Unix; Windows has no mode bits) or it is larger than
+    /// <paramref name="maxBytes"/>: then nothing is read. The caller zeroes the content.
     /// </summary>
-    /// <param name="path">An existing file.</param>
-    /// <param name="mode">The file's mode (0 on Windows).</param>
-    /// <returns>True when any group or other bit is set.</returns>
-    public static bool IsAccessibleToOthers(string path, out UnixFileMode mode)
-    {
-        mode = OperatingSystem.IsWindows() ? 0 : File.GetUnixFileMode(path);
-        return (mode & GroupOrOthers) != 0;
-    }
-
-    /// <summary>Reads the whole file unless it is larger than <paramref name="maxBytes"/>; the caller zeroes the content.</summary>
     /// <param name="path">The file.</param>
     /// <param name="maxBytes">The largest size accepted.</param>
-    /// <param name="content">The bytes read, or empty when the file is too large.</param>
-    /// <returns>False when the file is larger than <paramref name="maxBytes"/> (nothing is read).</returns>
+    /// <param name="content">The bytes read; empty unless <see cref="OwnerOnlyReadStatus.Read"/>.</param>
+    /// <param name="mode">The file's mode (0 on Windows), for the message of <see cref="OwnerOnlyReadStatus.AccessibleToOthers"/>.</param>
+    /// <returns>Whether the content was read, or why not.</returns>
     /// <exception cref="IOException">The file is missing or cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be opened.</exception>
-    public static bool TryReadAll(string path, int maxBytes, out byte[] content)
+    public static OwnerOnlyReadStatus TryRead(string path, int maxBytes, out byte[] content, out UnixFileMode mode)
     {
+        content = [];
+        mode = OperatingSystem.IsWindows() ? 0 : File.GetUnixFileMode(path);
+        if ((mode & GroupOrOthers) != 0)
+        {
+            return OwnerOnlyReadStatus.AccessibleToOthers;
+        }
+
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         if (stream.Length > maxBytes)
         {
-            content = [];
-            return false;
+            return OwnerOnlyReadStatus.TooLarge;
         }
 
         content = new byte[stream.Length];
         stream.ReadExactly(content);
-        return true;
+        return OwnerOnlyReadStatus.Read;
     }
 
     /// <summary>

@@ -73,19 +73,17 @@ public sealed partial class VaultKeyRing : IDisposable
             throw new VaultKeyException($"There is no vault key file at '{path}'.");
         }
 
-        if (OwnerOnlyFile.IsAccessibleToOthers(path, out var mode))
-        {
-            throw new VaultKeyException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"The vault key file '{path}' is accessible to group or others (mode {Convert.ToString((int)mode, 8)}): restrict it to its owner (chmod 600), and rotate the keys if someone else may have read it."));
-        }
-
         byte[] bytes;
         try
         {
-            if (!OwnerOnlyFile.TryReadAll(path, MaxKeyFileBytes, out bytes))
+            switch (OwnerOnlyFile.TryRead(path, MaxKeyFileBytes, out bytes, out var mode))
             {
-                throw new VaultKeyException($"The vault key file '{path}' is malformed: the file is too large.");
+                case OwnerOnlyReadStatus.AccessibleToOthers:
+                    throw new VaultKeyException(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The vault key file '{path}' is accessible to group or others (mode {Convert.ToString((int)mode, 8)}): restrict it to its owner (chmod 600), and rotate the keys if someone else may have read it."));
+                case OwnerOnlyReadStatus.TooLarge:
+                    throw new VaultKeyException($"The vault key file '{path}' is malformed: the file is too large.");
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

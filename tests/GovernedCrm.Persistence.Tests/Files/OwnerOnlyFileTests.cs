@@ -100,7 +100,34 @@ public sealed class OwnerOnlyFileTests : IDisposable
     }
 
     [Fact]
-    public void IsAccessibleToOthers_OwnerOnlyOrNot_SaysSoWithTheMode()
+    public void TryRead_OwnerOnlyFileUpToTheLimit_ReadsIt()
+    {
+        var path = _temp.File("secret.key");
+        OwnerOnlyFile.TryWriteNew(path, new byte[10]).Should().BeTrue();
+
+        OwnerOnlyFile.TryRead(path, 10, out var content, out var mode).Should().Be(OwnerOnlyReadStatus.Read);
+
+        content.Should().HaveCount(10);
+        mode.Should().Be(OperatingSystem.IsWindows() ? 0 : OwnerReadWrite);
+    }
+
+    [Fact]
+    public void TryRead_LargerThanTheLimit_ReadsNothing()
+    {
+        var path = _temp.File("secret.key");
+        OwnerOnlyFile.TryWriteNew(path, new byte[10]).Should().BeTrue();
+
+        OwnerOnlyFile.TryRead(path, 9, out var content, out _).Should().Be(OwnerOnlyReadStatus.TooLarge);
+
+        content.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(UnixFileMode.GroupRead)]
+    [InlineData(UnixFileMode.OtherRead)]
+    [InlineData(UnixFileMode.OtherExecute)]
+    [InlineData(UnixFileMode.GroupWrite)]
+    public void TryRead_AccessibleToGroupOrOthers_ReadsNothingAndGivesTheMode(UnixFileMode extra)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -109,29 +136,20 @@ public sealed class OwnerOnlyFileTests : IDisposable
 
         var path = _temp.File("secret.key");
         OwnerOnlyFile.TryWriteNew(path, "x"u8).Should().BeTrue();
-        OwnerOnlyFile.IsAccessibleToOthers(path, out var mode).Should().BeFalse();
-        mode.Should().Be(OwnerReadWrite);
+        File.SetUnixFileMode(path, OwnerReadWrite | extra);
 
-        File.SetUnixFileMode(path, OwnerReadWrite | UnixFileMode.GroupRead);
-        OwnerOnlyFile.IsAccessibleToOthers(path, out mode).Should().BeTrue();
-        mode.Should().Be(OwnerReadWrite | UnixFileMode.GroupRead);
+        OwnerOnlyFile.TryRead(path, 10, out var content, out var mode).Should().Be(OwnerOnlyReadStatus.AccessibleToOthers);
 
-        File.SetUnixFileMode(path, OwnerReadWrite | UnixFileMode.OtherExecute);
-        OwnerOnlyFile.IsAccessibleToOthers(path, out _).Should().BeTrue();
+        content.Should().BeEmpty();
+        mode.Should().Be(OwnerReadWrite | extra);
     }
 
     [Fact]
-    public void TryReadAll_UpToTheLimitOrLarger_ReadsOrRefuses()
+    public void TryRead_MissingFile_Throws()
     {
-        var path = _temp.File("secret.key");
-        File.WriteAllBytes(path, new byte[10]);
+        var read = () => OwnerOnlyFile.TryRead(_temp.File("missing.key"), 10, out _, out _);
 
-        OwnerOnlyFile.TryReadAll(path, 10, out var content).Should().BeTrue();
-        content.Should().HaveCount(10);
-        OwnerOnlyFile.TryReadAll(path, 9, out content).Should().BeFalse();
-        content.Should().BeEmpty();
-        var missing = () => OwnerOnlyFile.TryReadAll(_temp.File("missing.key"), 10, out _);
-        missing.Should().Throw<FileNotFoundException>();
+        read.Should().Throw<FileNotFoundException>();
     }
 
     [Fact]
