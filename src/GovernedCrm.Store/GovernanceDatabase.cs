@@ -1,5 +1,4 @@
-using System.Globalization;
-using Dapper;
+using GovernedCrm.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Store;
@@ -24,8 +23,8 @@ public sealed class GovernanceDatabase
     /// <summary>How long a statement waits for another connection's lock by default.</summary>
     public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly string _connectionString;
-    private readonly string _pragmas;
+    private readonly SqliteDatabaseFile _file;
+    private readonly SqliteSchema _schema;
 
     /// <summary>Creates the accessor; nothing is opened until <see cref="InitializeAsync"/> or <see cref="OpenAsync"/>.</summary>
     /// <param name="databasePath">The database file.</param>
@@ -42,20 +41,11 @@ public sealed class GovernanceDatabase
         BusyTimeout = busyTimeout ?? DefaultBusyTimeout;
         IsReadOnly = readOnly;
 
-        // Read-only: never created, writes refused (query_only), no pooling, opened read-write where the file allows
-        // so that closing the last connection removes the -wal and -shm files (a read-only SQLite connection leaves them).
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = readOnly ? SqliteOpenMode.ReadWrite : SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = !readOnly,
-            DefaultTimeout = (int)Math.Ceiling(BusyTimeout.TotalSeconds),
-        }.ToString();
-        var busyMs = ((long)BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        _pragmas = readOnly
-            ? $"PRAGMA busy_timeout = {busyMs}; PRAGMA query_only = ON;"
-            : $"PRAGMA busy_timeout = {busyMs}; PRAGMA synchronous = FULL;";
+        // Read-only: never created, writes refused (query_only), no pooling, and no -wal or -shm file left behind.
+        _file = readOnly
+            ? new SqliteDatabaseFile(databasePath, SqliteAccess.ReadOnly, BusyTimeout, "")
+            : new SqliteDatabaseFile(databasePath, SqliteAccess.ReadWriteCreate, BusyTimeout, "PRAGMA synchronous = FULL;");
+        _schema = new SqliteSchema(GovernanceMigrations.All, Problem) { ApplicationId = ApplicationId, RequireWal = true, QuickCheckExisting = true };
     }
 
     /// <summary>The database file.</summary>
@@ -83,21 +73,7 @@ public sealed class GovernanceDatabase
     /// <summary>Opens a connection with the busy timeout and <c>synchronous=FULL</c> (decisions survive power loss).</summary>
     /// <param name="cancellationToken">Cancels the open.</param>
     /// <returns>An open connection; dispose it.</returns>
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync(_pragmas).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
 
     /// <summary>
     /// Creates the schema on a new file and applies pending migrations. Safe when several processes start on a new
@@ -119,50 +95,7 @@ public sealed class GovernanceDatabase
         try
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            var mode = await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode = WAL;").ConfigureAwait(false);
-            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidDataException($"The governance database at {DatabasePath} cannot use WAL mode (got '{mode}').");
-            }
-
-            // One snapshot for the version, the application id and the tables: read one by one, another process's first
-            // migration could commit in between, and a half-seen new file would look like someone else's database.
-            int version;
-            using (var snapshot = connection.BeginTransaction(deferred: true))
-            {
-                version = await CheckAsync(connection, snapshot).ConfigureAwait(false);
-                await snapshot.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            if (version > 0)
-            {
-                var check = await connection.ExecuteScalarAsync<string>("PRAGMA quick_check;").ConfigureAwait(false);
-                if (!string.Equals(check, "ok", StringComparison.Ordinal))
-                {
-                    throw new InvalidDataException($"The governance database at {DatabasePath} failed its integrity check: {check}.");
-                }
-            }
-
-            foreach (var migration in GovernanceMigrations.All.Where(m => m.Version > version))
-            {
-                using var transaction = connection.BeginTransaction(deferred: false);
-
-                // Another process may have migrated since the version was read: read it again under the write lock.
-                var current = await CheckAsync(connection, transaction).ConfigureAwait(false);
-                if (current >= migration.Version)
-                {
-                    version = current;
-                    continue;
-                }
-
-                await connection.ExecuteAsync(migration.Sql, transaction: transaction).ConfigureAwait(false);
-                var stamp = $"PRAGMA application_id = {ApplicationId.ToString(CultureInfo.InvariantCulture)}; PRAGMA user_version = {migration.Version.ToString(CultureInfo.InvariantCulture)};";
-                await connection.ExecuteAsync(stamp, transaction: transaction).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                version = migration.Version;
-            }
-
-            return version;
+            return await _schema.MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex)
         {
@@ -172,7 +105,7 @@ public sealed class GovernanceDatabase
 
     /// <summary>
     /// Checks, without changing anything, that the file is a governance database at the schema version this build
-    /// reads (<see cref="GovernanceMigrations.LatestVersion"/>).
+    /// reads (the newest of <see cref="GovernanceMigrations"/>).
     /// </summary>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>A task.</returns>
@@ -186,11 +119,11 @@ public sealed class GovernanceDatabase
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             using var snapshot = connection.BeginTransaction(deferred: true);
-            var version = await CheckAsync(connection, snapshot).ConfigureAwait(false);
-            if (version != GovernanceMigrations.LatestVersion)
+            var version = await _schema.ReadVersionAsync(connection, snapshot, cancellationToken).ConfigureAwait(false);
+            if (version != _schema.LatestVersion)
             {
                 throw new InvalidDataException(
-                    $"The governance database at {DatabasePath} has schema version {version}; this governed-crm reads version {GovernanceMigrations.LatestVersion}. Start the server once to migrate it.");
+                    $"The governance database at {DatabasePath} has schema version {version}; this governed-crm reads version {_schema.LatestVersion}. Start the server once to migrate it.");
             }
         }
         catch (SqliteException ex)
@@ -199,25 +132,12 @@ public sealed class GovernanceDatabase
         }
     }
 
-    // The schema version, after making sure the file is a governance database this version understands.
-    private async Task<int> CheckAsync(SqliteConnection connection, SqliteTransaction? transaction)
+    private InvalidDataException Problem(SqliteSchemaProblem problem) => new(problem.Kind switch
     {
-        var version = await connection.ExecuteScalarAsync<int>("PRAGMA user_version;", transaction: transaction).ConfigureAwait(false);
-        var applicationId = await connection.ExecuteScalarAsync<int>("PRAGMA application_id;", transaction: transaction).ConfigureAwait(false);
-        var tables = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM sqlite_schema WHERE type = 'table';", transaction: transaction).ConfigureAwait(false);
-        var isNew = applicationId == 0 && version == 0 && tables == 0;
-        if (!isNew && applicationId != ApplicationId)
-        {
-            throw new InvalidDataException(
-                $"The file at {DatabasePath} is not a governance database (another SQLite database, such as the CRM's or the audit trail's?). Refusing to use it.");
-        }
-
-        if (version > GovernanceMigrations.LatestVersion)
-        {
-            throw new InvalidDataException(
-                $"The governance database at {DatabasePath} has schema version {version}, newer than this governed-crm understands ({GovernanceMigrations.LatestVersion}). Upgrade governed-crm.");
-        }
-
-        return version;
-    }
+        SqliteSchemaProblemKind.NotWal => $"The governance database at {DatabasePath} cannot use WAL mode (got '{problem.Detail}').",
+        SqliteSchemaProblemKind.IntegrityCheckFailed => $"The governance database at {DatabasePath} failed its integrity check: {problem.Detail}.",
+        SqliteSchemaProblemKind.ForeignFile =>
+            $"The file at {DatabasePath} is not a governance database (another SQLite database, such as the CRM's or the audit trail's?). Refusing to use it.",
+        _ => $"The governance database at {DatabasePath} has schema version {problem.Version}, newer than this governed-crm understands ({problem.LatestVersion}). Upgrade governed-crm.",
+    });
 }

@@ -1,12 +1,12 @@
+using GovernedCrm.Persistence.Sqlite;
+
 namespace GovernedCrm.Store;
 
 /// <summary>The governance database's schema (1: approvals; 2: token vault; 3: requester identity; 4: decision entry position), as an ordered list of migrations. Never edit a released migration: add one.</summary>
 internal static class GovernanceMigrations
 {
-    public sealed record Migration(int Version, string Sql);
-
     // One column per ApprovalRequest field; times are Unix milliseconds (UTC); status and route are lowercase names.
-    public static IReadOnlyList<Migration> All { get; } =
+    public static IReadOnlyList<SqliteMigration> All { get; } =
     [
         new(1, """
             CREATE TABLE approvals (
@@ -71,6 +71,4 @@ internal static class GovernanceMigrations
             ALTER TABLE approvals ADD COLUMN decision_seq INTEGER;
             """),
     ];
-
-    public static int LatestVersion => All[^1].Version;
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
+using GovernedCrm.Persistence.Files;
 using NSec.Cryptography;
 
 namespace GovernedCrm.Audit.Checkpoints;
@@ -17,10 +18,6 @@ namespace GovernedCrm.Audit.Checkpoints;
 public sealed class AuditSigningKey : IDisposable
 {
     private const int MaxKeyFileBytes = 4096;
-
-    private const UnixFileMode GroupOrOthers =
-        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
-        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     private static readonly SignatureAlgorithm Algorithm = SignatureAlgorithm.Ed25519;
 
@@ -162,28 +159,18 @@ public sealed class AuditSigningKey : IDisposable
 
     private static AuditSigningKey Load(string path, string keyName)
     {
-        if (!OperatingSystem.IsWindows())
-        {
-            var mode = File.GetUnixFileMode(path);
-            if ((mode & GroupOrOthers) != 0)
-            {
-                throw new AuditKeyException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"The audit signing key file '{path}' is accessible to group or others (mode {Convert.ToString((int)mode, 8)}): restrict it to its owner (chmod 600), and replace the key if someone else may have read it."));
-            }
-        }
-
         byte[] content;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            if (stream.Length > MaxKeyFileBytes)
+            switch (OwnerOnlyFile.TryRead(path, MaxKeyFileBytes, out content, out var mode))
             {
-                throw Malformed(path, "the file is too large");
+                case OwnerOnlyReadStatus.AccessibleToOthers:
+                    throw new AuditKeyException(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The audit signing key file '{path}' is accessible to group or others (mode {Convert.ToString((int)mode, 8)}): restrict it to its owner (chmod 600), and replace the key if someone else may have read it."));
+                case OwnerOnlyReadStatus.TooLarge:
+                    throw Malformed(path, "the file is too large");
             }
-
-            content = new byte[stream.Length];
-            stream.ReadExactly(content);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -280,56 +267,14 @@ public sealed class AuditSigningKey : IDisposable
 
     private static AuditSigningKey Create(string path, string keyName)
     {
-        var directory = Path.GetDirectoryName(path) ?? throw new ArgumentException("The key file path has no folder.", nameof(path));
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        // File.Move without overwrite checks for the target and then renames, which is not atomic on Unix: two creators
-        // could both rename and the first would keep a key that is no longer on disk. One creator at a time, across
-        // threads and processes (an exclusive open of a lock file beside the key), and a second look under the lock.
-        using var gate = AcquireCreateLock(Path.Combine(directory, "." + Path.GetFileName(path) + ".lock"));
-        if (File.Exists(path))
-        {
-            return Load(path, keyName);
-        }
-
         var seed = RandomNumberGenerator.GetBytes(SignedNoteFormat.Ed25519KeyLength);
         var key = new AuditSigningKey(keyName, Key.Import(Algorithm, seed, KeyBlobFormat.RawPrivateKey));
         var content = EncodePrivateKey(keyName, key.KeyId, seed, out var length);
         CryptographicOperations.ZeroMemory(seed);
-        var temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + RandomNumberGenerator.GetHexString(16, lowercase: true) + ".tmp");
+        bool created;
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(content, 0, length);
-                stream.Flush(flushToDisk: true);
-            }
-
-            try
-            {
-                File.Move(temp, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another process created the key first: use its key, never replace it.
-                key.Dispose();
-                return Load(path, keyName);
-            }
-
-            return key;
+            created = OwnerOnlyFile.TryWriteNew(path, content.AsSpan(0, length));
         }
         catch
         {
@@ -339,30 +284,16 @@ public sealed class AuditSigningKey : IDisposable
         finally
         {
             CryptographicOperations.ZeroMemory(content);
-            File.Delete(temp);
-        }
-    }
-
-    private static FileStream AcquireCreateLock(string lockPath)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        var deadline = Environment.TickCount64 + 30_000;
-        for (var wait = 2; ; wait = Math.Min(wait * 2, 100))
+        if (created)
         {
-            try
-            {
-                return new FileStream(lockPath, options);
-            }
-            catch (IOException) when (Environment.TickCount64 < deadline)
-            {
-                Thread.Sleep(wait);
-            }
+            return key;
         }
+
+        // Another process created the key first: use its key, never replace it.
+        key.Dispose();
+        return Load(path, keyName);
     }
 
     /// <summary>The key file content "PRIVATE+KEY+name+hex+base64(0x01 || seed)\n"; the caller zeroes the returned buffer.</summary>

@@ -1,3 +1,4 @@
+using GovernedCrm.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Audit.Store;
@@ -16,22 +17,6 @@ public static class AuditReadConnection
     /// <param name="cancellationToken">Cancels the open.</param>
     /// <returns>An open connection (no pooling); dispose it.</returns>
     /// <exception cref="SqliteException">The file is missing or cannot be opened.</exception>
-    public static async Task<SqliteConnection> OpenAsync(string databasePath, CancellationToken cancellationToken)
-    {
-        var builder = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadWrite, Pooling = false };
-        var connection = new SqliteConnection(builder.ToString());
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA query_only = ON;";
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    public static Task<SqliteConnection> OpenAsync(string databasePath, CancellationToken cancellationToken) =>
+        new SqliteDatabaseFile(databasePath, SqliteAccess.ReadOnly, busyTimeout: null, pragmas: "").OpenAsync(cancellationToken);
 }

@@ -1,12 +1,12 @@
+using GovernedCrm.Persistence.Sqlite;
+
 namespace GovernedCrm.Crm.Embedded;
 
 /// <summary>The embedded CRM's schema, as an ordered list of migrations. Never edit a released migration: add one.</summary>
 internal static class EmbeddedCrmMigrations
 {
-    public sealed record Migration(int Version, string Sql);
-
     // Money is stored as TEXT in invariant culture so amounts keep every cent (SQLite REAL would not).
-    public static IReadOnlyList<Migration> All { get; } =
+    public static IReadOnlyList<SqliteMigration> All { get; } =
     [
         new(1, """
             CREATE TABLE companies (
@@ -38,6 +38,4 @@ internal static class EmbeddedCrmMigrations
             CREATE INDEX deals_tenant ON deals (tenant, id);
             """),
     ];
-
-    public static int LatestVersion => All[^1].Version;
 }

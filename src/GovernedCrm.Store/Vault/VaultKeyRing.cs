@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using GovernedCrm.Persistence.Files;
 
 namespace GovernedCrm.Store.Vault;
 
@@ -21,10 +22,6 @@ public sealed partial class VaultKeyRing : IDisposable
     public const int KeyLength = 32;
 
     private const int MaxKeyFileBytes = 64 * 1024;
-
-    private const UnixFileMode GroupOrOthers =
-        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
-        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     private readonly List<(string Id, byte[] Key)> _keys;
 
@@ -76,32 +73,34 @@ public sealed partial class VaultKeyRing : IDisposable
             throw new VaultKeyException($"There is no vault key file at '{path}'.");
         }
 
-        if (!OperatingSystem.IsWindows())
+        byte[] bytes;
+        try
         {
-            var mode = File.GetUnixFileMode(path);
-            if ((mode & GroupOrOthers) != 0)
+            switch (OwnerOnlyFile.TryRead(path, MaxKeyFileBytes, out bytes, out var mode))
             {
-                throw new VaultKeyException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"The vault key file '{path}' is accessible to group or others (mode {Convert.ToString((int)mode, 8)}): restrict it to its owner (chmod 600), and rotate the keys if someone else may have read it."));
+                case OwnerOnlyReadStatus.AccessibleToOthers:
+                    throw new VaultKeyException(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The vault key file '{path}' is accessible to group or others (mode {Convert.ToString((int)mode, 8)}): restrict it to its owner (chmod 600), and rotate the keys if someone else may have read it."));
+                case OwnerOnlyReadStatus.TooLarge:
+                    throw new VaultKeyException($"The vault key file '{path}' is malformed: the file is too large.");
             }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new VaultKeyException($"The vault key file '{path}' cannot be read: {ex.Message}", ex);
         }
 
         string content;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            if (stream.Length > MaxKeyFileBytes)
-            {
-                throw new VaultKeyException($"The vault key file '{path}' is malformed: the file is too large.");
-            }
-
-            using var reader = new StreamReader(stream, Encoding.UTF8);
+            // As a text file: a byte order mark, where there is one, says the encoding (UTF-8 otherwise).
+            using var reader = new StreamReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
             content = reader.ReadToEnd();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        finally
         {
-            throw new VaultKeyException($"The vault key file '{path}' cannot be read: {ex.Message}", ex);
+            CryptographicOperations.ZeroMemory(bytes);
         }
 
         var lines = content.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0);
@@ -126,7 +125,23 @@ public sealed partial class VaultKeyRing : IDisposable
         }
 
         var keys = new List<(string Id, byte[] Key)> { NewKey() };
-        if (!WriteFile(path, keys, replace: false))
+        bool created;
+        var content = Encode(keys);
+        try
+        {
+            created = OwnerOnlyFile.TryWriteNew(path, content);
+        }
+        catch
+        {
+            Zero(keys);
+            throw;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(content);
+        }
+
+        if (!created)
         {
             // Another process created the file first: use its key, never replace it.
             Zero(keys);
@@ -148,27 +163,43 @@ public sealed partial class VaultKeyRing : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         path = Path.GetFullPath(path);
         var keys = new List<(string Id, byte[] Key)>();
-        if (File.Exists(path))
-        {
-            using var existing = LoadFile(path);
-            keys.AddRange(existing._keys.Select(k => (k.Id, (byte[])k.Key.Clone())));
-        }
-
-        var added = NewKey();
-        while (keys.Any(k => string.Equals(k.Id, added.Id, StringComparison.Ordinal)))
-        {
-            added = NewKey();
-        }
-
-        keys.Insert(0, added);
         try
         {
-            WriteFile(path, keys, replace: true);
+            // One writer at a time: another rotation, or a server creating the file on its first start, must not lose
+            // the key this one adds or the key it wrote (rows it encrypts would become unreadable).
+            using var gate = OwnerOnlyFile.Lock(path);
+            if (File.Exists(path))
+            {
+                using var existing = LoadFile(path);
+                keys.AddRange(existing._keys.Select(k => (k.Id, (byte[])k.Key.Clone())));
+            }
+
+            var added = NewKey();
+            while (keys.Any(k => string.Equals(k.Id, added.Id, StringComparison.Ordinal)))
+            {
+                added = NewKey();
+            }
+
+            keys.Insert(0, added);
+            var content = Encode(keys);
+            try
+            {
+                OwnerOnlyFile.Replace(path, content);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(content);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             Zero(keys);
             throw new VaultKeyException($"The vault key file '{path}' cannot be written: {ex.Message}", ex);
+        }
+        catch
+        {
+            Zero(keys);
+            throw;
         }
 
         return new VaultKeyRing(keys, VaultKeySource.File, path);
@@ -275,58 +306,16 @@ public sealed partial class VaultKeyRing : IDisposable
         }
     }
 
-    // Writes the file through a 0600 temporary file in the same folder, flushed, then renamed into place.
-    // Returns false when the file exists and replace is false (another process created it).
-    private static bool WriteFile(string path, List<(string Id, byte[] Key)> keys, bool replace)
+    // The key file's content: one "id:base64key" line per key, current first; the caller zeroes it.
+    private static byte[] Encode(List<(string Id, byte[] Key)> keys)
     {
-        var directory = Path.GetDirectoryName(path) ?? throw new ArgumentException("The key file path has no folder.", nameof(path));
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
         var content = new StringBuilder();
         foreach (var (id, key) in keys)
         {
             content.Append(id).Append(':').Append(Convert.ToBase64String(key)).Append('\n');
         }
 
-        var bytes = Encoding.UTF8.GetBytes(content.ToString());
-        var temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + RandomNumberGenerator.GetHexString(16, lowercase: true) + ".tmp");
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            try
-            {
-                File.Move(temp, path, overwrite: replace);
-            }
-            catch (IOException) when (!replace && File.Exists(path))
-            {
-                return false;
-            }
-
-            return true;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(bytes);
-            File.Delete(temp);
-        }
+        return Encoding.UTF8.GetBytes(content.ToString());
     }
 
     private static void Zero(List<(string Id, byte[] Key)> keys)

@@ -12,13 +12,14 @@ public sealed class ProjectReferenceTests
     // The projects each project may reference (docs/architecture.md, "Projects").
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
     {
+        ["GovernedCrm.Persistence"] = [],
         ["GovernedCrm.Governance"] = [],
-        ["GovernedCrm.Crm"] = [],
-        ["GovernedCrm.Audit"] = ["GovernedCrm.Governance"],
-        ["GovernedCrm.Store"] = ["GovernedCrm.Governance"],
+        ["GovernedCrm.Crm"] = ["GovernedCrm.Persistence"],
+        ["GovernedCrm.Audit"] = ["GovernedCrm.Governance", "GovernedCrm.Persistence"],
+        ["GovernedCrm.Store"] = ["GovernedCrm.Governance", "GovernedCrm.Persistence"],
         ["GovernedCrm.OAuth"] = ["GovernedCrm.Governance", "GovernedCrm.Crm"],
         ["GovernedCrm.Mcp"] = ["GovernedCrm.Governance", "GovernedCrm.Crm"],
-        ["GovernedCrm.Server"] = ["GovernedCrm.Governance", "GovernedCrm.Crm", "GovernedCrm.Mcp", "GovernedCrm.Audit", "GovernedCrm.Store", "GovernedCrm.OAuth"],
+        ["GovernedCrm.Server"] = ["GovernedCrm.Governance", "GovernedCrm.Crm", "GovernedCrm.Mcp", "GovernedCrm.Audit", "GovernedCrm.Store", "GovernedCrm.OAuth", "GovernedCrm.Persistence"],
     };
 
     public static TheoryData<string> Projects() => [.. Directory.GetDirectories(RepositoryRoot.File("src")).Select(d => new DirectoryInfo(d).Name)];
