@@ -48,10 +48,11 @@ public sealed partial class ApprovedProposalDispatcher(
                 },
                 CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is McpException or JsonException)
+        catch (Exception ex) when (ex is McpException or JsonException or IOException or InvalidOperationException)
         {
-            // The call never reached the pipeline (no such tool any more, unreadable arguments): nothing ran.
-            answer = GovernanceToolResults.Error(ToolRunCodes.NotExecutable, $"{claimed.Tool} could not be sent through the governance pipeline ({ex.GetType().Name}), so nothing ran.");
+            // The call got no answer from the pipeline (no such tool any more, unreadable arguments, the session is
+            // closing): the proposal ends as failed rather than executing forever; whether the tool ran is in the chain.
+            answer = GovernanceToolResults.Error(ToolRunCodes.NotExecutable, $"{claimed.Tool} got no answer through the governance pipeline ({ex.GetType().Name}); the audit trail shows whether it ran.");
         }
 
         var (status, result) = Outcome(answer, claimed);
