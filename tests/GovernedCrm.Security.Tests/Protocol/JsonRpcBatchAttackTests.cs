@@ -70,7 +70,7 @@ public sealed class JsonRpcBatchAttackTests : IDisposable
         refusal.Actor.Should().NotBeNullOrEmpty();
     }
 
-    public void Dispose() => Directory.Delete(_home, recursive: true);
+    public void Dispose() => TempFolder.Delete(_home);
 
     private static void AssertBatchRefusal(JsonElement? message)
     {

@@ -138,7 +138,7 @@ public sealed class MultiProcessAuditTests(ITestOutputHelper output) : IDisposab
         }
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => TempFolder.Delete(_folder);
 
     private static async Task<(int? ProcessId, int? ExitCode)> StopAsync(McpClient client, StderrTail stderr)
     {

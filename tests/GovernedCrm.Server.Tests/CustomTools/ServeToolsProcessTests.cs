@@ -83,7 +83,7 @@ public sealed class ServeToolsProcessTests : IDisposable
         AssertOneLineError(stderr, "cannot be loaded: it is not a .NET assembly");
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => TempFolder.Delete(_folder);
 
     private static void AssertOneLineError(string stderr, string expected)
     {

@@ -91,8 +91,7 @@ public sealed class KeysCommandTests : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        TempFolder.Delete(_folder);
     }
 
     private static Dictionary<string, string?> Env(string value) => new() { [VaultKeyRing.EnvironmentVariable] = value };
