@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using GovernedCrm.Server.Tests.Process;
 
 namespace GovernedCrm.Security.Tests.Http;
 

@@ -4,7 +4,6 @@ using GovernedCrm.Audit.Entries;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Security.Tests.Fixtures;
 using GovernedCrm.Server.Tests.Http;
-using GovernedCrm.Server.Tests.Process;
 
 namespace GovernedCrm.Security.Tests.Protocol;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GovernedCrm.Server.Tests.Process;
 
 namespace GovernedCrm.Server.Tests.CustomTools;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using GovernedCrm.Crm.Embedded;
-using GovernedCrm.Server.Tests.Process;
 
 namespace GovernedCrm.Server.Tests.Policy;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using GovernedCrm.Server.Tests.Process;
 using GovernedCrm.Store;
 using GovernedCrm.Store.Vault;
 using Microsoft.Data.Sqlite;
