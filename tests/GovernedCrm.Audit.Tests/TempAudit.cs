@@ -11,14 +11,16 @@ namespace GovernedCrm.Audit.Tests;
 /// <summary>An audit trail in a temporary folder (real SQLite file, real key file and anchor), with tamper helpers.</summary>
 internal sealed class TempAudit : IAsyncDisposable
 {
-    private TempAudit(string folder, AuditPaths paths, FakeTimeProvider time)
+    private readonly TempFolder _folder;
+
+    private TempAudit(TempFolder folder, FakeTimeProvider time)
     {
-        Folder = folder;
-        Paths = paths;
+        _folder = folder;
+        Paths = AuditPaths.InDataFolder(folder.Path);
         Time = time;
     }
 
-    public string Folder { get; }
+    public string Folder => _folder.Path;
 
     public AuditPaths Paths { get; }
 
@@ -30,8 +32,7 @@ internal sealed class TempAudit : IAsyncDisposable
 
     public static async Task<TempAudit> CreateAsync(int checkpointEvery = 1000, int walCheckpointEvery = 4096)
     {
-        var folder = Directory.CreateTempSubdirectory("governedcrm-audit-").FullName;
-        var audit = new TempAudit(folder, AuditPaths.InDataFolder(folder), new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)));
+        var audit = new TempAudit(new TempFolder("governedcrm-audit-"), new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)));
         await audit.OpenAsync(checkpointEvery, walCheckpointEvery);
         return audit;
     }
@@ -113,6 +114,6 @@ internal sealed class TempAudit : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await CloseAsync();
-        Directory.Delete(Folder, recursive: true);
+        _folder.Dispose();
     }
 }

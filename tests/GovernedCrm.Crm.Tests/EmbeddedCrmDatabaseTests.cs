@@ -20,8 +20,8 @@ public sealed class EmbeddedCrmDatabaseTests
     [Fact]
     public async Task InitializeAsync_GarbageFile_FailsWithClearError()
     {
-        var folder = Directory.CreateTempSubdirectory("governedcrm-crm-").FullName;
-        var path = Path.Combine(folder, EmbeddedCrmOptions.FileName);
+        using var folder = new TempFolder("governedcrm-crm-");
+        var path = folder.File(EmbeddedCrmOptions.FileName);
         await File.WriteAllTextAsync(path, new string('x', 8192));
 
         var act = () => new EmbeddedCrmDatabase(new EmbeddedCrmOptions { DatabasePath = path }).InitializeAsync(TimeProvider.System, CancellationToken.None);

@@ -1,5 +1,4 @@
 using GovernedCrm.Crm.Embedded;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GovernedCrm.Crm.Tests;
@@ -7,9 +6,11 @@ namespace GovernedCrm.Crm.Tests;
 /// <summary>A seeded embedded CRM in a temporary folder (a real file in WAL mode), removed afterwards.</summary>
 internal sealed class TempCrm : IAsyncDisposable
 {
-    private TempCrm(string folder, EmbeddedCrmDatabase database, FakeTimeProvider time)
+    private readonly TempFolder _folder;
+
+    private TempCrm(TempFolder folder, EmbeddedCrmDatabase database, FakeTimeProvider time)
     {
-        Folder = folder;
+        _folder = folder;
         Database = database;
         Time = time;
         Connector = new EmbeddedCrmConnector(database, time);
@@ -17,7 +18,7 @@ internal sealed class TempCrm : IAsyncDisposable
 
     public static CrmActor Alice { get; } = new("alice", DemoDataSeed.DefaultTenant);
 
-    public string Folder { get; }
+    public string Folder => _folder.Path;
 
     public string DatabasePath => Database.Options.DatabasePath;
 
@@ -29,8 +30,8 @@ internal sealed class TempCrm : IAsyncDisposable
 
     public static async Task<TempCrm> CreateAsync(bool seed = true)
     {
-        var folder = Directory.CreateTempSubdirectory("governedcrm-crm-").FullName;
-        var database = new EmbeddedCrmDatabase(new EmbeddedCrmOptions { DatabasePath = Path.Combine(folder, EmbeddedCrmOptions.FileName), SeedDemoData = seed });
+        var folder = new TempFolder("governedcrm-crm-");
+        var database = new EmbeddedCrmDatabase(new EmbeddedCrmOptions { DatabasePath = folder.File(EmbeddedCrmOptions.FileName), SeedDemoData = seed });
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
         await database.InitializeAsync(time, CancellationToken.None);
         return new TempCrm(folder, database, time);
@@ -38,15 +39,7 @@ internal sealed class TempCrm : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
         await Task.Yield();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is not worth failing a test for.
-        }
+        _folder.Dispose();
     }
 }

@@ -48,7 +48,7 @@ internal sealed class OAuthTestEnvironment : IDisposable
 
     public FakeTimeProvider Time { get; } = new(TimeProvider.System.GetUtcNow());
 
-    public CapturedLogs Logs { get; } = new();
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public Task<IdentityProviderStats> StatsAsync(string user) => Idp.GetStatsAsync(user);
 
@@ -71,7 +71,7 @@ internal sealed class OAuthTestEnvironment : IDisposable
         },
         HttpClient(),
         Time,
-        Logs);
+        Logs.AsFactory());
 
     public OAuth2PkceProviderClient OAuth2Client() => new(
         new OAuthProviderOptions

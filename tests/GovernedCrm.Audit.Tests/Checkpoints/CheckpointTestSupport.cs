@@ -27,25 +27,3 @@ internal static class CheckpointTestSupport
 
     public static byte[] Root(byte seed) => SHA256.HashData([seed]);
 }
-
-/// <summary>A temporary folder deleted at the end of the test.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public TempFolder() => Path = Directory.CreateTempSubdirectory("governedcrm-checkpoints-").FullName;
-
-    public string Path { get; }
-
-    public string File(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
-    }
-}

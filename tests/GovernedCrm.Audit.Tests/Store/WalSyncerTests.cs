@@ -39,7 +39,7 @@ public sealed class WalSyncerTests
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            TempFolder.Delete(folder);
         }
     }
 
@@ -66,7 +66,7 @@ public sealed class WalSyncerTests
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            TempFolder.Delete(folder);
         }
     }
 
@@ -103,7 +103,7 @@ public sealed class WalSyncerTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
+            TempFolder.Delete(folder);
         }
     }
 

@@ -184,10 +184,13 @@ public sealed class AuditVerifierFastPathTests(AuditVerifierFastPathTests.Templa
 
         public ValueTask DisposeAsync()
         {
-            SqliteConnection.ClearAllPools();
             if (owned)
             {
-                Directory.Delete(folder, recursive: true);
+                TempFolder.Delete(folder);
+            }
+            else
+            {
+                SqliteConnection.ClearAllPools();
             }
 
             return ValueTask.CompletedTask;

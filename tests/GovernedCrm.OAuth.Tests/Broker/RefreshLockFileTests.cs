@@ -6,7 +6,7 @@ public sealed class RefreshLockFileTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("governedcrm-locks-").FullName;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => TempFolder.Delete(_folder);
 
     [Fact]
     public void PathFor_AnyUser_IsAHashInTheFolderWithoutTheUserName()

@@ -6,7 +6,6 @@ using GovernedCrm.Governance.Identity;
 using GovernedCrm.Mcp.Governance;
 using GovernedCrm.Security.Tests.Fixtures;
 using GovernedCrm.Server.Tests.Http;
-using GovernedCrm.Server.Tests.Process;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;

@@ -3,7 +3,6 @@ using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Server.Tests.Approvals;
-using GovernedCrm.Server.Tests.Process;
 
 namespace GovernedCrm.Security.Tests.Cli;
 

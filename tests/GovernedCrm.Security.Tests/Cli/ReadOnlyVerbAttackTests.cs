@@ -1,5 +1,4 @@
 using GovernedCrm.Server.Tests.Approvals;
-using GovernedCrm.Server.Tests.Process;
 
 namespace GovernedCrm.Security.Tests.Cli;
 

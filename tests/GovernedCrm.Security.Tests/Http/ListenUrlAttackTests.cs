@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using GovernedCrm.Server.Tests.Process;
 
 namespace GovernedCrm.Security.Tests.Http;
 
@@ -63,7 +62,7 @@ public sealed class ListenUrlAttackTests : IDisposable
         AssertOneLineError(stderr, "--allowed-origins (or GOVERNEDCRM_ALLOWED_ORIGINS): 'null' is not an origin");
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => TempFolder.Delete(_folder);
 
     private static void AssertOneLineError(string stderr, string expected)
     {

@@ -4,7 +4,6 @@ using GovernedCrm.Audit.Entries;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Security.Tests.Fixtures;
 using GovernedCrm.Server.Tests.Http;
-using GovernedCrm.Server.Tests.Process;
 
 namespace GovernedCrm.Security.Tests.Protocol;
 
@@ -70,7 +69,7 @@ public sealed class JsonRpcBatchAttackTests : IDisposable
         refusal.Actor.Should().NotBeNullOrEmpty();
     }
 
-    public void Dispose() => Directory.Delete(_home, recursive: true);
+    public void Dispose() => TempFolder.Delete(_home);
 
     private static void AssertBatchRefusal(JsonElement? message)
     {

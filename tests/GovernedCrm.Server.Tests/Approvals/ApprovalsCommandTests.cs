@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
-using GovernedCrm.Server.Tests.Process;
 
 namespace GovernedCrm.Server.Tests.Approvals;
 

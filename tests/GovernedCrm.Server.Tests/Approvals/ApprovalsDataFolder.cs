@@ -5,7 +5,6 @@ using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Policy;
-using GovernedCrm.Server.Tests.Process;
 using GovernedCrm.Store;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,7 +19,9 @@ internal sealed class ApprovalsDataFolder : IDisposable
 {
     public const string DefaultProperties = """{"amount":60000}""";
 
-    public string Path { get; } = Directory.CreateTempSubdirectory("governedcrm-approvals-").FullName;
+    private readonly TempFolder _folder = new("governedcrm-approvals-");
+
+    public string Path => _folder.Path;
 
     public string AuditDatabasePath => System.IO.Path.Combine(Path, AuditStoreOptions.FileName);
 
@@ -102,18 +103,7 @@ internal sealed class ApprovalsDataFolder : IDisposable
         return File.Exists(file) ? file : WritePolicy("acting-admin.yaml", CliUsers("adam", "*"));
     }
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is not worth failing a test for.
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     private static ApprovalRequest Proposal(string properties, DateTimeOffset? expiresAt)
     {

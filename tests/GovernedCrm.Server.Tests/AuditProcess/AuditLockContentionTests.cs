@@ -65,7 +65,7 @@ public sealed class AuditLockContentionTests : IDisposable
         await AssertFailsClosedOrCompleteAsync(server, call);
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => TempFolder.Delete(_folder);
 
     private async Task AssertFailsClosedOrCompleteAsync(McpServerChild server, DeliveredCall call)
     {

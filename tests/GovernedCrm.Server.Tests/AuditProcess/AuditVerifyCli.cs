@@ -10,7 +10,7 @@ internal static class AuditVerifyCli
         var watch = Stopwatch.StartNew();
 
         // Empty values: the key and anchor are the ones in the data folder, whatever the test environment says.
-        var (code, stdout, stderr) = await Process.ServerProcess.RunAsync(
+        var (code, stdout, stderr) = await ServerProcess.RunAsync(
             ["verify", "--data", dataFolder],
             new Dictionary<string, string?> { ["GOVERNEDCRM_AUDIT_KEY"] = "", ["GOVERNEDCRM_AUDIT_ANCHOR"] = "" });
         return (code, stdout, stderr, watch.Elapsed);

@@ -63,7 +63,7 @@ public sealed class ConcurrentFirstStartTests : IDisposable
         }
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => TempFolder.Delete(_folder);
 
     private static (OsProcess Process, StringBuilder Stderr) Start(string data)
     {

@@ -62,7 +62,7 @@ public sealed class CrashAuditTests(ITestOutputHelper output) : IDisposable
         delivered.Should().NotBeEmpty("the rounds should deliver some writes before their kills, or the test proves nothing");
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => TempFolder.Delete(_folder);
 
     /// <summary>Starts a server, writes from several callers, SIGKILLs it <paramref name="killDelayMs"/> after the first write is acknowledged.</summary>
     /// <returns>The calls whose results arrived, and the calls that failed while the server was still alive.</returns>

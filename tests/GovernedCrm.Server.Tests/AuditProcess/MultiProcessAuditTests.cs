@@ -42,7 +42,7 @@ public sealed class MultiProcessAuditTests(ITestOutputHelper output) : IDisposab
             // One server creates the data folder first: servers started together on a new folder race to create
             // the CRM database (see ConcurrentFirstStartTests); this test is about the audit chain.
             var startWatch = Stopwatch.StartNew();
-            var (initCode, _, initStderr) = await Process.ServerProcess.RunAsync(["--data", Data], ServerLaunch.Environment());
+            var (initCode, _, initStderr) = await ServerProcess.RunAsync(["--data", Data], ServerLaunch.Environment());
             initCode.Should().Be(0, "the first server should create the data folder: {0}", initStderr);
 
             // Each SDK client spawns its own server process; the four start together.
@@ -138,7 +138,7 @@ public sealed class MultiProcessAuditTests(ITestOutputHelper output) : IDisposab
         }
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => TempFolder.Delete(_folder);
 
     private static async Task<(int? ProcessId, int? ExitCode)> StopAsync(McpClient client, StderrTail stderr)
     {

@@ -98,8 +98,7 @@ public sealed class ConnectCommandTests(RemoteCrmFixture fixture) : IClassFixtur
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        TempFolder.Delete(_folder);
     }
 
     private ProcessStartInfo StartInfo(string? connectors, Dictionary<string, string> secrets, params string[] args)

@@ -95,7 +95,7 @@ public sealed class ConnectorsFileLoaderTests : IDisposable
         message.Should().Contain("clientSecret").And.NotContain("inline");
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => TempFolder.Delete(_folder);
 
     private static Func<string, string?> Env(params (string Name, string Value)[] variables) =>
         name => variables.FirstOrDefault(v => v.Name == name).Value;

@@ -94,7 +94,7 @@ public sealed class CrmProviderRegistryTests : IDisposable
             .Authority!.AbsoluteUri.Should().Be("https://test.salesforce.com/");
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => TempFolder.Delete(_folder);
 
     private static string? Env(string name) => name == "SECRET" ? "s" : null;
 

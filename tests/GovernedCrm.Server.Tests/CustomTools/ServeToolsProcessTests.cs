@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GovernedCrm.Server.Tests.Process;
 
 namespace GovernedCrm.Server.Tests.CustomTools;
 
@@ -83,7 +82,7 @@ public sealed class ServeToolsProcessTests : IDisposable
         AssertOneLineError(stderr, "cannot be loaded: it is not a .NET assembly");
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => TempFolder.Delete(_folder);
 
     private static void AssertOneLineError(string stderr, string expected)
     {

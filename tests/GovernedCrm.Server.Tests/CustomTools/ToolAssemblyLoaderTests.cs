@@ -81,5 +81,5 @@ public sealed class ToolAssemblyLoaderTests : IDisposable
         ToolAssemblyPaths.Resolve([], _ => null).Should().BeEmpty();
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => TempFolder.Delete(_folder);
 }

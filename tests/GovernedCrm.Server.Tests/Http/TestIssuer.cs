@@ -121,6 +121,6 @@ internal sealed class TestIssuer : IDisposable
     {
         _rsa.Dispose();
         _ec.Dispose();
-        Directory.Delete(_folder, recursive: true);
+        TempFolder.Delete(_folder);
     }
 }

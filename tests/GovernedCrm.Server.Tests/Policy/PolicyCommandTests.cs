@@ -1,6 +1,5 @@
 using System.Text.Json;
 using GovernedCrm.Crm.Embedded;
-using GovernedCrm.Server.Tests.Process;
 
 namespace GovernedCrm.Server.Tests.Policy;
 
@@ -130,14 +129,7 @@ public sealed class PolicyCommandTests : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is not worth failing a test for.
-        }
+        TempFolder.Delete(_folder);
     }
 
     // The default policy lets any unlisted local user in as a rep; without local_default only listed users get in.

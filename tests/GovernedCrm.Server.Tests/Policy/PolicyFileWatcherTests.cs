@@ -49,14 +49,7 @@ public sealed class PolicyFileWatcherTests : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is not worth failing a test for.
-        }
+        TempFolder.Delete(_folder);
     }
 
     private static async Task WaitAsync(Func<bool> condition)

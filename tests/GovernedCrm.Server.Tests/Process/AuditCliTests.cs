@@ -211,8 +211,7 @@ public sealed class AuditCliTests : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        TempFolder.Delete(_folder);
     }
 
     // Three calls: 3 entries each (received, proposed, executed) = 9 entries, final checkpoint at 9 on SIGTERM.

@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Server.Tests.Http;
-using Microsoft.Data.Sqlite;
 using ModelContextProtocol.Client;
 
 namespace GovernedCrm.Server.Tests.Process;
@@ -197,9 +196,8 @@ public sealed class HttpAuthenticationProcessTests : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
         _issuer.Dispose();
-        Directory.Delete(_folder, recursive: true);
+        TempFolder.Delete(_folder);
     }
 
     private string[] Serve(params string[] options) => ["serve", "--http", "--urls", "http://127.0.0.1:0", .. options, "--data", Data];

@@ -74,7 +74,7 @@ public sealed class StartupFailureTests : IDisposable
         stdout.Should().Contain("serve").And.Contain("--data");
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => TempFolder.Delete(_folder);
 
     private static void AssertOneLineError(string stderr, string expected)
     {

@@ -69,7 +69,7 @@ public sealed class StdioServerProcessTests : IDisposable
         (await server.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0);
     }
 
-    public void Dispose() => Directory.Delete(_home, recursive: true);
+    public void Dispose() => TempFolder.Delete(_home);
 
     private static async Task WaitForLinesAsync(ServerProcess server, int count)
     {

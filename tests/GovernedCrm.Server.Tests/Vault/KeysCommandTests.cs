@@ -1,5 +1,4 @@
 using System.Text;
-using GovernedCrm.Server.Tests.Process;
 using GovernedCrm.Store;
 using GovernedCrm.Store.Vault;
 using Microsoft.Data.Sqlite;
@@ -91,8 +90,7 @@ public sealed class KeysCommandTests : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        TempFolder.Delete(_folder);
     }
 
     private static Dictionary<string, string?> Env(string value) => new() { [VaultKeyRing.EnvironmentVariable] = value };

@@ -149,7 +149,7 @@ public sealed class VaultKeyRingTests : IDisposable
         ring.KeyIds.Should().Equal("new", "old");
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => TempFolder.Delete(_folder);
 
     private void WriteKeyFile(string content)
     {

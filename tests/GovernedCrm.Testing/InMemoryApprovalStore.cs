@@ -1,15 +1,20 @@
 using GovernedCrm.Governance.Approvals;
 
-namespace GovernedCrm.Governance.Tests.Approvals;
+namespace GovernedCrm.Testing;
 
-/// <summary>An approval store in memory for the service's unit tests: compare-and-set under a lock, with yields so races interleave.</summary>
-internal sealed class InMemoryApprovalStore : IApprovalStore
+/// <summary>
+/// The approval queue's store kept in memory, with the same compare-and-set transitions as the SQLite one (under a
+/// lock, with yields so races interleave); creating an id twice throws, as the SQLite store's primary key does.
+/// </summary>
+public sealed class InMemoryApprovalStore : IApprovalStore
 {
     private readonly Dictionary<string, ApprovalRequest> _requests = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
+    /// <summary>How many transitions succeeded.</summary>
     public int Transitions { get; private set; }
 
+    /// <inheritdoc />
     public async Task CreateAsync(ApprovalRequest request, CancellationToken cancellationToken)
     {
         await Task.Yield();
@@ -22,6 +27,7 @@ internal sealed class InMemoryApprovalStore : IApprovalStore
         }
     }
 
+    /// <inheritdoc />
     public async Task<ApprovalRequest?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await Task.Yield();
@@ -31,6 +37,7 @@ internal sealed class InMemoryApprovalStore : IApprovalStore
         }
     }
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<ApprovalRequest>> ListAsync(string? tenant, ApprovalStatus? status, int limit, CancellationToken cancellationToken)
     {
         await Task.Yield();
@@ -43,6 +50,7 @@ internal sealed class InMemoryApprovalStore : IApprovalStore
         }
     }
 
+    /// <inheritdoc />
     public async Task<bool> TryTransitionAsync(ApprovalStatus from, ApprovalRequest updated, CancellationToken cancellationToken)
     {
         await Task.Yield();

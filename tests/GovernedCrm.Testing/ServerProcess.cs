@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace GovernedCrm.Server.Tests.Process;
+namespace GovernedCrm.Testing;
 
-/// <summary>Runs the built governed-crm executable as a real child process and captures its output.</summary>
-internal sealed class ServerProcess : IDisposable
+/// <summary>
+/// Runs the built governed-crm executable (governed-crm.dll in the test's output folder, there when the test project
+/// references GovernedCrm.Server) as a real child process and captures its output.
+/// </summary>
+public sealed class ServerProcess : IDisposable
 {
     private readonly System.Diagnostics.Process _process;
     private readonly StringBuilder _stdout = new();
@@ -107,7 +110,10 @@ internal sealed class ServerProcess : IDisposable
     {
         using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
-        kill.ExitCode.Should().Be(0);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {_process.Id} exited with {kill.ExitCode}.");
+        }
     }
 
     public void Dispose()
