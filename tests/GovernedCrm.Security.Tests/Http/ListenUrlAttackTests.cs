@@ -35,7 +35,7 @@ public sealed class ListenUrlAttackTests : IDisposable
         var (code, stdout, stderr) = await ServerProcess.RunAsync(["serve", "--http", "--urls", urls, "--data", data]);
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, expected);
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, expected);
         stdout.Should().BeEmpty();
         Directory.Exists(data).Should().BeFalse("a bad option must not create the data folder");
     }
@@ -50,7 +50,7 @@ public sealed class ListenUrlAttackTests : IDisposable
         var (code, _, stderr) = await ServerProcess.RunAsync(["serve", "--http", "--urls", $"http://127.0.0.1:{port}", "--data", Path.Combine(_folder, "data")]);
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, $"cannot listen on --urls http://127.0.0.1:{port}");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, $"cannot listen on --urls http://127.0.0.1:{port}");
     }
 
     [Fact]
@@ -59,16 +59,8 @@ public sealed class ListenUrlAttackTests : IDisposable
         var (code, _, stderr) = await ServerProcess.RunAsync(["serve", "--http", "--allowed-origins", "null", "--data", Path.Combine(_folder, "data")]);
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, "--allowed-origins (or GOVERNEDCRM_ALLOWED_ORIGINS): 'null' is not an origin");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, "--allowed-origins (or GOVERNEDCRM_ALLOWED_ORIGINS): 'null' is not an origin");
     }
 
     public void Dispose() => TempFolder.Delete(_folder);
-
-    private static void AssertOneLineError(string stderr, string expected)
-    {
-        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().ContainSingle($"stderr should be one line, was:\n{stderr}");
-        lines[0].Should().StartWith("governed-crm: error: ").And.Contain(expected);
-        stderr.Should().NotContain("   at ", "no stack trace");
-    }
 }

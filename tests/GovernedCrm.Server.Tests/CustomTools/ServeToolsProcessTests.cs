@@ -51,7 +51,7 @@ public sealed class ServeToolsProcessTests : IDisposable
         var (code, stdout, stderr) = await ServerProcess.RunAsync([.. mode, "--tools", ToolAssemblyFiles.Ungoverned, "--data", _folder]);
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, "Tool 'Test.Ungoverned'");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, "Tool 'Test.Ungoverned'");
         stderr.Should().Contain("has no governance metadata").And.Contain("[GovernedTool(");
         stdout.Should().BeEmpty();
     }
@@ -65,7 +65,7 @@ public sealed class ServeToolsProcessTests : IDisposable
         var (code, stdout, stderr) = await ServerProcess.RunAsync(["serve", "--tools", missing, "--data", data]);
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, $"the tools assembly {missing} does not exist");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, $"the tools assembly {missing} does not exist");
         stdout.Should().BeEmpty();
         Directory.Exists(data).Should().BeFalse("a bad option changes nothing");
     }
@@ -79,18 +79,10 @@ public sealed class ServeToolsProcessTests : IDisposable
         var (code, _, stderr) = await ServerProcess.RunAsync(["serve", "--tools", text, "--data", Path.Combine(_folder, "data")]);
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, "cannot be loaded: it is not a .NET assembly");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, "cannot be loaded: it is not a .NET assembly");
     }
 
     public void Dispose() => TempFolder.Delete(_folder);
-
-    private static void AssertOneLineError(string stderr, string expected)
-    {
-        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().ContainSingle($"stderr should be one line, was:\n{stderr}");
-        lines[0].Should().StartWith("governed-crm: error: ").And.Contain(expected);
-        stderr.Should().NotContain("   at ", "no stack trace");
-    }
 
     // Initializes, sends the requests (ids 2, 3, ...), waits for every answer, then closes stdin: answers by id.
     private static async Task<Dictionary<int, JsonElement>> StdioSessionAsync(

@@ -36,7 +36,7 @@ public sealed class HttpAuthenticationProcessTests : IDisposable
         var (code, stdout, stderr) = await ServerProcess.RunAsync(Serve("--jwt-issuer", TestIssuer.Issuer, "--jwt-keys", file));
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, $"--jwt-keys {file}: {problem}");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, $"--jwt-keys {file}: {problem}");
         stdout.Should().BeEmpty();
         Directory.Exists(Data).Should().BeFalse("a bad option stops the server before it creates the data folder");
     }
@@ -52,7 +52,7 @@ public sealed class HttpAuthenticationProcessTests : IDisposable
         var (code, _, stderr) = await ServerProcess.RunAsync(Serve("--jwt-issuer", TestIssuer.Issuer, "--jwt-keys", file));
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, "key 'leaked' holds private or secret key material");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, "key 'leaked' holds private or secret key material");
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class HttpAuthenticationProcessTests : IDisposable
             new Dictionary<string, string?> { ["GOVERNEDCRM_JWT_ISSUER"] = TestIssuer.Issuer, ["GOVERNEDCRM_JWT_KEYS"] = file });
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, $"GOVERNEDCRM_JWT_KEYS {file}: cannot read the file");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, $"GOVERNEDCRM_JWT_KEYS {file}: cannot read the file");
     }
 
     [Theory]
@@ -78,7 +78,7 @@ public sealed class HttpAuthenticationProcessTests : IDisposable
         var (code, _, stderr) = await ServerProcess.RunAsync(["serve", "--http", "--urls", urls, "--data", Data]);
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, "is not loopback and no token issuer is configured");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, "is not loopback and no token issuer is configured");
         stderr.Should().Contain("--jwt-issuer");
         Directory.Exists(Data).Should().BeFalse();
     }
@@ -93,7 +93,7 @@ public sealed class HttpAuthenticationProcessTests : IDisposable
         var (code, _, stderr) = await ServerProcess.RunAsync(Serve("--jwt-issuer", issuer, "--jwt-keys", _issuer.JwksFile));
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, $"--jwt-issuer '{issuer}' is not an absolute http(s) URL");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, $"--jwt-issuer '{issuer}' is not an absolute http(s) URL");
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class HttpAuthenticationProcessTests : IDisposable
         var (code, _, stderr) = await ServerProcess.RunAsync(Serve(), new Dictionary<string, string?> { ["GOVERNEDCRM_JWT_ISSUER"] = "realm" });
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, "GOVERNEDCRM_JWT_ISSUER 'realm' is not an absolute http(s) URL");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, "GOVERNEDCRM_JWT_ISSUER 'realm' is not an absolute http(s) URL");
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class HttpAuthenticationProcessTests : IDisposable
         var (code, _, stderr) = await ServerProcess.RunAsync(Serve("--jwt-issuer", "http://issuer.test/realm"));
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, "is plain HTTP");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, "is plain HTTP");
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class HttpAuthenticationProcessTests : IDisposable
         var (code, _, stderr) = await ServerProcess.RunAsync(Serve("--jwt-audience", "https://crm.example.com/mcp"));
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, "--jwt-audience needs an issuer");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, "--jwt-audience needs an issuer");
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class HttpAuthenticationProcessTests : IDisposable
             ["serve", "--http", "--urls", "http://0.0.0.0:0", "--jwt-issuer", TestIssuer.Issuer, "--jwt-keys", _issuer.JwksFile, "--data", Data]);
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, "cannot derive the token audience");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, "cannot derive the token audience");
         stderr.Should().Contain("--jwt-audience");
     }
 
@@ -140,7 +140,7 @@ public sealed class HttpAuthenticationProcessTests : IDisposable
         var (code, _, stderr) = await ServerProcess.RunAsync(["serve", "--jwt-issuer", TestIssuer.Issuer, "--data", Data]);
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, "apply to --http only");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, "apply to --http only");
     }
 
     [Fact]
@@ -237,13 +237,5 @@ public sealed class HttpAuthenticationProcessTests : IDisposable
         }
 
         return entries;
-    }
-
-    private static void AssertOneLineError(string stderr, string expected)
-    {
-        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().ContainSingle($"stderr should be one line, was:\n{stderr}");
-        lines[0].Should().StartWith("governed-crm: error: ").And.Contain(expected);
-        stderr.Should().NotContain("   at ", "no stack trace");
     }
 }

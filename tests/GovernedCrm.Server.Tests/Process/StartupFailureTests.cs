@@ -14,7 +14,7 @@ public sealed class StartupFailureTests : IDisposable
         var (code, stdout, stderr) = await ServerProcess.RunAsync(["--data", file]);
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, "is a file, not a folder");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, "is a file, not a folder");
         stdout.Should().BeEmpty();
     }
 
@@ -26,7 +26,7 @@ public sealed class StartupFailureTests : IDisposable
         var (code, stdout, stderr) = await ServerProcess.RunAsync(["--data", _folder]);
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, "crm.db cannot be opened");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, "crm.db cannot be opened");
         stdout.Should().BeEmpty();
     }
 
@@ -38,7 +38,7 @@ public sealed class StartupFailureTests : IDisposable
         var (code, _, stderr) = await ServerProcess.RunAsync(["serve", "--http", "--urls", "http://127.0.0.1:0", "--data", _folder]);
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, "crm.db");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, "crm.db");
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class StartupFailureTests : IDisposable
         var (code, _, stderr) = await ServerProcess.RunAsync(["--data", Path.Combine(file, "data")]);
 
         code.Should().Be(2);
-        AssertOneLineError(stderr, "cannot be created or written");
+        CliErrorOutput.ShouldBeOneErrorLine(stderr, "cannot be created or written");
     }
 
     [Theory]
@@ -75,12 +75,4 @@ public sealed class StartupFailureTests : IDisposable
     }
 
     public void Dispose() => TempFolder.Delete(_folder);
-
-    private static void AssertOneLineError(string stderr, string expected)
-    {
-        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().ContainSingle($"stderr should be one line, was:\n{stderr}");
-        lines[0].Should().StartWith("governed-crm: error: ").And.Contain(expected);
-        stderr.Should().NotContain("   at ", "no stack trace");
-    }
 }
