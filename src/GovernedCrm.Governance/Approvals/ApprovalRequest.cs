@@ -107,6 +107,14 @@ public sealed record ApprovalRequest
     /// <summary>When execution finished.</summary>
     public DateTimeOffset? CompletedAt { get; init; }
 
+    /// <summary>
+    /// The requester as they were identified when they proposed (a token caller keeps the token's roles), before a
+    /// directory completes them: an edit is re-checked, and an approved call runs, as this caller.
+    /// </summary>
+    /// <returns>The requester's identity.</returns>
+    public Identity.CallerIdentity RequesterAsProposed() =>
+        new(Requester, Tenant, RequesterRoles.Split(' ', StringSplitOptions.RemoveEmptyEntries), RequesterSource);
+
     /// <summary>The arguments to execute with: the approved (edited) ones, else the proposed ones.</summary>
     public string EffectiveArgumentsJson => ApprovedArgumentsJson ?? ArgumentsJson;
 }

@@ -54,8 +54,7 @@ public sealed class PolicyApprovalEditCheck(
         }
 
         // The requester as they were identified when they proposed: a token caller keeps the token's roles.
-        var requester = directory.Resolve(new CallerIdentity(
-            request.Requester, request.Tenant, request.RequesterRoles.Split(' ', StringSplitOptions.RemoveEmptyEntries), request.RequesterSource));
+        var requester = directory.Resolve(request.RequesterAsProposed());
         if (requester is null)
         {
             return Deny(PolicyDenialCodes.UnknownUser, $"The requester '{request.Requester}' is not a user of the policy any more.");

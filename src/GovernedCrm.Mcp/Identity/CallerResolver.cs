@@ -44,8 +44,7 @@ public sealed class CallerResolver(IOptions<LocalCallerOptions> local, IOptions<
     public CallerIdentity ResolveRequester(GovernedCrm.Governance.Approvals.ApprovalRequest proposal)
     {
         ArgumentNullException.ThrowIfNull(proposal);
-        return Complete(new CallerIdentity(
-            proposal.Requester, proposal.Tenant, proposal.RequesterRoles.Split(' ', StringSplitOptions.RemoveEmptyEntries), proposal.RequesterSource));
+        return Complete(proposal.RequesterAsProposed());
     }
 
     // The directory's view wins (roles and tenant from the policy); a caller it does not know keeps the transport's

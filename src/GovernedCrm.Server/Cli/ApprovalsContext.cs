@@ -19,21 +19,14 @@ internal sealed class ApprovalsContext : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly AuditWriter _audit;
 
-    private readonly CompiledPolicy _policy;
-
-    private ApprovalsContext(ILoggerFactory loggers, AuditWriter audit, ApprovalService service, CompiledPolicy policy)
+    private ApprovalsContext(ILoggerFactory loggers, AuditWriter audit, ApprovalService service)
     {
         _loggers = loggers;
         _audit = audit;
         Service = service;
-        _policy = policy;
     }
 
     public ApprovalService Service { get; }
-
-    /// <summary>The properties of <paramref name="objectType"/> the acting user may not read: redacted from what the verb prints.</summary>
-    public IReadOnlySet<string> UnreadableFields(GovernedCrm.Governance.Identity.CallerIdentity caller, string? objectType) =>
-        FieldRedaction.UnreadableFields(_policy, caller, objectType);
 
     public static async Task<ApprovalsContext> OpenAsync(DataFolder folder, CompiledPolicy policy, CancellationToken cancellationToken)
     {
@@ -58,7 +51,7 @@ internal sealed class ApprovalsContext : IAsyncDisposable
 
         var active = new ActivePolicy(policy, TimeProvider.System);
         var editCheck = new PolicyApprovalEditCheck(active, active, ServerTools.Catalog(), RecordReader(folder), TimeProvider.System);
-        return new ApprovalsContext(loggers, audit, new ApprovalService(store, audit, TimeProvider.System, editCheck), policy);
+        return new ApprovalsContext(loggers, audit, new ApprovalService(store, audit, TimeProvider.System, editCheck));
     }
 
     public async ValueTask DisposeAsync()
