@@ -286,6 +286,14 @@ public sealed class SqliteTokenVaultTests : IDisposable
         // An open connection keeps the -wal file (SQLite deletes it when the last connection closes, as pooled ones may).
         await using var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_temp.Folder, GovernanceDatabase.FileName)};Pooling=False");
         await holder.OpenAsync();
+
+        // Opening is lazy: only a first read maps the WAL index, which is what keeps the -wal file from being deleted.
+        await using (var read = holder.CreateCommand())
+        {
+            read.CommandText = "SELECT count(*) FROM sqlite_schema;";
+            await read.ExecuteScalarAsync();
+        }
+
         for (var i = 0; i < 20; i++)
         {
             await vault.StoreAsync($"user{i}", "hubspot", Cache($"{{\"RefreshToken\":{{\"secret\":\"{Canary}\"}}}}"), CancellationToken.None);
