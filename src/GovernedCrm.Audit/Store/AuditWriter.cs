@@ -1,5 +1,5 @@
 using GovernedCrm.Audit.Entries;
-using GovernedCrm.Governance.Audit;
+using GovernedCrm.Audit.Records;
 using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Audit.Store;
@@ -13,7 +13,7 @@ namespace GovernedCrm.Audit.Store;
 /// the anchor only once it is durable. The WAL is checkpointed in the background (<see cref="WalCheckpointer"/>)
 /// and caught up on the writer's connection between groups (<see cref="WriterConnection"/>).
 /// </summary>
-public sealed class AuditWriter : IAuditTrail, IAsyncDisposable
+public sealed class AuditWriter : IAsyncDisposable
 {
     private readonly AuditDatabase _database;
     private readonly TimeProvider _time;
@@ -60,7 +60,14 @@ public sealed class AuditWriter : IAuditTrail, IAsyncDisposable
         _timer = _cadence.StartTimer(_queue, _time, _stopping.Token);
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Appends an entry to its tenant's chain and returns once the entry is durable (committed and on disk). Every
+    /// other field of the entry (position, time, hash link) is the writer's.
+    /// </summary>
+    /// <param name="record">What the entry says (already redacted).</param>
+    /// <param name="cancellationToken">Stops waiting; the entry may still be written.</param>
+    /// <returns>Where the entry is.</returns>
+    /// <exception cref="AuditUnavailableException">The entry could not be written, or the writer is not running.</exception>
     public async ValueTask<AuditReceipt> AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);

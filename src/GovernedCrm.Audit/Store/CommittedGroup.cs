@@ -1,4 +1,4 @@
-using GovernedCrm.Governance.Audit;
+using GovernedCrm.Audit.Records;
 using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Audit.Store;

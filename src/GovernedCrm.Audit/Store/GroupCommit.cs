@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using GovernedCrm.Audit.Entries;
-using GovernedCrm.Governance.Audit;
+using GovernedCrm.Audit.Records;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
