@@ -159,7 +159,7 @@ public static class GovernedMcpServerBuilderExtensions
                     inbox,
                     sp.GetService<ApprovalOptions>() ?? new ApprovalOptions(),
                     sp.GetService<IApprovalEvidence>() ?? throw new GovernanceConfigurationException(
-                        "No approval evidence is registered: approved proposals cannot be checked against the audit chain. Register an IApprovalEvidence (GovernedCrm.Audit's ChainApprovalEvidence).")),
+                        "No approval evidence is registered: approved proposals cannot be checked against the audit chain. Register an IApprovalEvidence (the server's ChainApprovalEvidence over the audit chain).")),
             });
             foreach (var extra in sp.GetServices<GovernanceStepRegistration>())
             {
@@ -196,7 +196,7 @@ public static class GovernedMcpServerBuilderExtensions
 
     private static IAuditTrail RequireAuditTrail(IServiceProvider services) =>
         services.GetService<IAuditTrail>() ?? throw new GovernanceConfigurationException(
-            "No audit trail is registered: governed tools cannot run without one. Register an IAuditTrail (GovernedCrm.Audit's AuditWriter).");
+            "No audit trail is registered: governed tools cannot run without one. Register an IAuditTrail (the server's AuditWriterTrail over GovernedCrm.Audit's AuditWriter).");
 
     private sealed class GovernanceMarker;
 

@@ -1,7 +1,6 @@
 using GovernedCrm.Audit.Store;
 using GovernedCrm.Audit.Tests.Entries;
 using GovernedCrm.Audit.Verification;
-using GovernedCrm.Governance.Audit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

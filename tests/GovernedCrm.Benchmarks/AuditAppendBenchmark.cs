@@ -139,7 +139,7 @@ internal static class AuditAppendBenchmark
     }
 
     /// <summary>Every caller appends warm-up records in turn for one slice; returns how many entries were appended.</summary>
-    private static async Task<long> WarmupSliceAsync(AuditWriter writer, Governance.Audit.AuditRecord[][] records, int perCaller, CancellationToken cancellationToken)
+    private static async Task<long> WarmupSliceAsync(AuditWriter writer, Audit.Records.AuditRecord[][] records, int perCaller, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var counts = new long[records.Length];

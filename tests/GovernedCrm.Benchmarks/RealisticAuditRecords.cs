@@ -1,5 +1,5 @@
 using System.Globalization;
-using GovernedCrm.Governance.Audit;
+using GovernedCrm.Audit.Records;
 
 namespace GovernedCrm.Benchmarks;
 

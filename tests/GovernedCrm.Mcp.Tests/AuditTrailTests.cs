@@ -1,7 +1,7 @@
 using GovernedCrm.Audit.Entries;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Audit.Verification;
 using GovernedCrm.Crm;
-using GovernedCrm.Governance.Audit;
 using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Mcp.Tests;

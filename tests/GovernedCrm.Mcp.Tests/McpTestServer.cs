@@ -4,6 +4,7 @@ using GovernedCrm.Crm;
 using GovernedCrm.Audit.Store;
 using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Audit;
+using GovernedCrm.Server.Hosting.Audit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -72,8 +73,8 @@ internal sealed class McpTestServer : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
-        builder.Services.AddSingleton<IAuditTrail>(audit);
-        builder.Services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalEvidence>(new GovernedCrm.Audit.Approvals.ChainApprovalEvidence(auditPaths.DatabasePath));
+        builder.Services.AddSingleton<IAuditTrail>(new AuditWriterTrail(audit));
+        builder.Services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalEvidence>(new ChainApprovalEvidence(auditPaths.DatabasePath));
         services?.Invoke(builder.Services);
         var mcp = builder.Services.AddMcpServer()
             .WithStreamServerTransport(clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream());

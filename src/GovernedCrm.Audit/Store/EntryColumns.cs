@@ -1,5 +1,5 @@
 using System.Text;
-using GovernedCrm.Governance.Audit;
+using GovernedCrm.Audit.Records;
 
 namespace GovernedCrm.Audit.Store;
 

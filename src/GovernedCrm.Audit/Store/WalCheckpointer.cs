@@ -16,6 +16,7 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Task _loop;
     private int _caughtUp;
+    private int _sinceRequest;
 
     public WalCheckpointer(AuditDatabase database, ILogger logger)
     {
@@ -25,7 +26,22 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
     }
 
     /// <summary>Asks for a checkpoint soon; returns at once.</summary>
-    public void Request() => _requests.Writer.TryWrite(true);
+    private void Request() => _requests.Writer.TryWrite(true);
+
+    /// <summary>
+    /// The cadence: counts the entries the writer committed and asks for a checkpoint after every
+    /// <see cref="AuditStoreOptions.WalCheckpointEveryEntries"/> of them. Called from the writer loop only.
+    /// </summary>
+    /// <param name="entries">How many entries the writer just committed.</param>
+    public void Committed(int entries)
+    {
+        _sinceRequest += entries;
+        if (_sinceRequest >= _database.Options.WalCheckpointEveryEntries)
+        {
+            _sinceRequest = 0;
+            Request();
+        }
+    }
 
     /// <summary>
     /// True once after each completed background checkpoint: the WAL now holds only the frames written while it

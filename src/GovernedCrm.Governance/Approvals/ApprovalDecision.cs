@@ -22,7 +22,7 @@ public sealed record ApprovalDecision(
     /// <summary>
     /// Who carried the decision for <see cref="Approver"/> when that is not an MCP client, e.g. <c>os:root</c> for the
     /// approvals CLI run by the OS user root (also when root acts for another user with <c>--as</c>). Written into the
-    /// decision's audit entry as <see cref="Audit.AuditRecord.OnBehalfOf"/>; null records nothing.
+    /// decision's audit entry as <see cref="GovernedCrm.Audit.Records.AuditRecord.OnBehalfOf"/>; null records nothing.
     /// </summary>
     public string? OnBehalfOf { get; init; }
 }

@@ -1,4 +1,4 @@
-using GovernedCrm.Governance.Audit;
+using GovernedCrm.Audit.Records;
 
 namespace GovernedCrm.Governance.Approvals;
 

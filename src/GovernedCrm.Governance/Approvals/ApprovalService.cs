@@ -1,4 +1,5 @@
 using System.Globalization;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Policy;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;

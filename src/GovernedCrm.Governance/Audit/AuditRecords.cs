@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Runtime.InteropServices;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Governance.Validation;

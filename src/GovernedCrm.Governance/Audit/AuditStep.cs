@@ -1,3 +1,4 @@
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Pipeline;
 using Microsoft.Extensions.Logging;
 

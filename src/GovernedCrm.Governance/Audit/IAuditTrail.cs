@@ -1,3 +1,5 @@
+using GovernedCrm.Audit.Records;
+
 namespace GovernedCrm.Governance.Audit;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Pipeline;
 
 namespace GovernedCrm.Governance.Audit;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Mcp.Identity;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
-using GovernedCrm.Audit.Approvals;
 using GovernedCrm.Governance.Approvals;
+using GovernedCrm.Server.Hosting.Audit;
 using GovernedCrm.Store;
 
 namespace GovernedCrm.Server.Cli;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using GovernedCrm.Audit.Checkpoints;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Crm;
 using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;

@@ -5,6 +5,7 @@ using GovernedCrm.Governance.Policy;
 using GovernedCrm.Mcp.Tools;
 using GovernedCrm.Mcp.Governance;
 using GovernedCrm.Server.Hosting;
+using GovernedCrm.Server.Hosting.Audit;
 using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Server.Cli;
@@ -51,7 +52,7 @@ internal sealed class ApprovalsContext : IAsyncDisposable
 
         var active = new ActivePolicy(policy, TimeProvider.System);
         var editCheck = new PolicyApprovalEditCheck(active, active, ServerTools.Catalog(), RecordReader(folder), TimeProvider.System);
-        return new ApprovalsContext(loggers, audit, new ApprovalService(store, audit, TimeProvider.System, editCheck));
+        return new ApprovalsContext(loggers, audit, new ApprovalService(store, new AuditWriterTrail(audit), TimeProvider.System, editCheck));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Identity;

@@ -46,7 +46,7 @@ internal static class GovernedCrmServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(folder);
         services.AddSingleton(resources.Crm);
-        services.AddSingleton<GovernedCrm.Governance.Audit.IAuditTrail>(resources.Audit);
+        services.AddSingleton<GovernedCrm.Governance.Audit.IAuditTrail>(new Audit.AuditWriterTrail(resources.Audit));
         services.AddSingleton(resources);
         // The policy in force (hot-reloaded when it comes from a file), behind the guard that keeps admin tools for admins.
         var active = new ActivePolicy(policy.Policy, TimeProvider.System);
@@ -75,7 +75,7 @@ internal static class GovernedCrmServices
         }
 
         services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalStore>(resources.Approvals);
-        services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalEvidence>(new GovernedCrm.Audit.Approvals.ChainApprovalEvidence(resources.AuditPaths.DatabasePath));
+        services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalEvidence>(new Audit.ChainApprovalEvidence(resources.AuditPaths.DatabasePath));
         services.AddSingleton(resources.ApprovalOptions);
         services.AddHostedService<ApprovedProposalExecutor>();
         services.Configure<LocalCallerOptions>(o =>

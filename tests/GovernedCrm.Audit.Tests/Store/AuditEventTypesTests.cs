@@ -1,6 +1,6 @@
 using GovernedCrm.Audit.Entries;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Audit.Tests.Entries;
-using GovernedCrm.Governance.Audit;
 
 namespace GovernedCrm.Audit.Tests.Store;
 

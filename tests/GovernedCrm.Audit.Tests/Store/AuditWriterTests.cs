@@ -1,7 +1,7 @@
 using GovernedCrm.Audit.Checkpoints;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Audit.Store;
 using GovernedCrm.Audit.Tests.Entries;
-using GovernedCrm.Governance.Audit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,5 +1,5 @@
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Audit;
 using static GovernedCrm.Governance.Tests.Approvals.ApprovalTestData;
 
 namespace GovernedCrm.Governance.Tests.Approvals;

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tests.Audit;

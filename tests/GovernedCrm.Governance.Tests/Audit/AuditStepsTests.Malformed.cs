@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Validation;

@@ -1,3 +1,4 @@
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Audit;
 
 namespace GovernedCrm.Governance.Tests.Audit;

@@ -1,7 +1,7 @@
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Mcp.Governance;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Mcp.Identity;
 using GovernedCrm.Mcp.Tools;

@@ -1,3 +1,4 @@
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Mcp.Governance;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Governance.Approvals;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Identity;

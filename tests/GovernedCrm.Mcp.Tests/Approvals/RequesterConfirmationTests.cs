@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GovernedCrm.Audit.Entries;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Mcp.Identity;
 using Microsoft.Data.Sqlite;

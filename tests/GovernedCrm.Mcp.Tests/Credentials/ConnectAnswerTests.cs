@@ -51,7 +51,7 @@ public sealed class ConnectAnswerTests
         (await server.CrmScalarAsync("SELECT firstname FROM contacts WHERE id = 1001")).Should().Be("Ada");
         var entries = await server.AuditEntriesAsync();
         entries.Should().Contain(e => e.Record.Outcome == "denied:crm.not_connected");
-        entries.Should().NotContain(e => e.Record.Event == GovernedCrm.Governance.Audit.AuditEventType.Proposed);
+        entries.Should().NotContain(e => e.Record.Event == GovernedCrm.Audit.Records.AuditEventType.Proposed);
 
         await check.CompleteAsync("ravi");
         (await completed.Task.WaitAsync(TimeSpan.FromSeconds(10))).Should().Be("elicit-ravi");

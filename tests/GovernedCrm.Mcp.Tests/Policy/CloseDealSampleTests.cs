@@ -1,5 +1,5 @@
 using GovernedCrm.Audit.Entries;
-using GovernedCrm.Governance.Audit;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Mcp.Identity;
 using GovernedCrm.Samples.CloseDeal;

@@ -1,7 +1,7 @@
 using GovernedCrm.Audit.Entries;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Crm;
 using GovernedCrm.Crm.Embedded;
-using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Mcp.Identity;
 using Microsoft.Data.Sqlite;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Audit;
 using GovernedCrm.Server.Tests.Approvals;
 
 namespace GovernedCrm.Security.Tests.Cli;

@@ -1,4 +1,4 @@
-using GovernedCrm.Governance.Audit;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Security.Tests.Fixtures;
 using GovernedCrm.Server.Tests.Http;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using GovernedCrm.Audit.Entries;
-using GovernedCrm.Governance.Audit;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Security.Tests.Fixtures;
 using GovernedCrm.Server.Tests.Http;
 

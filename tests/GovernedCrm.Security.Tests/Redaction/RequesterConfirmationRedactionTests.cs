@@ -1,6 +1,6 @@
 using GovernedCrm.Audit.Entries;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Crm.Embedded;
-using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Server.Hosting;
 using GovernedCrm.Server.Tests.Http;

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using GovernedCrm.Audit.Entries;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Audit.Store;
 using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Policy;
+using GovernedCrm.Server.Hosting.Audit;
 using GovernedCrm.Store;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -40,7 +42,7 @@ internal sealed class ApprovalsDataFolder : IDisposable
         var proposals = new List<ApprovalRequest>();
         await using (var audit = await AuditTrailFactory.OpenAsync(AuditPaths.InDataFolder(Path), TimeProvider.System, NullLoggerFactory.Instance, null, CancellationToken.None))
         {
-            var service = new ApprovalService(store, audit, TimeProvider.System);
+            var service = new ApprovalService(store, new AuditWriterTrail(audit), TimeProvider.System);
             for (var i = 0; i < count; i++)
             {
                 proposals.Add(await service.SubmitAsync(Proposal(properties, expiresAt), CancellationToken.None));

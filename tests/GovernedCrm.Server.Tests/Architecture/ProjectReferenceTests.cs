@@ -5,7 +5,9 @@ namespace GovernedCrm.Server.Tests.Architecture;
 
 /// <summary>
 /// Arrows point inward: each project under src/ references only the projects and packages docs/architecture.md
-/// allows it. Governance holds the governance rules and must stay free of MCP and SQLite.
+/// allows it. Governance holds the governance rules and must stay free of MCP and SQLite; the audit trail stores,
+/// hashes and verifies entries and must not depend on the rules that write them (both share the entry format in
+/// GovernedCrm.Audit.Records, which references nothing).
 /// </summary>
 public sealed class ProjectReferenceTests
 {
@@ -13,13 +15,14 @@ public sealed class ProjectReferenceTests
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
     {
         ["GovernedCrm.Persistence"] = [],
-        ["GovernedCrm.Governance"] = [],
+        ["GovernedCrm.Audit.Records"] = [],
+        ["GovernedCrm.Governance"] = ["GovernedCrm.Audit.Records"],
         ["GovernedCrm.Crm"] = ["GovernedCrm.Persistence"],
-        ["GovernedCrm.Audit"] = ["GovernedCrm.Governance", "GovernedCrm.Persistence"],
+        ["GovernedCrm.Audit"] = ["GovernedCrm.Audit.Records", "GovernedCrm.Persistence"],
         ["GovernedCrm.Store"] = ["GovernedCrm.Governance", "GovernedCrm.Persistence"],
         ["GovernedCrm.OAuth"] = ["GovernedCrm.Governance", "GovernedCrm.Crm"],
         ["GovernedCrm.Mcp"] = ["GovernedCrm.Governance", "GovernedCrm.Crm"],
-        ["GovernedCrm.Server"] = ["GovernedCrm.Governance", "GovernedCrm.Crm", "GovernedCrm.Mcp", "GovernedCrm.Audit", "GovernedCrm.Store", "GovernedCrm.OAuth", "GovernedCrm.Persistence"],
+        ["GovernedCrm.Server"] = ["GovernedCrm.Governance", "GovernedCrm.Crm", "GovernedCrm.Mcp", "GovernedCrm.Audit", "GovernedCrm.Audit.Records", "GovernedCrm.Store", "GovernedCrm.OAuth", "GovernedCrm.Persistence"],
     };
 
     public static TheoryData<string> Projects() => [.. Directory.GetDirectories(RepositoryRoot.File("src")).Select(d => new DirectoryInfo(d).Name)];
@@ -33,12 +36,26 @@ public sealed class ProjectReferenceTests
         ProjectReferences(project).Should().BeSubsetOf(Allowed[project]);
     }
 
+    // Explicit, so that widening the map above cannot let these through: checked over every project reached, not
+    // only the direct references.
+    [Theory]
+    [InlineData("GovernedCrm.Audit", "GovernedCrm.Governance")]
+    [InlineData("GovernedCrm.Audit.Records", "GovernedCrm.Governance")]
+    [InlineData("GovernedCrm.Governance", "GovernedCrm.Mcp")]
+    [InlineData("GovernedCrm.Governance", "GovernedCrm.Audit")]
+    [InlineData("GovernedCrm.Governance", "GovernedCrm.Persistence")]
+    public void AProject_DoesNotReachAProjectItMustNot(string project, string forbidden)
+    {
+        ReachableProjects(project).Should().NotContain(forbidden);
+    }
+
     [Theory]
     [InlineData("GovernedCrm.Governance", "ModelContextProtocol")]
     [InlineData("GovernedCrm.Governance", "Microsoft.Data.Sqlite")]
     [InlineData("GovernedCrm.Governance", "Dapper")]
     [InlineData("GovernedCrm.Crm", "ModelContextProtocol")]
     [InlineData("GovernedCrm.Audit", "ModelContextProtocol")]
+    [InlineData("GovernedCrm.Audit.Records", "Microsoft.Data.Sqlite")]
     [InlineData("GovernedCrm.Store", "ModelContextProtocol")]
     public void AProject_DoesNotReferenceAPackageItMustNot(string project, string package)
     {
@@ -58,6 +75,25 @@ public sealed class ProjectReferenceTests
 
     private static IEnumerable<string> ProjectReferences(string project) =>
         Csproj(project).Descendants("ProjectReference").Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value.Replace('\\', '/')));
+
+    // Every project the project references, directly or through another project.
+    private static HashSet<string> ReachableProjects(string project)
+    {
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var next = new Queue<string>(ProjectReferences(project));
+        while (next.TryDequeue(out var reference))
+        {
+            if (reached.Add(reference))
+            {
+                foreach (var further in ProjectReferences(reference))
+                {
+                    next.Enqueue(further);
+                }
+            }
+        }
+
+        return reached;
+    }
 
     private static IEnumerable<string> PackageReferences(string project) =>
         Csproj(project).Descendants("PackageReference").Select(r => r.Attribute("Include")!.Value);

@@ -1,5 +1,5 @@
 using GovernedCrm.Audit.Entries;
-using GovernedCrm.Governance.Audit;
+using GovernedCrm.Audit.Records;
 
 namespace GovernedCrm.Server.Tests.AuditProcess;
 

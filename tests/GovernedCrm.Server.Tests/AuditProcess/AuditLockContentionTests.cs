@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Audit;
 using Microsoft.Data.Sqlite;
 

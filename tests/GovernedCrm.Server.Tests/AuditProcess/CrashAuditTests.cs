@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using GovernedCrm.Governance.Audit;
+using GovernedCrm.Audit.Records;
 using Xunit.Abstractions;
 
 namespace GovernedCrm.Server.Tests.AuditProcess;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using GovernedCrm.Governance.Audit;
+using GovernedCrm.Audit.Records;
 using Microsoft.Data.Sqlite;
 using ModelContextProtocol.Client;
 using Xunit.Abstractions;

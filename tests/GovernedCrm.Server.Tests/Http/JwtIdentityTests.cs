@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernedCrm.Audit.Entries;
-using GovernedCrm.Governance.Audit;
+using GovernedCrm.Audit.Records;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 

@@ -1,4 +1,4 @@
-namespace GovernedCrm.Governance.Audit;
+namespace GovernedCrm.Audit.Records;
 
 /// <summary>Proof that an entry is durably in the audit trail.</summary>
 /// <param name="Chain">The chain (tenant).</param>

@@ -1,4 +1,4 @@
-namespace GovernedCrm.Governance.Audit;
+namespace GovernedCrm.Audit.Records;
 
 /// <summary>The kind of act an entry records, for queries and reports.</summary>
 public enum AuditActionType

@@ -1,4 +1,4 @@
-namespace GovernedCrm.Governance.Audit;
+namespace GovernedCrm.Audit.Records;
 
 /// <summary>Which step of a call an audit entry records.</summary>
 public enum AuditEventType

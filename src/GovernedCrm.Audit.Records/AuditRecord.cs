@@ -1,4 +1,4 @@
-namespace GovernedCrm.Governance.Audit;
+namespace GovernedCrm.Audit.Records;
 
 /// <summary>
 /// What one audit entry says. The store adds the chain position, the timestamp and the hash link. Values are

@@ -1,4 +1,4 @@
-namespace GovernedCrm.Governance.Audit;
+namespace GovernedCrm.Audit.Records;
 
 /// <summary>The audit trail cannot be written (locked, read-only, full, corrupt). Whatever needed the entry must not happen.</summary>
 public sealed class AuditUnavailableException : Exception

@@ -1,0 +1,38 @@
+using GovernedCrm.Audit.Records;
+using Microsoft.Extensions.Logging;
+
+namespace GovernedCrm.Audit.Store;
+
+/// <summary>A committed group: its callers and checkpoint notes wait for the group to be durable.</summary>
+/// <param name="wal">The -wal file to flush first; null when the commit is durable already.</param>
+/// <param name="pending">The group's entries.</param>
+/// <param name="receipts">Their receipts, in the same order.</param>
+/// <param name="notes">The checkpoint notes the group stored.</param>
+/// <param name="exporter">Exports the notes to the anchor file.</param>
+/// <param name="logger">Logs a failed flush.</param>
+internal sealed class CommittedGroup(WalFile? wal, PendingEntry[] pending, AuditReceipt[] receipts, SignedNote[] notes, CheckpointExporter exporter, ILogger logger)
+    : DurableTicket(wal, pending.Length)
+{
+    public override void Durable()
+    {
+        for (var i = 0; i < pending.Length; i++)
+        {
+            pending[i].Completion.TrySetResult(receipts[i]);
+        }
+
+        // Checkpoint notes leave for the anchor file only once they are durable in the database.
+        foreach (var note in notes)
+        {
+            exporter.Enqueue(note.Chain, note.Size, note.Note);
+        }
+    }
+
+    public override void Failed(string reason)
+    {
+        GroupCommit.LogAppendFailed(logger, pending.Length, reason);
+        foreach (var item in pending)
+        {
+            item.Fail(reason);
+        }
+    }
+}
