@@ -60,7 +60,7 @@ public sealed class ProposalCard
     public string Approver => Request.Route == ApprovalRoute.Role ? $"a {Request.ApproverRole} who is not the requester" : "the requester (confirmation)";
 
     /// <summary>The agent's confidence as a percentage, or null.</summary>
-    public string? Confidence => Request.Confidence is { } c ? c.ToString("P0", CultureInfo.InvariantCulture) : null;
+    public string? Confidence => Request.Confidence is { } c ? (c * 100).ToString("0", CultureInfo.InvariantCulture) + "%" : null;
 
     /// <summary>The properties the reader may edit before approving: the proposed ones they may read.</summary>
     public IEnumerable<PropertyChange> Editable => Changes.Where(c => c.Proposed is not null && !c.IsRedacted);
