@@ -11,6 +11,15 @@ dotnet build GovernedCrm.sln -c Release -warnaserror --nologo -v quiet
 echo "==> test identity provider (tests/idp: npm oidc-provider, started by the OAuth tests)"
 (cd tests/idp && npm ci --no-audit --no-fund --loglevel=error)
 
+# The console's browser tests drive the system's headless Chromium (Debian package), never a downloaded browser.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "==> installing chromium (Debian package)"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 echo "==> dotnet test"
 dotnet test GovernedCrm.sln -c Release --no-build --nologo -v quiet
 

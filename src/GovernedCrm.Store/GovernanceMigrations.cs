@@ -2,7 +2,7 @@ using GovernedCrm.Persistence.Sqlite;
 
 namespace GovernedCrm.Store;
 
-/// <summary>The governance database's schema (1: approvals; 2: token vault; 3: requester identity; 4: decision entry position), as an ordered list of migrations. Never edit a released migration: add one.</summary>
+/// <summary>The governance database's schema (1: approvals; 2: token vault; 3: requester identity; 4: decision entry position; 5: console sign-in links), as an ordered list of migrations. Never edit a released migration: add one.</summary>
 internal static class GovernanceMigrations
 {
     // One column per ApprovalRequest field; times are Unix milliseconds (UTC); status and route are lowercase names.
@@ -69,6 +69,17 @@ internal static class GovernanceMigrations
         // is checked against before it runs (the chain, not this row, is the evidence).
         new(4, """
             ALTER TABLE approvals ADD COLUMN decision_seq INTEGER;
+            """),
+
+        // The admin console's one-time sign-in links (governed-crm console-link): only the SHA-256 of each link's
+        // token is kept, with the user it signs in and its expiry; using a link deletes its row (single use).
+        new(5, """
+            CREATE TABLE console_links (
+                token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+                user TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+            ) STRICT;
             """),
     ];
 }

@@ -13,13 +13,14 @@ public sealed class GovernanceDatabaseTests : IDisposable
 
         var version = await database.InitializeAsync(CancellationToken.None);
 
-        version.Should().Be(4);
+        version.Should().Be(5);
         database.DatabasePath.Should().Be(_temp.DatabasePath);
         (await _temp.ScalarAsync<string>("PRAGMA journal_mode;")).Should().Be("wal");
-        (await _temp.ScalarAsync<long>("PRAGMA user_version;")).Should().Be(4);
+        (await _temp.ScalarAsync<long>("PRAGMA user_version;")).Should().Be(5);
         (await _temp.ScalarAsync<long>("PRAGMA application_id;")).Should().Be(GovernanceDatabase.ApplicationId);
         (await _temp.ScalarAsync<long>("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'approvals';")).Should().Be(1);
         (await _temp.ScalarAsync<long>("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'token_vault';")).Should().Be(1);
+        (await _temp.ScalarAsync<long>("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'console_links';")).Should().Be(1);
     }
 
     [Fact]
@@ -28,12 +29,12 @@ public sealed class GovernanceDatabaseTests : IDisposable
         var store = await _temp.OpenStoreAsync();
         await store.CreateAsync(ApprovalRequests.Full(), CancellationToken.None);
         await _temp.ExecuteAsync(
-            "DROP TABLE token_vault; ALTER TABLE approvals DROP COLUMN requester_roles; ALTER TABLE approvals DROP COLUMN requester_source; ALTER TABLE approvals DROP COLUMN decision_seq; PRAGMA user_version = 1;");
+            "DROP TABLE token_vault; DROP TABLE console_links; ALTER TABLE approvals DROP COLUMN requester_roles; ALTER TABLE approvals DROP COLUMN requester_source; ALTER TABLE approvals DROP COLUMN decision_seq; PRAGMA user_version = 1;");
         SqliteConnection.ClearAllPools();
 
         var version = await new GovernanceDatabase(_temp.DatabasePath).InitializeAsync(CancellationToken.None);
 
-        version.Should().Be(4);
+        version.Should().Be(5);
         (await _temp.ScalarAsync<long>("SELECT count(*) FROM approvals;")).Should().Be(1);
         (await _temp.ScalarAsync<long>("SELECT count(*) FROM token_vault;")).Should().Be(0);
         (await _temp.ScalarAsync<string>("SELECT requester_source FROM approvals;")).Should().Be("local", "proposals from before version 3 keep the local-user default");
@@ -59,7 +60,7 @@ public sealed class GovernanceDatabaseTests : IDisposable
 
         var version = await new GovernanceDatabase(_temp.DatabasePath).InitializeAsync(CancellationToken.None);
 
-        version.Should().Be(4);
+        version.Should().Be(5);
         (await _temp.ScalarAsync<long>("SELECT count(*) FROM approvals;")).Should().Be(1);
     }
 
@@ -79,7 +80,7 @@ public sealed class GovernanceDatabaseTests : IDisposable
             start.SetResult();
             var versions = await Task.WhenAll(initializations);
 
-            versions.Should().AllSatisfy(v => v.Should().Be(4));
+            versions.Should().AllSatisfy(v => v.Should().Be(5));
             var store = new SqliteApprovalStore(new GovernanceDatabase(path));
             await store.CreateAsync(ApprovalRequests.Full(), CancellationToken.None);
             (await store.ListAsync(null, null, 10, CancellationToken.None)).Should().ContainSingle();
@@ -96,7 +97,7 @@ public sealed class GovernanceDatabaseTests : IDisposable
         var initialize = () => new GovernanceDatabase(_temp.DatabasePath).InitializeAsync(CancellationToken.None);
 
         (await initialize.Should().ThrowAsync<InvalidDataException>()).Which.Message
-            .Should().Contain("schema version 7").And.Contain("newer").And.Contain("(4)").And.Contain("Upgrade governed-crm").And.Contain(_temp.DatabasePath);
+            .Should().Contain("schema version 7").And.Contain("newer").And.Contain("(5)").And.Contain("Upgrade governed-crm").And.Contain(_temp.DatabasePath);
     }
 
     [Theory]

@@ -217,7 +217,22 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         }
     }
 
-    private static JsonObject Config(TestIdentityProviderOptions options, string certificatePath, string keyPath) => new()
+    private static JsonObject Config(TestIdentityProviderOptions options, string certificatePath, string keyPath)
+    {
+        var config = BaseConfig(options, certificatePath, keyPath);
+        if (options.Accounts is { } accounts)
+        {
+            config["accounts"] = new JsonObject(accounts.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)new JsonObject
+            {
+                ["roles"] = new JsonArray([.. a.Value.Roles.Select(r => JsonValue.Create(r))]),
+                ["tenant"] = a.Value.Tenant,
+            })));
+        }
+
+        return config;
+    }
+
+    private static JsonObject BaseConfig(TestIdentityProviderOptions options, string certificatePath, string keyPath) => new()
     {
         ["port"] = 0,
         ["certPath"] = certificatePath,

@@ -1,7 +1,9 @@
 // A real OpenID provider (npm oidc-provider) over HTTPS on 127.0.0.1 for GovernedCrm's OAuth tests.
 // Usage: node idp.mjs config.json
 //   config: { port, certPath, keyPath, clients: [{ client_id, client_secret, redirect_uris, ... }],
-//             accessTokenTtl, refreshTokenTtl, scopes: ["crm.read", ...] }
+//             accessTokenTtl, refreshTokenTtl, scopes: ["crm.read", ...], accounts: { USER: { roles, tenant } } }
+// With `accounts`, the ID token carries each listed account's roles and tenant (profile scope), as a real provider's
+// role and tenant claims do: the admin console's sign-in reads them.
 // Prints one line "listening https://127.0.0.1:PORT" on stdout once it serves; exits when stdin closes, so a test
 // process that dies never leaves it running. Sign-in is headless (see handleInteraction). Test-only endpoints:
 // GET /test/stats[?user=U] counts token endpoint grants (everyone's, or one account's); POST /test/users/U/revoke
@@ -56,10 +58,12 @@ function createProvider(issuer) {
     jwks: { keys: [{ ...signingKey, kid: 'test-signing-key', use: 'sig', alg: 'RS256' }] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     scopes: ['openid', 'offline_access', ...(config.scopes ?? [])],
-    claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email'] },
+    claims: { openid: ['sub'], profile: ['name', 'preferred_username', 'roles', 'tenant'], email: ['email'] },
+    // Only with configured accounts do ID tokens carry profile claims (roles, tenant) themselves.
+    conformIdTokenClaims: !config.accounts,
     findAccount: async (_ctx, id) => ({
       accountId: id,
-      claims: async () => ({ sub: id, name: id, preferred_username: id, email: `${id}@example.test` }),
+      claims: async () => ({ sub: id, name: id, preferred_username: id, email: `${id}@example.test`, ...(config.accounts?.[id] ?? {}) }),
     }),
     features: {
       devInteractions: { enabled: false },

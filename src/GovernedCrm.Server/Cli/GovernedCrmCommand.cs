@@ -42,6 +42,7 @@ internal static class GovernedCrmCommand
         root.Subcommands.Add(ApprovalsCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(ConnectCommand.Create());
+        root.Subcommands.Add(ConsoleLinkCommand.Create());
         return root;
     }
 

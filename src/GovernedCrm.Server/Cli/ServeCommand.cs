@@ -6,7 +6,7 @@ using GovernedCrm.Server.Hosting.CustomTools;
 namespace GovernedCrm.Server.Cli;
 
 /// <summary>
-/// <c>governed-crm serve [--http] [--urls URL] [--allowed-hosts HOSTS] [--allowed-origins ORIGINS] [--jwt-issuer URL] [--jwt-audience URL] [--jwt-keys FILE] [--tools PATH.dll]...</c>:
+/// <c>governed-crm serve [--http] [--no-console] [--urls URL] [--allowed-hosts HOSTS] [--allowed-origins ORIGINS] [--jwt-issuer URL] [--jwt-audience URL] [--jwt-keys FILE] [--tools PATH.dll]...</c>:
 /// runs the MCP server.
 /// </summary>
 internal static class ServeCommand
@@ -48,6 +48,11 @@ internal static class ServeCommand
         Description = $"HTTP mode: a JWKS file with the issuer's public signing keys. Default ${JwtSettings.KeysVariable}, else the keys named by the issuer's /.well-known/openid-configuration.",
     };
 
+    private static readonly Option<bool> NoConsole = new("--no-console")
+    {
+        Description = "HTTP mode: do not serve the admin console at /console (docs/console.md).",
+    };
+
     /// <summary>Custom tool assemblies (repeatable); also on the root command, which serves stdio.</summary>
     public static readonly Option<string[]> Tools = new(ToolAssemblyPaths.Option)
     {
@@ -66,6 +71,7 @@ internal static class ServeCommand
         serve.Options.Add(JwtAudience);
         serve.Options.Add(JwtKeys);
         serve.Options.Add(Tools);
+        serve.Options.Add(NoConsole);
         serve.SetAction((parse, ct) => RunAsync(
             parse, parse.GetValue(Http), parse.GetValue(Urls), parse.GetValue(AllowedHosts), parse.GetValue(AllowedOriginsOption),
             new JwtOptions(parse.GetValue(JwtIssuer), parse.GetValue(JwtAudience), parse.GetValue(JwtKeys)), ct));
@@ -95,7 +101,7 @@ internal static class ServeCommand
                 ListenUrlCheck.Check(listen);
                 settings = new HttpServerSettings(
                     listen, allowedHosts ?? HttpServer.DefaultAllowedHosts, JwtSettings.Resolve(jwt, listen, Environment.GetEnvironmentVariable),
-                    allowedOrigins ?? Environment.GetEnvironmentVariable(AllowedOrigins.Variable));
+                    allowedOrigins ?? Environment.GetEnvironmentVariable(AllowedOrigins.Variable)) { Console = !parse.GetValue(NoConsole) };
                 HttpServer.RequireAuthenticationOffLoopback(settings);
             }
 

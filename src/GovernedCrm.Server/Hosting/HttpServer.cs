@@ -1,3 +1,4 @@
+using GovernedCrm.AdminConsole;
 using GovernedCrm.Mcp;
 using GovernedCrm.Server.Hosting.CustomTools;
 using GovernedCrm.Mcp.Identity;
@@ -50,6 +51,7 @@ internal static class HttpServer
                 "governed-crm {Version} serving MCP over HTTP at {Urls} (Streamable HTTP /mcp, legacy SSE /sse); data folder {DataFolder}; policy {Policy} (version {PolicyVersion})",
                 ServerInfo.Version, string.Join(", ", app.Urls), folder.Path, policy.Policy.SourceName, policy.Policy.Version);
             LogAuthentication(logger, settings.Jwt, app.Services);
+            ConsoleStatus.Log(logger, app.Services.GetService<ConsoleOptions>(), settings.Console);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             logger.LogInformation("governed-crm stopped");
         }
@@ -84,6 +86,12 @@ internal static class HttpServer
             builder.Services.AddJwtAuthentication(jwt);
         }
 
+        var console = settings.Console ? ConsoleOptions.Resolve(folder.Path, settings.Jwt?.Issuer, settings.Jwt?.RequireHttpsMetadata ?? true, Environment.GetEnvironmentVariable) : null;
+        if (console is not null)
+        {
+            builder.Services.AddGovernedCrmConsole(console);
+        }
+
         builder.Services
             .AddMcpServer(ServerInfo.Configure)
             .WithHttpTransport(o =>
@@ -115,6 +123,11 @@ internal static class HttpServer
         app.UseOriginFilter(origins);
         app.UseRouting();
         var mcp = app.MapMcp("/mcp");
+        if (console is not null)
+        {
+            app.MapGovernedCrmConsole(); // The admin console at /console, with its own sign-in (docs/console.md).
+        }
+
         if (resources.Remote is not null)
         {
             // The browser's page: no bearer token (the browser has none); it signs the browser in itself.
@@ -169,4 +182,8 @@ internal static class HttpServer
 /// <param name="AllowedHosts">Host headers accepted (semicolon separated).</param>
 /// <param name="Jwt">How callers authenticate; null for none (loopback only).</param>
 /// <param name="AllowedOrigins">Browser origins allowed besides the server's own (semicolon separated); null for none.</param>
-internal sealed record HttpServerSettings(string Urls, string AllowedHosts, JwtSettings? Jwt = null, string? AllowedOrigins = null);
+internal sealed record HttpServerSettings(string Urls, string AllowedHosts, JwtSettings? Jwt = null, string? AllowedOrigins = null)
+{
+    /// <summary>Whether the admin console is served at /console (off with <c>--no-console</c>).</summary>
+    public bool Console { get; init; } = true;
+}

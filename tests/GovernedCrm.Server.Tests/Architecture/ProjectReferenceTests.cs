@@ -22,7 +22,8 @@ public sealed class ProjectReferenceTests
         ["GovernedCrm.Store"] = ["GovernedCrm.Governance", "GovernedCrm.Persistence"],
         ["GovernedCrm.OAuth"] = ["GovernedCrm.Governance", "GovernedCrm.Crm"],
         ["GovernedCrm.Mcp"] = ["GovernedCrm.Governance", "GovernedCrm.Crm"],
-        ["GovernedCrm.Server"] = ["GovernedCrm.Governance", "GovernedCrm.Crm", "GovernedCrm.Mcp", "GovernedCrm.Audit", "GovernedCrm.Audit.Records", "GovernedCrm.Store", "GovernedCrm.OAuth", "GovernedCrm.Persistence"],
+        ["GovernedCrm.Console"] = ["GovernedCrm.Governance", "GovernedCrm.Mcp", "GovernedCrm.Store"],
+        ["GovernedCrm.Server"] = ["GovernedCrm.Governance", "GovernedCrm.Crm", "GovernedCrm.Mcp", "GovernedCrm.Audit", "GovernedCrm.Audit.Records", "GovernedCrm.Store", "GovernedCrm.OAuth", "GovernedCrm.Persistence", "GovernedCrm.Console"],
     };
 
     public static TheoryData<string> Projects() => [.. Directory.GetDirectories(RepositoryRoot.File("src")).Select(d => new DirectoryInfo(d).Name)];
