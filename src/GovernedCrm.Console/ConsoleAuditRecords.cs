@@ -1,3 +1,4 @@
+using GovernedCrm.Audit.Records;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using GovernedCrm.Governance.Audit;

@@ -1,3 +1,4 @@
+using GovernedCrm.Audit.Records;
 using GovernedCrm.Console.Tests.Fixtures;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;

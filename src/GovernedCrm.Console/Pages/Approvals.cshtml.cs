@@ -1,3 +1,4 @@
+using GovernedCrm.Audit.Records;
 using System.Text.Json.Nodes;
 using GovernedCrm.AdminConsole.Inbox;
 using GovernedCrm.AdminConsole.Security;

@@ -1,3 +1,5 @@
+using GovernedCrm.Server.Hosting.Audit;
+using GovernedCrm.Audit.Records;
 using System.CommandLine;
 using GovernedCrm.Audit.Checkpoints;
 using GovernedCrm.Audit.Store;
@@ -91,7 +93,7 @@ internal static class ConsoleLinkCommand
             (string Token, DateTimeOffset ExpiresAt) link;
             await using (audit.ConfigureAwait(false))
             {
-                link = await new ConsoleLinkIssuer(links, audit, TimeProvider.System)
+                link = await new ConsoleLinkIssuer(links, new AuditWriterTrail(audit), TimeProvider.System)
                     .IssueAsync(issuer!.Caller, target!.Caller, lifetime, target.OnBehalfOf, cancellationToken).ConfigureAwait(false);
             }
 

@@ -1,3 +1,4 @@
+using GovernedCrm.Audit.Records;
 using System.Net;
 using System.Text.Json;
 using GovernedCrm.AdminConsole;

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using GovernedCrm.AdminConsole.SignIn;
+using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Server.Tests.Http;
 using GovernedCrm.Store;
 using GovernedCrm.Store.ConsoleLinks;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernedCrm.Security.Tests.Console;
 
@@ -31,7 +33,7 @@ internal sealed partial class ConsoleSession : IDisposable
     public static async Task<string> IssueLinkAsync(HttpTestServer server, string user, TimeProvider? time = null, TimeSpan? lifetime = null)
     {
         var links = new SqliteConsoleLinkStore(GovernanceDatabase.InDataFolder(server.Folder));
-        var issuer = new ConsoleLinkIssuer(links, server.Resources.Audit, time ?? TimeProvider.System);
+        var issuer = new ConsoleLinkIssuer(links, server.App.Services.GetRequiredService<IAuditTrail>(), time ?? TimeProvider.System);
         var (token, _) = await issuer.IssueAsync(
             new CallerIdentity("adam", "default", ["admin"], "local"), new CallerIdentity(user, "default", [], "local"), lifetime ?? ConsoleLinkTokens.DefaultLifetime, "os:test", CancellationToken.None);
         return token;
