@@ -4,6 +4,7 @@ using GovernedCrm.Crm;
 using GovernedCrm.Audit.Store;
 using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Audit;
+using GovernedCrm.Hosting.Adapters;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -74,6 +75,8 @@ internal sealed class McpTestServer : IAsyncDisposable
         builder.Services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
         builder.Services.AddSingleton<IAuditTrail>(audit);
         builder.Services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalEvidence>(new GovernedCrm.Audit.Approvals.ChainApprovalEvidence(auditPaths.DatabasePath));
+        builder.Services.AddSingleton<GovernedCrm.Governance.Steps.Credentials.ICrmConnectionCheck>(GovernedCrm.Governance.Steps.Credentials.NoConnectionNeeded.Instance);
+        builder.Services.AddCrmGovernance();
         services?.Invoke(builder.Services);
         var mcp = builder.Services.AddMcpServer()
             .WithStreamServerTransport(clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream());

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using System.Runtime.InteropServices;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Tools;
-using GovernedCrm.Governance.Validation;
+using GovernedCrm.Governance.Steps.Validation;
 
 namespace GovernedCrm.Governance.Audit;
 

@@ -3,6 +3,7 @@ using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Mcp.Tools;
+using GovernedCrm.Hosting.Adapters;
 using GovernedCrm.Mcp.Governance;
 using GovernedCrm.Server.Hosting;
 using Microsoft.Extensions.Logging;

@@ -8,6 +8,7 @@ using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Tools;
+using GovernedCrm.Hosting.Adapters;
 using GovernedCrm.Server.Hosting;
 
 namespace GovernedCrm.Server.Cli;

@@ -1,6 +1,7 @@
 using GovernedCrm.Crm;
 using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Policy;
+using GovernedCrm.Hosting.Adapters;
 using GovernedCrm.Mcp;
 using GovernedCrm.Mcp.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,9 +72,11 @@ internal static class GovernedCrmServices
             services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
 
             // Every step is in every server's pipeline: here the credentials step lets everyone through.
-            services.AddSingleton<GovernedCrm.Governance.Credentials.ICrmConnectionCheck>(GovernedCrm.Governance.Credentials.NoConnectionNeeded.Instance);
+            services.AddSingleton<GovernedCrm.Governance.Steps.Credentials.ICrmConnectionCheck>(GovernedCrm.Governance.Steps.Credentials.NoConnectionNeeded.Instance);
         }
 
+        // The ports the CRM provides to the governance steps: the record the policy sees, the before values, the edit check.
+        services.AddCrmGovernance();
         services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalStore>(resources.Approvals);
         services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalEvidence>(new GovernedCrm.Audit.Approvals.ChainApprovalEvidence(resources.AuditPaths.DatabasePath));
         services.AddSingleton(resources.ApprovalOptions);

@@ -22,7 +22,7 @@ internal static class StdioServer
         if (resources.Remote is { } remote)
         {
             // Over stdio there is no connect page: a caller who is not connected is told to run `governed-crm connect`.
-            builder.Services.AddSingleton<GovernedCrm.Governance.Credentials.ICrmConnectionCheck>(
+            builder.Services.AddSingleton<GovernedCrm.Governance.Steps.Credentials.ICrmConnectionCheck>(
                 new GovernedCrm.OAuth.Connect.VaultConnectionCheck(remote.ProviderByTenant, remote.Vault, null, null));
         }
         var streams = new Batches.StdioTransportStreams();

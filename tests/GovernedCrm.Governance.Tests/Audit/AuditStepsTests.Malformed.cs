@@ -1,7 +1,9 @@
 using System.Text.Json;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Validation;
+using GovernedCrm.Governance.Steps.Audit;
+using GovernedCrm.Governance.Steps.Validation;
+using GovernedCrm.Governance.Steps.WriteAheadAudit;
 
 namespace GovernedCrm.Governance.Tests.Audit;
 

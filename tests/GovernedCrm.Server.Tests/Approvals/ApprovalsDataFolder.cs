@@ -8,6 +8,7 @@ using GovernedCrm.Governance.Policy;
 using GovernedCrm.Store;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using GovernedCrm.Governance.Steps.WriteAheadAudit;
 
 namespace GovernedCrm.Server.Tests.Approvals;
 

@@ -19,7 +19,8 @@ public sealed class ProjectReferenceTests
         ["GovernedCrm.Store"] = ["GovernedCrm.Governance", "GovernedCrm.Persistence"],
         ["GovernedCrm.OAuth"] = ["GovernedCrm.Governance", "GovernedCrm.Crm"],
         ["GovernedCrm.Mcp"] = ["GovernedCrm.Governance", "GovernedCrm.Crm"],
-        ["GovernedCrm.Server"] = ["GovernedCrm.Governance", "GovernedCrm.Crm", "GovernedCrm.Mcp", "GovernedCrm.Audit", "GovernedCrm.Store", "GovernedCrm.OAuth", "GovernedCrm.Persistence"],
+        ["GovernedCrm.Hosting"] = ["GovernedCrm.Governance", "GovernedCrm.Crm", "GovernedCrm.Mcp", "GovernedCrm.Audit", "GovernedCrm.Store", "GovernedCrm.OAuth", "GovernedCrm.Persistence"],
+        ["GovernedCrm.Server"] = ["GovernedCrm.Hosting", "GovernedCrm.Governance", "GovernedCrm.Crm", "GovernedCrm.Mcp", "GovernedCrm.Audit", "GovernedCrm.Store", "GovernedCrm.OAuth", "GovernedCrm.Persistence"],
     };
 
     public static TheoryData<string> Projects() => [.. Directory.GetDirectories(RepositoryRoot.File("src")).Select(d => new DirectoryInfo(d).Name)];

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GovernedCrm.Governance.Audit;
 using Microsoft.Data.Sqlite;
+using GovernedCrm.Governance.Steps.Audit;
 
 namespace GovernedCrm.Server.Tests.AuditProcess;
 

@@ -11,6 +11,7 @@ using Microsoft.Data.Sqlite;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using GovernedCrm.Governance.Steps.Credentials;
 
 namespace GovernedCrm.Server.Tests.Connect;
 

@@ -2,8 +2,10 @@ using System.Text.Json.Nodes;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;
+using GovernedCrm.Governance.Approvals;
+using GovernedCrm.Governance.Steps.WriteAheadAudit;
 
-namespace GovernedCrm.Governance.Approvals;
+namespace GovernedCrm.Governance.Steps.Approval;
 
 /// <summary>
 /// Asks the requester, in their own session, to confirm a proposed change (MCP elicitation, in the MCP adapter).

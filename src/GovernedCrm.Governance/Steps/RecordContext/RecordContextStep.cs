@@ -1,4 +1,6 @@
-namespace GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Pipeline;
+
+namespace GovernedCrm.Governance.Steps.RecordContext;
 
 /// <summary>
 /// Reads the targeted record before the policy decides (its tenant for isolation, its values for conditions
@@ -8,8 +10,11 @@ namespace GovernedCrm.Governance.Pipeline;
 /// <param name="reader">Reads the record.</param>
 public sealed class RecordContextStep(IRecordContextReader reader) : IGovernanceStep
 {
+    /// <summary>The step's name in <see cref="Pipeline.DefaultGovernancePipeline.StepOrder"/>.</summary>
+    public const string StepName = "record-context";
+
     /// <inheritdoc />
-    public string Name => "record-context";
+    public string Name => StepName;
 
     /// <inheritdoc />
     public async ValueTask<GovernanceOutcome<TResult>> InvokeAsync<TResult>(GovernedCall call, GovernanceNext<TResult> next, CancellationToken cancellationToken)

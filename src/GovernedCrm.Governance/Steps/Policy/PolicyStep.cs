@@ -1,6 +1,7 @@
 using GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Policy;
 
-namespace GovernedCrm.Governance.Policy;
+namespace GovernedCrm.Governance.Steps.Policy;
 
 /// <summary>
 /// Asks the policy for a decision, then its limits, and refuses the call unless it is allowed. A policy that
@@ -17,8 +18,11 @@ public sealed class PolicyStep(IGovernancePolicy policy, bool approvalsFollow = 
     /// <summary>The code used for a call that needs approval when no approval step can ask for it.</summary>
     public const string ApprovalRequiredCode = "policy.approval_required";
 
+    /// <summary>The step's name in <see cref="Pipeline.DefaultGovernancePipeline.StepOrder"/>.</summary>
+    public const string StepName = "policy";
+
     /// <inheritdoc />
-    public string Name => "policy";
+    public string Name => StepName;
 
     /// <inheritdoc />
     public async ValueTask<GovernanceOutcome<TResult>> InvokeAsync<TResult>(

@@ -1,6 +1,6 @@
 using GovernedCrm.Governance.Pipeline;
 
-namespace GovernedCrm.Governance.Validation;
+namespace GovernedCrm.Governance.Steps.Validation;
 
 /// <summary>
 /// Refuses calls whose arguments cannot be read faithfully (<see cref="MalformedJson"/>: repeated names, invalid
@@ -11,8 +11,11 @@ public sealed class ArgumentValidationStep : IGovernanceStep
     /// <summary>The refusal code for arguments that do not match the schema.</summary>
     public const string InvalidArgumentCode = "validation.invalid_argument";
 
+    /// <summary>The step's name in <see cref="Pipeline.DefaultGovernancePipeline.StepOrder"/>.</summary>
+    public const string StepName = "validation";
+
     /// <inheritdoc />
-    public string Name => "validation";
+    public string Name => StepName;
 
     /// <inheritdoc />
     public async ValueTask<GovernanceOutcome<TResult>> InvokeAsync<TResult>(

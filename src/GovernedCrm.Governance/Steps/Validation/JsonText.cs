@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace GovernedCrm.Governance.Validation;
+namespace GovernedCrm.Governance.Steps.Validation;
 
 /// <summary>
 /// Reads JSON strings without throwing. A JSON string may carry text .NET cannot hold as a string (a lone surrogate

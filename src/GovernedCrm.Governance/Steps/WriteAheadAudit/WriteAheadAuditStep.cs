@@ -1,6 +1,8 @@
 using GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Audit;
+using GovernedCrm.Governance.Steps.Audit;
 
-namespace GovernedCrm.Governance.Audit;
+namespace GovernedCrm.Governance.Steps.WriteAheadAudit;
 
 /// <summary>
 /// The write-ahead step, last before the tool: durably records the PROPOSED entry (with before and proposed
@@ -11,8 +13,11 @@ namespace GovernedCrm.Governance.Audit;
 /// <param name="proposals">Reads before values for writes; optional.</param>
 public sealed class WriteAheadAuditStep(IAuditTrail trail, IProposalReader? proposals = null) : IGovernanceStep
 {
+    /// <summary>The step's name in <see cref="Pipeline.DefaultGovernancePipeline.StepOrder"/>.</summary>
+    public const string StepName = "write-ahead-audit";
+
     /// <inheritdoc />
-    public string Name => "write-ahead-audit";
+    public string Name => StepName;
 
     /// <inheritdoc />
     public async ValueTask<GovernanceOutcome<TResult>> InvokeAsync<TResult>(GovernedCall call, GovernanceNext<TResult> next, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using GovernedCrm.Governance.Identity;
+using GovernedCrm.Governance.Credentials;
 
-namespace GovernedCrm.Governance.Credentials;
+namespace GovernedCrm.Governance.Steps.Credentials;
 
 /// <summary>Says whether a caller can reach their tenant's CRM: the embedded CRM always, a remote CRM only when connected.</summary>
 public interface ICrmConnectionCheck

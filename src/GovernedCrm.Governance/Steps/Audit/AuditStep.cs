@@ -1,7 +1,8 @@
 using GovernedCrm.Governance.Pipeline;
 using Microsoft.Extensions.Logging;
+using GovernedCrm.Governance.Audit;
 
-namespace GovernedCrm.Governance.Audit;
+namespace GovernedCrm.Governance.Steps.Audit;
 
 /// <summary>
 /// The outer audit step: records how every governed call ended: refused (with code and rule), executed (with a
@@ -28,8 +29,11 @@ public sealed partial class AuditStep(IAuditTrail trail, ILogger<AuditStep> logg
     /// <summary>The outcome of a CANCELLED entry written after the PROPOSED entry: the tool may have run.</summary>
     public const string CancelledAfterProposedOutcome = "cancelled:after_proposed";
 
+    /// <summary>The step's name in <see cref="Pipeline.DefaultGovernancePipeline.StepOrder"/>.</summary>
+    public const string StepName = "audit";
+
     /// <inheritdoc />
-    public string Name => "audit";
+    public string Name => StepName;
 
     /// <inheritdoc />
     public async ValueTask<GovernanceOutcome<TResult>> InvokeAsync<TResult>(GovernedCall call, GovernanceNext<TResult> next, CancellationToken cancellationToken)
@@ -46,7 +50,7 @@ public sealed partial class AuditStep(IAuditTrail trail, ILogger<AuditStep> logg
             await TryAppendAsync(Cancelled(call), call).ConfigureAwait(false);
             throw;
         }
-        catch (Exception ex) when (ex is not Approvals.ConfirmationDeferredException)
+        catch (Exception ex) when (ex is not Approval.ConfirmationDeferredException)
         {
             // A GovernedCallException carries its own code; anything else is a defect: a stable code, no exception text.
             var failed = AuditRecords.For(call, AuditEventType.Failed, AuditActionType.Error, $"failed:{(ex as GovernedCallException)?.Code ?? InternalErrorCode}");

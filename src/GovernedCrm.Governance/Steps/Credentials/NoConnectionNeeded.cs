@@ -1,6 +1,7 @@
 using GovernedCrm.Governance.Identity;
+using GovernedCrm.Governance.Credentials;
 
-namespace GovernedCrm.Governance.Credentials;
+namespace GovernedCrm.Governance.Steps.Credentials;
 
 /// <summary>
 /// The connection check of a server whose tenants all use the embedded CRM: nobody needs a CRM account of their

@@ -1,4 +1,4 @@
-namespace GovernedCrm.Governance.Validation;
+namespace GovernedCrm.Governance.Steps.Validation;
 
 /// <summary>One problem with a call's arguments.</summary>
 /// <param name="Path">Where: the argument name, with a dotted path into objects.</param>

@@ -1,4 +1,6 @@
-namespace GovernedCrm.Governance.Approvals;
+using GovernedCrm.Governance.Approvals;
+
+namespace GovernedCrm.Governance.Steps.Approval;
 
 /// <summary>
 /// Thrown by a requester confirmation whose answer comes back in a later request (MCP multi round-trip requests):

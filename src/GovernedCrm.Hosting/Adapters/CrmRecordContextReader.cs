@@ -2,8 +2,9 @@ using System.Text.Json;
 using GovernedCrm.Crm;
 using GovernedCrm.Crm.Schema;
 using GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Steps.RecordContext;
 
-namespace GovernedCrm.Mcp.Tools;
+namespace GovernedCrm.Hosting.Adapters;
 
 /// <summary>
 /// Reads the record a governed CRM call targets, for the policy: which tenant owns it, and, when it is the

@@ -1,6 +1,7 @@
 using GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Credentials;
 
-namespace GovernedCrm.Governance.Credentials;
+namespace GovernedCrm.Governance.Steps.Credentials;
 
 /// <summary>
 /// Refuses a CRM call (a tool whose target system is <c>crm</c>) when the caller has no usable connection to their
@@ -13,8 +14,11 @@ public sealed class CredentialsStep(ICrmConnectionCheck check) : IGovernanceStep
     /// <summary>The target system whose tools need a CRM connection.</summary>
     public const string CrmTargetSystem = "crm";
 
+    /// <summary>The step's name in <see cref="Pipeline.DefaultGovernancePipeline.StepOrder"/>.</summary>
+    public const string StepName = "credentials";
+
     /// <inheritdoc/>
-    public string Name => "credentials";
+    public string Name => StepName;
 
     /// <inheritdoc/>
     public async ValueTask<GovernanceOutcome<TResult>> InvokeAsync<TResult>(GovernedCall call, GovernanceNext<TResult> next, CancellationToken cancellationToken)

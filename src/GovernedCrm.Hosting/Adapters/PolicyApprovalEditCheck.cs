@@ -6,8 +6,9 @@ using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tools;
+using GovernedCrm.Governance.Steps.RecordContext;
 
-namespace GovernedCrm.Mcp.Governance;
+namespace GovernedCrm.Hosting.Adapters;
 
 /// <summary>
 /// Re-checks an approver's edit as if the requester had proposed the edited call: the tool's governed call with the

@@ -4,8 +4,9 @@ using GovernedCrm.Crm;
 using GovernedCrm.Crm.Schema;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Steps.WriteAheadAudit;
 
-namespace GovernedCrm.Mcp.Tools;
+namespace GovernedCrm.Hosting.Adapters;
 
 /// <summary>
 /// Reads the current values of the properties a CRM write names, so the write-ahead audit entry holds before

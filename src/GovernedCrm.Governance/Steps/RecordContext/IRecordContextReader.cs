@@ -1,4 +1,6 @@
-namespace GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Pipeline;
+
+namespace GovernedCrm.Governance.Steps.RecordContext;
 
 /// <summary>Reads the record a call targets, as it is now, so the policy can decide on its tenant and values.</summary>
 public interface IRecordContextReader

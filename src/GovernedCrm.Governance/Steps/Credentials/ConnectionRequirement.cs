@@ -1,4 +1,6 @@
-namespace GovernedCrm.Governance.Credentials;
+using GovernedCrm.Governance.Credentials;
+
+namespace GovernedCrm.Governance.Steps.Credentials;
 
 /// <summary>
 /// What a caller must do before a CRM call can run for them: connect their account at <see cref="Provider"/>.

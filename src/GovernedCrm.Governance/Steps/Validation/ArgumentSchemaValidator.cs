@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace GovernedCrm.Governance.Validation;
+namespace GovernedCrm.Governance.Steps.Validation;
 
 /// <summary>
 /// Checks tool arguments against the tool's JSON input schema, strictly: unknown arguments are errors,

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using GovernedCrm.Governance.Pipeline;
 
-namespace GovernedCrm.Governance.Validation;
+namespace GovernedCrm.Governance.Steps.Validation;
 
 /// <summary>
 /// Finds JSON the server cannot read faithfully, before anything digests, queues or runs it: a name repeated in one

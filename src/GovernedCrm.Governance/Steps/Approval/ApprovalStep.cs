@@ -4,8 +4,11 @@ using System.Text.Json.Nodes;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;
+using GovernedCrm.Governance.Approvals;
+using GovernedCrm.Governance.Steps.Audit;
+using GovernedCrm.Governance.Steps.WriteAheadAudit;
 
-namespace GovernedCrm.Governance.Approvals;
+namespace GovernedCrm.Governance.Steps.Approval;
 
 /// <summary>
 /// The approval step, after the policy step: a call the policy allowed runs on; a call that needs approval either
@@ -41,8 +44,11 @@ public sealed class ApprovalStep(
     /// <summary>The call waits in the approval queue (not an error: nothing ran yet).</summary>
     public const string PendingCode = "approval.pending";
 
+    /// <summary>The step's name in <see cref="Pipeline.DefaultGovernancePipeline.StepOrder"/>.</summary>
+    public const string StepName = "approval";
+
     /// <inheritdoc />
-    public string Name => "approval";
+    public string Name => StepName;
 
     /// <inheritdoc />
     public async ValueTask<GovernanceOutcome<TResult>> InvokeAsync<TResult>(GovernedCall call, GovernanceNext<TResult> next, CancellationToken cancellationToken)
