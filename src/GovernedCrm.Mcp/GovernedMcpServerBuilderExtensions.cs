@@ -5,7 +5,7 @@ using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tools;
-using GovernedCrm.Governance.Validation;
+using GovernedCrm.Governance.Steps.Validation;
 using GovernedCrm.Mcp.Governance;
 using GovernedCrm.Mcp.Identity;
 using GovernedCrm.Mcp.Tools;
@@ -14,6 +14,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Server;
+using GovernedCrm.Governance.Steps.Approval;
+using GovernedCrm.Governance.Steps.Audit;
+using GovernedCrm.Governance.Steps.RecordContext;
+using GovernedCrm.Governance.Steps.WriteAheadAudit;
 
 namespace GovernedCrm.Mcp;
 
@@ -74,14 +78,12 @@ public static class GovernedMcpServerBuilderExtensions
     public static IMcpServerBuilder WithCrmTools(this IMcpServerBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<IProposalReader, CrmProposalReader>();
-        builder.Services.TryAddSingleton<IRecordContextReader, CrmRecordContextReader>();
         return builder.WithGovernedTools<CrmTools>();
     }
 
     /// <summary>
-    /// Adds human approval: the approval queue (an <see cref="IApprovalStore"/> must be registered, e.g. the
-    /// governance database's), the approval step (requester confirmation by elicitation, else the queue), the
+    /// Adds human approval: the approval queue (an <see cref="IApprovalStore"/> and an <see cref="IApprovalEditCheck"/>
+    /// must be registered, e.g. the governance database's store and GovernedCrm.Hosting's policy edit check), the approval step (requester confirmation by elicitation, else the queue), the
     /// approver's tools Approvals.ListPending and Approvals.Decide, CRM.GetProposal, and the dispatcher that runs
     /// approved proposals once, through the same pipeline (an <see cref="IApprovalEvidence"/> must be registered).
     /// </summary>
@@ -92,33 +94,26 @@ public static class GovernedMcpServerBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IRecordContextReader, CrmRecordContextReader>();
-        services.TryAddSingleton<IApprovalEditCheck>(sp => new PolicyApprovalEditCheck(
-            sp.GetRequiredService<IGovernancePolicy>(),
-            sp.GetService<ICallerDirectory>() ?? new PassThroughDirectory(),
-            sp.GetRequiredService<GovernedToolCatalog>(),
-            sp.GetService<IRecordContextReader>(),
-            sp.GetRequiredService<TimeProvider>())
-        {
-            Crm = sp.GetService<GovernedCrm.Crm.ICrmConnector>(),
-        });
         services.TryAddSingleton(sp => new ApprovalService(
-            sp.GetRequiredService<IApprovalStore>(), RequireAuditTrail(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IApprovalEditCheck>()));
+            sp.GetRequiredPort<IApprovalStore>(ApprovalStep.StepName, MissingStore),
+            sp.GetRequiredPort<IAuditTrail>(ApprovalStep.StepName, AuditStepRegistration.MissingTrail),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredPort<IApprovalEditCheck>(ApprovalStep.StepName, MissingEditCheck)));
         services.TryAddSingleton<IApprovalInbox>(sp => sp.GetRequiredService<ApprovalService>());
         services.TryAddSingleton<LoopbackSession>();
         services.TryAddSingleton<ApprovedProposalDispatcher>();
         services.TryAddSingleton<ProposalView>();
+        services.AddApprovalStep();
         return builder.WithGovernedTools<ApprovalTools>();
     }
 
     /// <summary>
-    /// Installs the governance call-tool filter and the startup check that every tool is governed. Idempotent.
-    /// The pipeline comes from the service collection if one is registered, else
-    /// <see cref="DefaultGovernancePipeline"/> with the ports the services hold: the caller's CRM connection (when an
-    /// <see cref="GovernedCrm.Governance.Credentials.ICrmConnectionCheck"/> is registered), the targeted record read for the policy (when an
-    /// <see cref="IRecordContextReader"/> is registered), the policy from <see cref="IGovernancePolicy"/> (default
-    /// <see cref="AllowAllPolicy"/>), approvals (when an <see cref="IApprovalInbox"/> is registered). An
-    /// <see cref="IAuditTrail"/> must be registered: there is no governed call without an audit trail.
+    /// Installs the governance call-tool filter, the startup check that every tool is governed, and the governance
+    /// pipeline (<see cref="GovernancePipelineServiceCollectionExtensions.AddGovernancePipeline"/>: Governance's
+    /// steps in Governance's order). Idempotent. The host registers the ports: an <see cref="IAuditTrail"/>, an
+    /// <see cref="GovernedCrm.Governance.Steps.Credentials.ICrmConnectionCheck"/> and an
+    /// <see cref="IRecordContextReader"/> are required (a missing one stops the server at startup, naming it; the
+    /// GovernedCrm.Hosting library registers the CRM's); the policy defaults to <see cref="AllowAllPolicy"/>.
     /// </summary>
     /// <param name="builder">The MCP server builder.</param>
     /// <returns>The builder.</returns>
@@ -142,32 +137,8 @@ public static class GovernedMcpServerBuilderExtensions
         services.AddOptions<LocalCallerOptions>();
         services.AddOptions<TokenClaimOptions>();
         services.TryAddSingleton<IGovernancePolicy, AllowAllPolicy>();
-        services.TryAddSingleton(sp =>
-        {
-            // The ports come from the host's services; the order of the steps is Governance's (DefaultGovernancePipeline).
-            var inbox = sp.GetService<IApprovalInbox>();
-            var steps = DefaultGovernancePipeline.Create(new GovernancePorts
-            {
-                AuditTrail = RequireAuditTrail(sp),
-                Policy = sp.GetRequiredService<IGovernancePolicy>(),
-                Time = sp.GetRequiredService<TimeProvider>(),
-                AuditLogger = sp.GetRequiredService<ILogger<AuditStep>>(),
-                Connections = sp.GetService<GovernedCrm.Governance.Credentials.ICrmConnectionCheck>(),
-                Records = sp.GetService<IRecordContextReader>(),
-                Proposals = sp.GetService<IProposalReader>(),
-                Approvals = inbox is null ? null : new ApprovalPorts(
-                    inbox,
-                    sp.GetService<ApprovalOptions>() ?? new ApprovalOptions(),
-                    sp.GetService<IApprovalEvidence>() ?? throw new GovernanceConfigurationException(
-                        "No approval evidence is registered: approved proposals cannot be checked against the audit chain. Register an IApprovalEvidence (the server's ChainApprovalEvidence over the audit chain).")),
-            });
-            foreach (var extra in sp.GetServices<GovernanceStepRegistration>())
-            {
-                steps.InsertAfter(extra.After, extra.Create(sp));
-            }
-
-            return steps.Build();
-        });
+        // The steps, their order and their ports are Governance's: a missing required port stops the server at startup.
+        services.AddGovernancePipeline();
         services.Configure<McpServerOptions>(o => o.Filters.Message.IncomingFilters.Add(AuditReceivedFilter.Create));
         services.Configure<McpServerOptions>(o => o.Filters.Message.IncomingFilters.Add(MalformedArgumentsFilter.Create));
         services.Configure<McpServerOptions>(o => o.Filters.Request.ListToolsFilters.Add(ToolVisibilityFilter.Create));
@@ -187,21 +158,18 @@ public static class GovernedMcpServerBuilderExtensions
     public static IMcpServerBuilder WithGovernanceStep(this IMcpServerBuilder builder, string after, Func<IServiceProvider, IGovernanceStep> create)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton(new GovernanceStepRegistration(after, create));
+        builder.Services.AddGovernanceStep(after, create);
         return builder.AddGovernance();
     }
 
     private const DynamicallyAccessedMemberTypes ToolTypeMembers =
         DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors;
 
-    private static IAuditTrail RequireAuditTrail(IServiceProvider services) =>
-        services.GetService<IAuditTrail>() ?? throw new GovernanceConfigurationException(
-            "No audit trail is registered: governed tools cannot run without one. Register an IAuditTrail (the server's AuditWriterTrail over GovernedCrm.Audit's AuditWriter).");
+    private const string MissingStore =
+        "No approval store is registered: the approval queue has nowhere to keep proposals. Register an IApprovalStore (GovernedCrm.Store's SqliteApprovalStore).";
+
+    private const string MissingEditCheck =
+        "No approval edit check is registered: an approver's edits cannot be checked against the policy. Register an IApprovalEditCheck (GovernedCrm.Hosting's AddCrmGovernance registers the policy's).";
 
     private sealed class GovernanceMarker;
-
-    private sealed class PassThroughDirectory : ICallerDirectory
-    {
-        public GovernedCrm.Governance.Identity.CallerIdentity? Resolve(GovernedCrm.Governance.Identity.CallerIdentity caller) => caller;
-    }
 }

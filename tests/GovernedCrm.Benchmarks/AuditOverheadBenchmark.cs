@@ -28,7 +28,7 @@ internal static class AuditOverheadBenchmark
         var audit = await AuditTrailFactory.OpenAsync(AuditPaths.InDataFolder(auditedFolder), time, NullLoggerFactory.Instance, tuning: null, cancellationToken).ConfigureAwait(false);
         await using var auditScope = audit.ConfigureAwait(false);
         var noop = new NoOpAuditTrail();
-        var audited = await BenchmarkServer.StartAsync(auditedFolder, new Server.Hosting.Audit.AuditWriterTrail(audit), time, cancellationToken).ConfigureAwait(false);
+        var audited = await BenchmarkServer.StartAsync(auditedFolder, new GovernedCrm.Hosting.Adapters.AuditWriterTrail(audit), time, cancellationToken).ConfigureAwait(false);
         await using var auditedScope = audited.ConfigureAwait(false);
         var baseline = await BenchmarkServer.StartAsync(Path.Combine(folder, "baseline"), noop, time, cancellationToken).ConfigureAwait(false);
         await using var baselineScope = baseline.ConfigureAwait(false);

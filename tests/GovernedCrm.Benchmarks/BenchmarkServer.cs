@@ -6,6 +6,7 @@ using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp;
+using GovernedCrm.Hosting.Adapters;
 using GovernedCrm.Mcp.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -62,6 +63,8 @@ internal sealed class BenchmarkServer : IAsyncDisposable
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
         builder.Services.AddSingleton(audit);
+        builder.Services.AddSingleton<GovernedCrm.Governance.Steps.Credentials.ICrmConnectionCheck>(GovernedCrm.Governance.Steps.Credentials.NoConnectionNeeded.Instance);
+        builder.Services.AddCrmGovernance();
         builder.Services.Configure<LocalCallerOptions>(o => o.UserId = "benchmark");
         builder.Services.AddGovernancePolicy(new ActivePolicy(Policy, time));
         builder.Services

@@ -28,7 +28,7 @@ internal static class GovernedPathBenchmark
         // The real audit trail (SQLite, FULL sync, group commit, signed checkpoints), as governed-crm runs it.
         var audit = await AuditTrailFactory.OpenAsync(AuditPaths.InDataFolder(dataFolder), time, NullLoggerFactory.Instance, tuning: null, cancellationToken).ConfigureAwait(false);
         await using var auditScope = audit.ConfigureAwait(false);
-        var server = await BenchmarkServer.StartAsync(dataFolder, new Server.Hosting.Audit.AuditWriterTrail(audit), time, cancellationToken).ConfigureAwait(false);
+        var server = await BenchmarkServer.StartAsync(dataFolder, new GovernedCrm.Hosting.Adapters.AuditWriterTrail(audit), time, cancellationToken).ConfigureAwait(false);
         await using (server.ConfigureAwait(false))
         {
             return await MeasureAsync(server.Client, iterations, warmup, server.PipelineSteps, time, cancellationToken).ConfigureAwait(false);

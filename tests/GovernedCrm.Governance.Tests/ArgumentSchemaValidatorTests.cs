@@ -1,5 +1,5 @@
 using System.Text.Json;
-using GovernedCrm.Governance.Validation;
+using GovernedCrm.Governance.Steps.Validation;
 
 namespace GovernedCrm.Governance.Tests;
 

@@ -1,5 +1,5 @@
 using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Validation;
+using GovernedCrm.Governance.Steps.Validation;
 
 namespace GovernedCrm.Governance.Tests;
 

@@ -1,53 +1,98 @@
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Credentials;
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;
-using Microsoft.Extensions.Logging.Abstractions;
+using GovernedCrm.Governance.Steps.Approval;
+using GovernedCrm.Governance.Steps.Credentials;
+using GovernedCrm.Governance.Steps.RecordContext;
+using GovernedCrm.Governance.Tools;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GovernedCrm.Governance.Tests;
 
-/// <summary>The default pipeline holds its steps in the one declared order, and only the steps its ports allow.</summary>
+/// <summary>
+/// The default pipeline, as a host registers it (each step by its folder's Add…Step): the steps in the one declared
+/// order, and a required port that is missing stops the build of the pipeline (the host's startup), naming it.
+/// </summary>
 public sealed class DefaultGovernancePipelineTests
 {
     [Fact]
-    public void WithEveryPort_TheStepsRunInTheDeclaredOrder()
+    public void WithApprovals_TheStepsRunInTheDeclaredOrder()
     {
-        var pipeline = DefaultGovernancePipeline.Create(Ports() with
-        {
-            Connections = NoConnectionNeeded.Instance,
-            Records = new NoRecords(),
-            Approvals = new ApprovalPorts(new NoInbox(), new ApprovalOptions(), new NoEvidence()),
-        }).Build();
+        var services = Ports().AddGovernancePipeline().AddApprovalStep();
 
-        pipeline.Steps.Select(s => s.Name).Should().Equal(DefaultGovernancePipeline.StepOrder);
+        Build(services).Steps.Select(s => s.Name).Should().Equal(DefaultGovernancePipeline.StepOrder);
     }
 
     [Fact]
-    public void WithoutOptionalPorts_TheirStepsAreLeftOut_AndTheRestKeepsItsOrder()
+    public void WithoutApprovals_TheApprovalStepIsLeftOut_AndTheRestKeepsItsOrder()
     {
-        var pipeline = DefaultGovernancePipeline.Create(Ports()).Build();
+        var pipeline = Build(Ports().AddGovernancePipeline());
 
-        pipeline.Steps.Select(s => s.Name).Should().Equal("audit", "validation", "policy", "write-ahead-audit");
+        pipeline.Steps.Select(s => s.Name).Should().Equal("audit", "validation", "credentials", "record-context", "policy", "write-ahead-audit");
+    }
+
+    [Fact]
+    public void TheOrder_DoesNotDependOnTheOrderOfRegistration()
+    {
+        var services = Ports().AddApprovalStep().AddGovernancePipeline();
+
+        Build(services).Steps.Select(s => s.Name).Should().Equal(DefaultGovernancePipeline.StepOrder);
     }
 
     [Fact]
     public void AHostStep_GoesRightAfterTheNamedStep()
     {
-        var pipeline = DefaultGovernancePipeline.Create(Ports()).InsertAfter("policy", new Named("host-check")).Build();
+        var services = Ports().AddGovernanceStep("policy", _ => new Named("host-check"));
 
-        pipeline.Steps.Select(s => s.Name).Should().Equal("audit", "validation", "policy", "host-check", "write-ahead-audit");
+        Build(services).Steps.Select(s => s.Name).Should().Equal(
+            "audit", "validation", "credentials", "record-context", "policy", "host-check", "write-ahead-audit");
     }
 
-    private static GovernancePorts Ports() => new()
+    [Theory]
+    [InlineData(typeof(IAuditTrail), "No audit trail is registered", "audit")]
+    [InlineData(typeof(ICrmConnectionCheck), "No CRM connection check is registered", "credentials")]
+    [InlineData(typeof(IRecordContextReader), "No record context reader is registered", "record-context")]
+    [InlineData(typeof(IGovernancePolicy), "No governance policy is registered", "policy")]
+    [InlineData(typeof(IApprovalInbox), "No approval queue is registered", "approval")]
+    [InlineData(typeof(IApprovalEvidence), "No approval evidence is registered", "approval")]
+    public void AMissingRequiredPort_StopsTheBuild_NamingThePortAndTheStep(Type port, string message, string step)
     {
-        AuditTrail = new NoTrail(),
-        Policy = new AllowAllPolicy(),
-        Time = TimeProvider.System,
-        AuditLogger = NullLogger<AuditStep>.Instance,
-    };
+        var services = Ports().AddGovernancePipeline().AddApprovalStep();
+        services.RemoveAll(port);
+
+        var build = () => Build(services);
+
+        build.Should().Throw<GovernanceConfigurationException>()
+            .Which.Message.Should().Contain(message).And.Contain($"'{step}'").And.Contain(port.Name);
+    }
+
+    [Fact]
+    public void AnOptionalPort_MayBeMissing()
+    {
+        var services = Ports().AddGovernancePipeline();
+        services.RemoveAll<Steps.WriteAheadAudit.IProposalReader>();
+
+        Build(services).Steps.Should().HaveCount(6);
+    }
+
+    private static GovernancePipeline Build(IServiceCollection services) =>
+        services.BuildServiceProvider().GetRequiredService<GovernancePipeline>();
+
+    private static ServiceCollection Ports()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IAuditTrail>(new NoTrail());
+        services.AddSingleton<IGovernancePolicy>(new AllowAllPolicy());
+        services.AddSingleton<ICrmConnectionCheck>(NoConnectionNeeded.Instance);
+        services.AddSingleton<IRecordContextReader>(new NoRecords());
+        services.AddSingleton<IApprovalInbox>(new NoInbox());
+        services.AddSingleton<IApprovalEvidence>(new NoEvidence());
+        return services;
+    }
 
     private sealed class Named(string name) : IGovernanceStep
     {

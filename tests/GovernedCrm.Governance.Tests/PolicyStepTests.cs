@@ -1,5 +1,6 @@
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;
+using GovernedCrm.Governance.Steps.Policy;
 
 namespace GovernedCrm.Governance.Tests;
 

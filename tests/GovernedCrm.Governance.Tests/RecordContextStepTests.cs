@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GovernedCrm.Governance.Pipeline;
+using GovernedCrm.Governance.Steps.RecordContext;
 
 namespace GovernedCrm.Governance.Tests;
 

@@ -3,6 +3,7 @@ using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using GovernedCrm.Governance.Steps.Audit;
 
 namespace GovernedCrm.Mcp.Tests;
 

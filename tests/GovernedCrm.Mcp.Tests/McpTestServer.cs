@@ -4,7 +4,7 @@ using GovernedCrm.Crm;
 using GovernedCrm.Audit.Store;
 using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Audit;
-using GovernedCrm.Server.Hosting.Audit;
+using GovernedCrm.Hosting.Adapters;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -75,6 +75,8 @@ internal sealed class McpTestServer : IAsyncDisposable
         builder.Services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
         builder.Services.AddSingleton<IAuditTrail>(new AuditWriterTrail(audit));
         builder.Services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalEvidence>(new ChainApprovalEvidence(auditPaths.DatabasePath));
+        builder.Services.AddSingleton<GovernedCrm.Governance.Steps.Credentials.ICrmConnectionCheck>(GovernedCrm.Governance.Steps.Credentials.NoConnectionNeeded.Instance);
+        builder.Services.AddCrmGovernance();
         services?.Invoke(builder.Services);
         var mcp = builder.Services.AddMcpServer()
             .WithStreamServerTransport(clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream());

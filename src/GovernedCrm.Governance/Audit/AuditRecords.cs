@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Tools;
-using GovernedCrm.Governance.Validation;
+using GovernedCrm.Governance.Steps.Validation;
 
 namespace GovernedCrm.Governance.Audit;
 

@@ -1,46 +1,66 @@
-using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Credentials;
-using GovernedCrm.Governance.Policy;
-using GovernedCrm.Governance.Validation;
+using GovernedCrm.Governance.Steps.Approval;
+using GovernedCrm.Governance.Steps.Audit;
+using GovernedCrm.Governance.Steps.Credentials;
+using GovernedCrm.Governance.Steps.Policy;
+using GovernedCrm.Governance.Steps.RecordContext;
+using GovernedCrm.Governance.Steps.Validation;
+using GovernedCrm.Governance.Steps.WriteAheadAudit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernedCrm.Governance.Pipeline;
 
 /// <summary>
-/// The default order of the governance steps, declared once (docs/architecture.md explains it, and a test holds
-/// the documentation against the server's pipeline). Every call runs them in this order, live or approved.
+/// The default order of the governance steps, declared once (docs/architecture.md lists it, and a test holds
+/// the documentation against the server's pipeline). Every call runs them in this order, live or approved. Each
+/// step lives in a folder of its own under Steps/, with its ports and its <c>Add…Step</c> registration.
 /// </summary>
 public static class DefaultGovernancePipeline
 {
     /// <summary>The names of the steps, in the order they run.</summary>
     public static IReadOnlyList<string> StepOrder { get; } =
-        ["audit", "validation", "credentials", "record-context", "policy", "approval", "write-ahead-audit"];
+    [
+        AuditStep.StepName,
+        ArgumentValidationStep.StepName,
+        CredentialsStep.StepName,
+        RecordContextStep.StepName,
+        PolicyStep.StepName,
+        ApprovalStep.StepName,
+        WriteAheadAuditStep.StepName,
+    ];
 
-    /// <summary>A builder holding the default steps the ports allow, in <see cref="StepOrder"/>; add host steps with <see cref="GovernancePipelineBuilder.InsertAfter"/>.</summary>
-    /// <param name="ports">What the steps need.</param>
+    /// <summary>
+    /// A builder holding the registered default steps (<see cref="DefaultStepRegistration"/>) in
+    /// <see cref="StepOrder"/>, then the host's own steps (<see cref="GovernanceStepRegistration"/>) each right
+    /// after the step it names. Making a step asks for its ports: a missing required port throws
+    /// <see cref="Tools.GovernanceConfigurationException"/> naming it.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
     /// <returns>The builder.</returns>
-    public static GovernancePipelineBuilder Create(GovernancePorts ports)
+    public static GovernancePipelineBuilder Create(IServiceProvider services)
     {
-        ArgumentNullException.ThrowIfNull(ports);
-        var steps = new GovernancePipelineBuilder()
-            .AddStep(new AuditStep(ports.AuditTrail, ports.AuditLogger))
-            .AddStep(new ArgumentValidationStep());
-        if (ports.Connections is { } connections)
+        ArgumentNullException.ThrowIfNull(services);
+        var registered = services.GetServices<DefaultStepRegistration>().ToList();
+        var steps = new GovernancePipelineBuilder();
+        foreach (var name in StepOrder)
         {
-            steps.AddStep(new CredentialsStep(connections));
+            if (registered.LastOrDefault(r => r.Name == name) is { } step)
+            {
+                steps.AddStep(step.Create(services));
+            }
         }
 
-        if (ports.Records is { } records)
+        foreach (var extra in services.GetServices<GovernanceStepRegistration>())
         {
-            steps.AddStep(new RecordContextStep(records));
+            steps.InsertAfter(extra.After, extra.Create(services));
         }
 
-        steps.AddStep(new PolicyStep(ports.Policy, approvalsFollow: ports.Approvals is not null));
-        if (ports.Approvals is { } approvals)
-        {
-            steps.AddStep(new ApprovalStep(ports.Policy, approvals.Inbox, ports.AuditTrail, ports.Time, approvals.Options, ports.Proposals, approvals.Evidence));
-        }
-
-        return steps.AddStep(new WriteAheadAuditStep(ports.AuditTrail, ports.Proposals));
+        return steps;
     }
+
+    /// <summary>True when the host registered the named default step (the policy step asks whether approvals follow it).</summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="name">The step's name.</param>
+    /// <returns>True when registered.</returns>
+    public static bool HasStep(IServiceProvider services, string name) =>
+        services.GetServices<DefaultStepRegistration>().Any(r => r.Name == name);
 }

@@ -13,5 +13,5 @@ public sealed record GovernanceRefusal(string Code, string Message, string? Rule
     public Approvals.ApprovalPending? Pending { get; init; }
 
     /// <summary>Set when the call did not run because the caller must first connect their CRM account.</summary>
-    public Credentials.ConnectionRequirement? Connection { get; init; }
+    public Steps.Credentials.ConnectionRequirement? Connection { get; init; }
 }

@@ -17,7 +17,7 @@ public sealed class GovernedCall
 
     /// <summary>
     /// Set by the transport when it could not hand the arguments over faithfully (a repeated name, text that is not
-    /// valid Unicode: see <see cref="Validation.MalformedJson"/>); <see cref="Arguments"/> are then empty and the
+    /// valid Unicode: see <see cref="Steps.Validation.MalformedJson"/>); <see cref="Arguments"/> are then empty and the
     /// validation step refuses the call with this refusal.
     /// </summary>
     public GovernanceRefusal? MalformedArguments { get; init; }
@@ -53,7 +53,7 @@ public sealed class GovernedCall
     /// Asks the requester to confirm a change in their own session, when the host can (an MCP client that
     /// declared elicitation); null otherwise, and confirmations go to the approval queue.
     /// </summary>
-    public Approvals.IRequesterConfirmation? Confirmation { get; init; }
+    public Steps.Approval.IRequesterConfirmation? Confirmation { get; init; }
 
     /// <summary>The policy's decision, once the policy step has run.</summary>
     public Policy.PolicyDecision? Decision { get; set; }
@@ -80,6 +80,6 @@ public sealed class GovernedCall
 
     private string? StringArgument(string? name) =>
         name is not null && Arguments.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? Validation.JsonText.StringOrNull(value)
+            ? Steps.Validation.JsonText.StringOrNull(value)
             : null;
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Policy;
 using ModelContextProtocol.Protocol;
+using GovernedCrm.Governance.Steps.Approval;
 
 namespace GovernedCrm.Mcp.Governance;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using GovernedCrm.Governance.Steps.Credentials;
 
 namespace GovernedCrm.Mcp.Governance;
 

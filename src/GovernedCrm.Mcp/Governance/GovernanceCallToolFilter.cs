@@ -37,7 +37,7 @@ internal static class GovernanceCallToolFilter
             if (context.Items.TryGetValue(AuditReceivedFilter.UnrecordedItem, out var unrecorded) && unrecorded is string reason)
             {
                 return GovernanceToolResults.Error(
-                    GovernedCrm.Governance.Audit.AuditStep.UnavailableCode, $"{reason} The call was not carried out: nothing runs without its audit entry.");
+                    GovernedCrm.Governance.Steps.Audit.AuditStep.UnavailableCode, $"{reason} The call was not carried out: nothing runs without its audit entry.");
             }
 
             var catalog = services.GetRequiredService<GovernedToolCatalog>();
@@ -57,12 +57,13 @@ internal static class GovernanceCallToolFilter
             var approved = claimed is { Proposal: not null } ? claimed : null;
 
             var resolver = services.GetRequiredService<CallerResolver>();
+            IReadOnlyDictionary<string, JsonElement> requested = context.Params?.Arguments is { } arguments
+                ? new Dictionary<string, JsonElement>(arguments, StringComparer.Ordinal)
+                : new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             var call = new GovernedCall
             {
                 Tool = descriptor,
-                Arguments = context.Params?.Arguments is { } arguments
-                    ? new Dictionary<string, JsonElement>(arguments, StringComparer.Ordinal)
-                    : new Dictionary<string, JsonElement>(StringComparer.Ordinal),
+                Arguments = requested,
                 MalformedArguments = claimed is { Proposal: null }
                     ? new GovernanceRefusal(claimed.Code!, claimed.Message!)
                     : context.Items.TryGetValue(MalformedArgumentsFilter.Item, out var malformed) ? malformed as GovernanceRefusal : null,
@@ -101,7 +102,16 @@ internal static class GovernanceCallToolFilter
                 async (governed, ct) =>
                 {
                     accessor.Current = governed;
-                    context.Params!.Arguments = new Dictionary<string, JsonElement>(governed.Arguments, StringComparer.Ordinal);
+
+                    // The SDK binds the tool's parameters from the request, so a replacement of the arguments by a step
+                    // (the requester's edited confirmation: GovernedCall.Arguments is then a new dictionary) can only
+                    // reach the tool through the request. Otherwise the request already holds exactly these arguments
+                    // and is left alone: the SDK binds them once, as for an ungoverned tool.
+                    if (!ReferenceEquals(governed.Arguments, requested))
+                    {
+                        context.Params!.Arguments = new Dictionary<string, JsonElement>(governed.Arguments, StringComparer.Ordinal);
+                    }
+
                     if (governed.Approval is not null && SessionBoundParameter(services, name) is { } parameter)
                     {
                         return new GovernedToolResult(GovernanceToolResults.Error(ToolRunCodes.NotExecutable,
@@ -122,7 +132,7 @@ internal static class GovernanceCallToolFilter
                         // The grant turned out revoked during the call: nothing ran at the CRM; the caller must connect again.
                         return new GovernedToolResult(ConnectAnswer.Error(
                             await RecheckConnectionAsync(services, call, ct).ConfigureAwait(false)
-                            ?? new GovernedCrm.Governance.Credentials.ConnectionRequirement(ex.Provider)));
+                            ?? new GovernedCrm.Governance.Steps.Credentials.ConnectionRequirement(ex.Provider)));
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException and not McpException)
                     {
@@ -133,12 +143,12 @@ internal static class GovernanceCallToolFilter
                 },
                 cancellationToken).ConfigureAwait(false);
             }
-            catch (GovernedCrm.Governance.Approvals.ConfirmationDeferredException ex) when (ex.Payload is InputRequiredResult input)
+            catch (GovernedCrm.Governance.Steps.Approval.ConfirmationDeferredException ex) when (ex.Payload is InputRequiredResult input)
             {
                 // Protocol 2026-07-28: the question goes back as "input required"; the client calls again with the answer.
                 throw new InputRequiredException(input);
             }
-            catch (GovernedCallException ex) when (ex.Code == GovernedCrm.Governance.Credentials.ConnectionRequirement.Code)
+            catch (GovernedCallException ex) when (ex.Code == GovernedCrm.Governance.Steps.Credentials.ConnectionRequirement.Code)
             {
                 logger.LogInformation("{User} must reconnect their CRM account for {Tool} ({ExecutionId})", call.Caller.UserId, name, call.ExecutionId);
                 return await RecheckConnectionAsync(services, call, cancellationToken).ConfigureAwait(false) is { } requirement
@@ -155,7 +165,7 @@ internal static class GovernanceCallToolFilter
             {
                 // Last line of defence: the audit step recorded FAILED governance.internal_error; the client gets no exception text.
                 logger.LogError(ex, "Unexpected exception in {Tool} for {User} ({ExecutionId})", name, call.Caller.UserId, call.ExecutionId);
-                return GovernanceToolResults.Error(GovernedCrm.Governance.Audit.AuditStep.InternalErrorCode, GovernedCrm.Governance.Audit.AuditStep.InternalErrorMessage);
+                return GovernanceToolResults.Error(GovernedCrm.Governance.Steps.Audit.AuditStep.InternalErrorCode, GovernedCrm.Governance.Steps.Audit.AuditStep.InternalErrorMessage);
             }
 
             // Redaction is the caller's: the fields they may not read on the call's object type, whether the call
@@ -207,9 +217,9 @@ internal static class GovernanceCallToolFilter
 
     private sealed record ApprovedProposal(GovernedCrm.Governance.Approvals.ApprovalRequest? Proposal, string? Code, string? Message);
 
-    private static async Task<GovernedCrm.Governance.Credentials.ConnectionRequirement?> RecheckConnectionAsync(
+    private static async Task<GovernedCrm.Governance.Steps.Credentials.ConnectionRequirement?> RecheckConnectionAsync(
         IServiceProvider services, GovernedCall call, CancellationToken cancellationToken) =>
-        services.GetService<GovernedCrm.Governance.Credentials.ICrmConnectionCheck>() is { } check
+        services.GetService<GovernedCrm.Governance.Steps.Credentials.ICrmConnectionCheck>() is { } check
             ? await check.CheckAsync(call.Caller, cancellationToken).ConfigureAwait(false)
             : null;
 

@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Validation;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using GovernedCrm.Governance.Steps.Validation;
 
 namespace GovernedCrm.Mcp.Governance;
 

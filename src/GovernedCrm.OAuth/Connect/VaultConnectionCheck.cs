@@ -1,5 +1,6 @@
 using GovernedCrm.Governance.Credentials;
 using GovernedCrm.Governance.Identity;
+using GovernedCrm.Governance.Steps.Credentials;
 
 namespace GovernedCrm.OAuth.Connect;
 

@@ -1,6 +1,6 @@
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Policy;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 
 namespace GovernedCrm.Server.Cli;
 

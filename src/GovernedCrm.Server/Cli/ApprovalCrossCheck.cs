@@ -1,5 +1,5 @@
 using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Server.Hosting.Audit;
+using GovernedCrm.Hosting.Adapters;
 using GovernedCrm.Store;
 
 namespace GovernedCrm.Server.Cli;

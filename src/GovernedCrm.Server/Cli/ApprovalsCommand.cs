@@ -7,7 +7,7 @@ using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Server.Cli;
@@ -196,8 +196,11 @@ internal static class ApprovalsCommand
     private static Task<int> RunAsync(ParseResult parse, Func<ApprovalsContext, ShellUser, Task<int>> action, CancellationToken cancellationToken) =>
         GuardAsync(parse, async (policy, user) =>
         {
+            // The tools a server configured the same way serves (--tools, GOVERNEDCRM_TOOLS): an edit of a custom tool's
+            // proposal is checked against that tool, as the server would.
+            var tools = GovernedCrmRoot.LoadCustomTools(parse.GetValue(ServeCommand.Tools));
             var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
-            await using var context = await ApprovalsContext.OpenAsync(folder, policy, cancellationToken).ConfigureAwait(false);
+            await using var context = await ApprovalsContext.OpenAsync(folder, policy, tools, cancellationToken).ConfigureAwait(false);
             return await action(context, user).ConfigureAwait(false);
         });
 

@@ -3,9 +3,9 @@ using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Mcp.Tools;
+using GovernedCrm.Hosting.Adapters;
 using GovernedCrm.Mcp.Governance;
-using GovernedCrm.Server.Hosting;
-using GovernedCrm.Server.Hosting.Audit;
+using GovernedCrm.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Server.Cli;
@@ -29,7 +29,7 @@ internal sealed class ApprovalsContext : IAsyncDisposable
 
     public ApprovalService Service { get; }
 
-    public static async Task<ApprovalsContext> OpenAsync(DataFolder folder, CompiledPolicy policy, CancellationToken cancellationToken)
+    public static async Task<ApprovalsContext> OpenAsync(DataFolder folder, CompiledPolicy policy, IReadOnlyList<Type> customTools, CancellationToken cancellationToken)
     {
         var store = await ApprovalSettings.OpenStoreAsync(folder, cancellationToken).ConfigureAwait(false);
 
@@ -51,7 +51,7 @@ internal sealed class ApprovalsContext : IAsyncDisposable
         }
 
         var active = new ActivePolicy(policy, TimeProvider.System);
-        var editCheck = new PolicyApprovalEditCheck(active, active, ServerTools.Catalog(), RecordReader(folder), TimeProvider.System);
+        var editCheck = new PolicyApprovalEditCheck(active, active, GovernedCrmRoot.Catalog(customTools), RecordReader(folder), TimeProvider.System);
         return new ApprovalsContext(loggers, audit, new ApprovalService(store, new AuditWriterTrail(audit), TimeProvider.System, editCheck));
     }
 

@@ -2,7 +2,7 @@ using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Identity;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 using GovernedCrm.Store;
 
 namespace GovernedCrm.Server.Cli;

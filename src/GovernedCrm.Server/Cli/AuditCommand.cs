@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Proofs;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Server.Cli;

@@ -1,11 +1,11 @@
-using GovernedCrm.Server.Hosting.Audit;
+using GovernedCrm.Hosting.Adapters;
 using GovernedCrm.Audit.Records;
 using System.CommandLine;
 using GovernedCrm.Audit.Checkpoints;
 using GovernedCrm.Audit.Store;
 using GovernedCrm.AdminConsole.SignIn;
 using GovernedCrm.Governance.Audit;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 using GovernedCrm.Store.ConsoleLinks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 
 namespace GovernedCrm.Server.Cli;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 using GovernedCrm.Store;
 using GovernedCrm.Store.Vault;
 using Microsoft.Data.Sqlite;

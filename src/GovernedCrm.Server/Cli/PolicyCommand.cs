@@ -8,7 +8,8 @@ using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Tools;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting.Adapters;
+using GovernedCrm.Hosting;
 
 namespace GovernedCrm.Server.Cli;
 
@@ -98,10 +99,22 @@ internal static class PolicyCommand
             return ExitCodes.Refused;
         }
 
-        var toolName = parse.GetValue(Tool)!;
-        if (!ServerTools.Catalog().TryGetGoverned(toolName, out var tool))
+        // The tools a server configured the same way serves: the built-in ones and the --tools assemblies.
+        GovernedToolCatalog catalog;
+        try
         {
-            CliConsole.Fail($"unknown tool '{toolName}'; tools: {string.Join(", ", ServerTools.Catalog().Governed.Select(t => t.ToolName).Order(StringComparer.Ordinal))}");
+            catalog = GovernedCrmRoot.Catalog(GovernedCrmRoot.LoadCustomTools(parse.GetValue(ServeCommand.Tools)));
+        }
+        catch (StartupException ex)
+        {
+            CliConsole.Fail(ex.Message);
+            return ExitCodes.Error;
+        }
+
+        var toolName = parse.GetValue(Tool)!;
+        if (!catalog.TryGetGoverned(toolName, out var tool))
+        {
+            CliConsole.Fail($"unknown tool '{toolName}'; tools: {string.Join(", ", catalog.Governed.Select(t => t.ToolName).Order(StringComparer.Ordinal))}");
             return ExitCodes.Error;
         }
 

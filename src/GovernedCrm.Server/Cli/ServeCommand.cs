@@ -1,7 +1,7 @@
 using System.CommandLine;
-using GovernedCrm.Server.Hosting;
-using GovernedCrm.Server.Hosting.Connectors;
-using GovernedCrm.Server.Hosting.CustomTools;
+using GovernedCrm.Hosting;
+using GovernedCrm.Hosting.Connectors;
+using GovernedCrm.Hosting.CustomTools;
 
 namespace GovernedCrm.Server.Cli;
 
@@ -53,11 +53,12 @@ internal static class ServeCommand
         Description = "HTTP mode: do not serve the admin console at /console (docs/console.md).",
     };
 
-    /// <summary>Custom tool assemblies (repeatable); also on the root command, which serves stdio.</summary>
+    /// <summary>Custom tool assemblies (repeatable); on the root command (which serves stdio), recursive: serve and the CLI verbs load the same tools.</summary>
     public static readonly Option<string[]> Tools = new(ToolAssemblyPaths.Option)
     {
-        Description = $"A custom tool assembly (.dll) whose public [McpServerToolType] classes are served and governed like the built-in tools; repeatable. Default ${ToolAssemblyPaths.EnvironmentVariable} (paths separated by '{Path.PathSeparator}'). A tool without [GovernedTool] stops the server.",
+        Description = $"A custom tool assembly (.dll) whose public [McpServerToolType] classes are served and governed like the built-in tools; repeatable. Default ${ToolAssemblyPaths.EnvironmentVariable} (paths separated by '{Path.PathSeparator}'). A tool without [GovernedTool] stops the server. The approvals and policy verbs load the same tools (edits of their proposals, explain).",
         HelpName = "PATH.dll",
+        Recursive = true,
     };
 
     public static Command Create()
@@ -70,7 +71,6 @@ internal static class ServeCommand
         serve.Options.Add(JwtIssuer);
         serve.Options.Add(JwtAudience);
         serve.Options.Add(JwtKeys);
-        serve.Options.Add(Tools);
         serve.Options.Add(NoConsole);
         serve.SetAction((parse, ct) => RunAsync(
             parse, parse.GetValue(Http), parse.GetValue(Urls), parse.GetValue(AllowedHosts), parse.GetValue(AllowedOriginsOption),
@@ -105,7 +105,7 @@ internal static class ServeCommand
                 HttpServer.RequireAuthenticationOffLoopback(settings);
             }
 
-            var toolTypes = ToolAssemblyLoader.Load(ToolAssemblyPaths.Resolve(parse.GetValue(Tools), Environment.GetEnvironmentVariable));
+            var toolTypes = GovernedCrmRoot.LoadCustomTools(parse.GetValue(Tools));
             var policyPath = PolicySource.ResolvePath(parse.GetValue(GovernedCrmCommand.Policy));
             var connectorsPath = ConnectorsFileLoader.ResolvePath(parse.GetValue(GovernedCrmCommand.Connectors));
             var policy = new ServerPolicy(PolicySource.Load(policyPath), policyPath)

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernedCrm.Audit.Verification;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Server.Cli;
@@ -64,7 +64,7 @@ internal static class VerifyCommand
                 folder.File(GovernedCrm.Store.GovernanceDatabase.FileName), paths.DatabasePath, parse.GetValue(Tenant), cancellationToken).ConfigureAwait(false);
             if (json)
             {
-                var output = ToJson(report);
+                var output = VerifyReportJson.ToJson(report);
                 output["approvals"] = new JsonObject
                 {
                     ["checked"] = approvals.Checked,
@@ -103,18 +103,4 @@ internal static class VerifyCommand
             return ExitCodes.Error;
         }
     }
-
-    internal static JsonObject ToJson(VerifyReport report) => new()
-    {
-        ["valid"] = report.Valid,
-        ["entries"] = report.Entries,
-        ["checkpoints"] = report.Checkpoints,
-        ["position"] = report.Position,
-        ["code"] = report.Code,
-        ["chain"] = report.Chain,
-        ["detail"] = report.Detail,
-        ["elapsedMs"] = (long)report.Elapsed.TotalMilliseconds,
-        ["summary"] = report.Summary,
-        ["warnings"] = new JsonArray([.. report.Warnings.Select(w => (JsonNode?)JsonValue.Create(w))]),
-    };
 }

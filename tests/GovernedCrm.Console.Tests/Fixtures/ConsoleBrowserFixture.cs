@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using GovernedCrm.AdminConsole;
 using GovernedCrm.AdminConsole.Security;
 using GovernedCrm.Audit.Entries;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 using GovernedCrm.Server.Tests.Http;
 using GovernedCrm.Testing.Identity;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;

@@ -2,7 +2,9 @@ using System.Text.Json;
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Validation;
+using GovernedCrm.Governance.Steps.Audit;
+using GovernedCrm.Governance.Steps.Validation;
+using GovernedCrm.Governance.Steps.WriteAheadAudit;
 
 namespace GovernedCrm.Governance.Tests.Audit;
 

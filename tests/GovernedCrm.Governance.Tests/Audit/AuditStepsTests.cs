@@ -3,8 +3,11 @@ using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;
-using GovernedCrm.Governance.Validation;
 using Microsoft.Extensions.Logging.Abstractions;
+using GovernedCrm.Governance.Steps.Audit;
+using GovernedCrm.Governance.Steps.Policy;
+using GovernedCrm.Governance.Steps.Validation;
+using GovernedCrm.Governance.Steps.WriteAheadAudit;
 
 namespace GovernedCrm.Governance.Tests.Audit;
 

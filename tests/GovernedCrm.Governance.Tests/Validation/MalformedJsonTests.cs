@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using GovernedCrm.Governance.Validation;
+using GovernedCrm.Governance.Steps.Validation;
 
 namespace GovernedCrm.Governance.Tests.Validation;
 

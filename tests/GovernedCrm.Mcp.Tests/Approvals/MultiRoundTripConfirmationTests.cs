@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using GovernedCrm.Governance.Steps.Approval;
 
 namespace GovernedCrm.Mcp.Tests.Approvals;
 
@@ -37,6 +38,7 @@ public sealed class MultiRoundTripConfirmationTests
                 s.Configure<LocalCallerOptions>(o => o.UserId = "ravi");
                 s.AddGovernancePolicy(sp => new ActivePolicy(BuiltInPolicy.Load(), sp.GetRequiredService<TimeProvider>()));
                 s.AddSingleton<IApprovalInbox>(new InMemoryApprovalInbox());
+                s.AddApprovalStep(); // the approval step, over this queue (no approver tools in these tests)
             },
             clientHandlers: new McpClientHandlers
             {
@@ -81,6 +83,7 @@ public sealed class MultiRoundTripConfirmationTests
                 s.Configure<LocalCallerOptions>(o => o.UserId = "ravi");
                 s.AddGovernancePolicy(sp => new ActivePolicy(BuiltInPolicy.Load(), sp.GetRequiredService<TimeProvider>()));
                 s.AddSingleton<IApprovalInbox>(inbox);
+                s.AddApprovalStep(); // the approval step, over this queue (no approver tools in these tests)
             },
             protocolVersion: July2026);
 

@@ -54,9 +54,14 @@ public sealed class OnePipelineTests
         refused.Which.Message.Should().Contain("no-such-step").And.Contain("policy").And.Contain("write-ahead-audit");
     }
 
+    // One row per required port of the pipeline and the approval queue: without it the server does not start, and says which.
     [Theory]
     [InlineData(typeof(GovernedCrm.Governance.Audit.IAuditTrail), "No audit trail is registered")]
+    [InlineData(typeof(GovernedCrm.Governance.Steps.Credentials.ICrmConnectionCheck), "No CRM connection check is registered")]
+    [InlineData(typeof(GovernedCrm.Governance.Steps.RecordContext.IRecordContextReader), "No record context reader is registered")]
     [InlineData(typeof(IApprovalEvidence), "No approval evidence is registered")]
+    [InlineData(typeof(IApprovalStore), "No approval store is registered")]
+    [InlineData(typeof(IApprovalEditCheck), "No approval edit check is registered")]
     public async Task AMissingRequiredPort_StopsTheServerAtStartup_NamingIt(Type port, string message)
     {
         var start = () => McpTestServer.StartAsync(
@@ -69,7 +74,7 @@ public sealed class OnePipelineTests
                 s.RemoveAll(port);
             });
 
-        (await start.Should().ThrowAsync<GovernedCrm.Governance.Tools.GovernanceConfigurationException>()).Which.Message.Should().Contain(message);
+        (await start.Should().ThrowAsync<GovernedCrm.Governance.Tools.GovernanceConfigurationException>()).Which.Message.Should().Contain(message).And.Contain(port.Name);
     }
 
     private static void As(McpTestServer server, string user) =>

@@ -3,6 +3,7 @@ using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Governance;
 using GovernedCrm.Mcp.Tools;
+using GovernedCrm.Hosting.Adapters;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GovernedCrm.Mcp.Tests.Approvals;

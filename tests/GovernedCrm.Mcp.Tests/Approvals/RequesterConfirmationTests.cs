@@ -8,6 +8,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using GovernedCrm.Governance.Steps.Approval;
 
 namespace GovernedCrm.Mcp.Tests.Approvals;
 
@@ -175,6 +176,7 @@ public sealed class RequesterConfirmationTests
                 var policy = policyText is null ? BuiltInPolicy.Load() : PolicyLoader.Load(policyText, "test-policy.yaml").Policy ?? throw new InvalidOperationException("bad test policy");
                 s.AddGovernancePolicy(sp => new ActivePolicy(policy, sp.GetRequiredService<TimeProvider>()));
                 s.AddSingleton<IApprovalInbox>(inbox ?? new InMemoryApprovalInbox());
+                s.AddApprovalStep(); // the approval step, over this queue (no approver tools in these tests)
             },
             clientHandlers: new McpClientHandlers { ElicitationHandler = elicit },
             protocolVersion: ProtocolVersion);

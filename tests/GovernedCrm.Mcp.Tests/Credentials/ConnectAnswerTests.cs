@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using GovernedCrm.Governance.Steps.Credentials;
 
 namespace GovernedCrm.Mcp.Tests.Credentials;
 

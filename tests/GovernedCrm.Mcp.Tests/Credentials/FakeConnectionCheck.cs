@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using GovernedCrm.Governance.Credentials;
 using GovernedCrm.Governance.Identity;
+using GovernedCrm.Governance.Steps.Credentials;
 
 namespace GovernedCrm.Mcp.Tests.Credentials;
 

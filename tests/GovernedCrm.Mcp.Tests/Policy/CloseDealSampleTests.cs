@@ -5,6 +5,7 @@ using GovernedCrm.Mcp.Identity;
 using GovernedCrm.Samples.CloseDeal;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using GovernedCrm.Governance.Steps.Policy;
 
 namespace GovernedCrm.Mcp.Tests.Policy;
 

@@ -6,6 +6,7 @@ using GovernedCrm.Governance.Policy;
 using GovernedCrm.Mcp.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using GovernedCrm.Governance.Steps.Policy;
 
 namespace GovernedCrm.Mcp.Tests.Policy;
 

@@ -68,13 +68,13 @@ public sealed class BulkDecisionAttackTests : IDisposable
     // Maria's token makes her a manager who also sells, so that she has proposals of her own.
     private string MariaToken() => _issuer.Token("maria", new Dictionary<string, object> { ["roles"] = new[] { "manager", "rep" } });
 
-    private static GovernedCrm.Server.Hosting.ServerPolicy ManagerWhoAlsoSells()
+    private static GovernedCrm.Hosting.ServerPolicy ManagerWhoAlsoSells()
     {
         var yaml = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "default.yaml"))
             .Replace("maria: { roles: [manager],", "maria: { roles: [manager, rep],", StringComparison.Ordinal);
         var loaded = GovernedCrm.Governance.Policy.PolicyLoader.Load(yaml, "default.yaml+maria-sells");
         loaded.Policy.Should().NotBeNull(string.Join("; ", loaded.Errors));
-        return new GovernedCrm.Server.Hosting.ServerPolicy(loaded.Policy!, null);
+        return new GovernedCrm.Hosting.ServerPolicy(loaded.Policy!, null);
     }
 
     private async Task<string> ProposeAsync(HttpTestServer server, string user, string deal, decimal amount)

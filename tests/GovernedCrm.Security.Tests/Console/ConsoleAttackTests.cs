@@ -7,7 +7,7 @@ using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Policy;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 using GovernedCrm.Server.Tests.Http;
 using GovernedCrm.Store;
 using Microsoft.AspNetCore.Builder;

@@ -3,6 +3,7 @@ using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Security.Tests.Fixtures;
 using GovernedCrm.Server.Tests.Http;
+using GovernedCrm.Governance.Steps.Audit;
 
 namespace GovernedCrm.Security.Tests.Protocol;
 

@@ -2,7 +2,7 @@ using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Policy;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 using GovernedCrm.Server.Tests.Http;
 using Microsoft.Data.Sqlite;
 using ModelContextProtocol.Protocol;

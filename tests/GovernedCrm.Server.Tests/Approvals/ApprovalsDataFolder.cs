@@ -6,10 +6,11 @@ using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Policy;
-using GovernedCrm.Server.Hosting.Audit;
+using GovernedCrm.Hosting.Adapters;
 using GovernedCrm.Store;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using GovernedCrm.Governance.Steps.WriteAheadAudit;
 
 namespace GovernedCrm.Server.Tests.Approvals;
 

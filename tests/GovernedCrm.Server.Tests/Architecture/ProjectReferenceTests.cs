@@ -23,7 +23,8 @@ public sealed class ProjectReferenceTests
         ["GovernedCrm.OAuth"] = ["GovernedCrm.Governance", "GovernedCrm.Crm"],
         ["GovernedCrm.Mcp"] = ["GovernedCrm.Governance", "GovernedCrm.Crm"],
         ["GovernedCrm.Console"] = ["GovernedCrm.Governance", "GovernedCrm.Mcp", "GovernedCrm.Store"],
-        ["GovernedCrm.Server"] = ["GovernedCrm.Governance", "GovernedCrm.Crm", "GovernedCrm.Mcp", "GovernedCrm.Audit", "GovernedCrm.Audit.Records", "GovernedCrm.Store", "GovernedCrm.OAuth", "GovernedCrm.Persistence", "GovernedCrm.Console"],
+        ["GovernedCrm.Hosting"] = ["GovernedCrm.Governance", "GovernedCrm.Crm", "GovernedCrm.Mcp", "GovernedCrm.Audit", "GovernedCrm.Audit.Records", "GovernedCrm.Store", "GovernedCrm.OAuth", "GovernedCrm.Persistence", "GovernedCrm.Console"],
+        ["GovernedCrm.Server"] = ["GovernedCrm.Hosting"],
     };
 
     public static TheoryData<string> Projects() => [.. Directory.GetDirectories(RepositoryRoot.File("src")).Select(d => new DirectoryInfo(d).Name)];

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Audit;
 using Microsoft.Data.Sqlite;
+using GovernedCrm.Governance.Steps.Audit;
 
 namespace GovernedCrm.Server.Tests.AuditProcess;
 

@@ -5,6 +5,7 @@ using GovernedCrm.Governance.Credentials;
 using GovernedCrm.Server.Tests.AuditProcess;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using GovernedCrm.Governance.Steps.Credentials;
 
 namespace GovernedCrm.Server.Tests.Connect;
 

@@ -1,5 +1,5 @@
-using GovernedCrm.Server.Hosting;
-using GovernedCrm.Server.Hosting.Connectors;
+using GovernedCrm.Hosting;
+using GovernedCrm.Hosting.Connectors;
 
 namespace GovernedCrm.Server.Tests.Connect;
 

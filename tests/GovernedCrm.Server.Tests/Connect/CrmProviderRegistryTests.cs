@@ -1,7 +1,7 @@
 using GovernedCrm.Crm.Providers;
 using GovernedCrm.Crm.Schema;
-using GovernedCrm.Server.Hosting;
-using GovernedCrm.Server.Hosting.Connectors;
+using GovernedCrm.Hosting;
+using GovernedCrm.Hosting.Connectors;
 
 namespace GovernedCrm.Server.Tests.Connect;
 

@@ -3,14 +3,15 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using GovernedCrm.Governance.Credentials;
-using GovernedCrm.Server.Hosting;
-using GovernedCrm.Server.Hosting.Connectors;
+using GovernedCrm.Hosting;
+using GovernedCrm.Hosting.Connectors;
 using GovernedCrm.Server.Tests.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using GovernedCrm.Governance.Steps.Credentials;
 
 namespace GovernedCrm.Server.Tests.Connect;
 

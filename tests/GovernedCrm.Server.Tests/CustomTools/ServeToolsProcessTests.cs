@@ -41,6 +41,24 @@ public sealed class ServeToolsProcessTests : IDisposable
             .Should().Contain("CRM.CloseDeal");
     }
 
+    [Fact]
+    public async Task PolicyExplain_ConfiguredLikeServe_KnowsTheCustomTool()
+    {
+        string[] explain = ["policy", "explain", "--policy", ToolAssemblyFiles.CloseDealPolicy, "--data", _folder, "--user", "ravi",
+            "--tool", "CRM.CloseDeal", "--args", """{"dealId":"3001","won":false,"reason":"Lost."}"""];
+
+        var (code, stdout, stderr) = await ServerProcess.RunAsync([.. explain, "--tools", ToolAssemblyFiles.CloseDeal]);
+        var (envCode, envOut, envErr) = await ServerProcess.RunAsync(explain, new Dictionary<string, string?> { ["GOVERNEDCRM_TOOLS"] = ToolAssemblyFiles.CloseDeal });
+        var (bareCode, _, bareErr) = await ServerProcess.RunAsync(explain, new Dictionary<string, string?> { ["GOVERNEDCRM_TOOLS"] = null });
+
+        code.Should().Be(0, stderr);
+        stdout.Should().Contain("close-deals");
+        envCode.Should().Be(0, envErr);
+        envOut.Should().Contain("close-deals");
+        bareCode.Should().Be(2, "without the tools a server would not serve CRM.CloseDeal either");
+        bareErr.Should().Contain("unknown tool 'CRM.CloseDeal'");
+    }
+
     [Theory]
     [InlineData("stdio")]
     [InlineData("http")]

@@ -1,8 +1,8 @@
 using System.Runtime.Loader;
 using GovernedCrm.Crm;
 using GovernedCrm.Mcp.Governance;
-using GovernedCrm.Server.Hosting;
-using GovernedCrm.Server.Hosting.CustomTools;
+using GovernedCrm.Hosting;
+using GovernedCrm.Hosting.CustomTools;
 using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Server.Tests.CustomTools;

@@ -1,4 +1,4 @@
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 
 namespace GovernedCrm.Server.Tests.Hosting;
 

@@ -1,4 +1,4 @@
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 using GovernedCrm.Server.Tests.Http;
 using Microsoft.IdentityModel.Tokens;
 

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using GovernedCrm.Audit.Entries;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Hosting;

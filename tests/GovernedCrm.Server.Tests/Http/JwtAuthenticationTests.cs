@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 using Microsoft.IdentityModel.Tokens;
 using ModelContextProtocol.Client;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 
 namespace GovernedCrm.Server.Tests.Packaging;
 
@@ -84,7 +84,7 @@ public sealed class McpServerManifestTests
 
         variables.Select(v => v["name"]!.GetValue<string>())
             .Should().Contain(new[] { DataFolder.EnvironmentVariable, GovernedCrmServices.UserEnvironmentVariable, PolicySource.EnvironmentVariable, ApprovalSettings.TtlEnvironmentVariable, GovernedCrm.Governance.Approvals.ApprovalOptions.WaitEnvironmentVariable,
-                GovernedCrm.Server.Hosting.Connectors.ConnectorsFileLoader.EnvironmentVariable, GovernedCrm.Server.Hosting.CustomTools.ToolAssemblyPaths.EnvironmentVariable });
+                GovernedCrm.Hosting.Connectors.ConnectorsFileLoader.EnvironmentVariable, GovernedCrm.Hosting.CustomTools.ToolAssemblyPaths.EnvironmentVariable });
         variables.Should().AllSatisfy(v =>
         {
             v["description"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace();

@@ -1,5 +1,5 @@
 using GovernedCrm.Governance.Policy;
-using GovernedCrm.Server.Hosting;
+using GovernedCrm.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GovernedCrm.Server.Tests.Policy;

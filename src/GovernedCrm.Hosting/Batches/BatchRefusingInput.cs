@@ -1,0 +1,133 @@
+namespace GovernedCrm.Hosting.Batches;
+
+/// <summary>
+/// Standard input for the stdio transport, one JSON-RPC message a line. A line whose first byte that is not
+/// whitespace is '[' (a JSON-RPC batch, which the SDK would drop without an answer) never reaches the SDK: the
+/// refusal callback answers and audits it instead. Every other byte passes through unchanged. Reads stop when
+/// the server shuts down, even while stdin is blocked.
+/// </summary>
+/// <param name="inner">The process's standard input.</param>
+/// <param name="refuse">Answers and audits one refused batch.</param>
+internal sealed class BatchRefusingInput(Stream inner, Func<CancellationToken, Task> refuse) : Stream
+{
+    private readonly byte[] _buffer = new byte[16 * 1024];
+    private int _start;
+    private int _end;
+    private LineState _state = LineState.Start;
+
+    private enum LineState
+    {
+        Start,
+        Message,
+        Batch,
+    }
+
+    /// <inheritdoc />
+    public override bool CanRead => true;
+
+    /// <inheritdoc />
+    public override bool CanSeek => false;
+
+    /// <inheritdoc />
+    public override bool CanWrite => false;
+
+    /// <inheritdoc />
+    public override long Length => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    /// <inheritdoc />
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            if (_start == _end)
+            {
+                // Console streams ignore cancellation: stop waiting for them when the server shuts down.
+                var pending = inner.ReadAsync(_buffer, cancellationToken);
+                var read = pending.IsCompletedSuccessfully ? pending.Result : await pending.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    if (_state == LineState.Batch)
+                    {
+                        _state = LineState.Start;
+                        await refuse(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    return 0;
+                }
+
+                (_start, _end) = (0, read);
+            }
+
+            var written = 0;
+            var refused = 0;
+            var destination = buffer.Span;
+            while (_start < _end && written < destination.Length)
+            {
+                var b = _buffer[_start++];
+                switch (_state)
+                {
+                    case LineState.Start when b == (byte)'[':
+                        _state = LineState.Batch;
+                        break;
+                    case LineState.Start:
+                        _state = JsonRpcBatchRefusal.IsWhitespace(b) ? LineState.Start : LineState.Message;
+                        destination[written++] = b;
+                        break;
+                    case LineState.Message:
+                        _state = b == (byte)'\n' ? LineState.Start : LineState.Message;
+                        destination[written++] = b;
+                        break;
+                    case LineState.Batch when b == (byte)'\n':
+                        _state = LineState.Start;
+                        refused++;
+                        break;
+                }
+            }
+
+            for (; refused > 0; refused--)
+            {
+                await refuse(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (written > 0)
+            {
+                return written;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public override void Flush()
+    {
+    }
+
+    /// <inheritdoc />
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,112 @@
+using GovernedCrm.Crm;
+using GovernedCrm.Crm.Embedded;
+using GovernedCrm.Governance.Policy;
+using GovernedCrm.Hosting.Adapters;
+using GovernedCrm.Mcp;
+using GovernedCrm.Mcp.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace GovernedCrm.Hosting;
+
+/// <summary>The services both transports share: clock, data folder, embedded CRM, local caller, logging to stderr.</summary>
+internal static class GovernedCrmServices
+{
+    public const string UserEnvironmentVariable = "GOVERNEDCRM_USER";
+
+    /// <summary>Comma-separated user ids allowed to call admin tools (until the policy file names roles).</summary>
+    public const string AdminsEnvironmentVariable = "GOVERNEDCRM_ADMINS";
+
+    public static IReadOnlySet<string> AdminUsers() =>
+        (Environment.GetEnvironmentVariable(AdminsEnvironmentVariable) ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Opens the CRM database (creating, migrating and seeding it on first run) before the host starts.</summary>
+    /// <param name="folder">The data folder.</param>
+    /// <param name="cancellationToken">Cancels startup.</param>
+    /// <returns>The database.</returns>
+    /// <exception cref="StartupException">The database is unreadable, corrupt or too new.</exception>
+    public static async Task<EmbeddedCrmDatabase> OpenCrmAsync(DataFolder folder, CancellationToken cancellationToken)
+    {
+        var database = new EmbeddedCrmDatabase(new EmbeddedCrmOptions { DatabasePath = folder.File(EmbeddedCrmOptions.FileName) });
+        try
+        {
+            await database.InitializeAsync(TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            return database;
+        }
+        catch (CrmException ex)
+        {
+            throw new StartupException(ex.Message, ex);
+        }
+    }
+
+    public static IServiceCollection AddGovernedCrm(this IServiceCollection services, DataFolder folder, ServerResources resources, ServerPolicy policy)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(folder);
+        services.AddSingleton(resources.Crm);
+        services.AddSingleton<GovernedCrm.Governance.Audit.IAuditTrail>(new Adapters.AuditWriterTrail(resources.Audit));
+        services.AddSingleton(resources);
+        // The policy in force (hot-reloaded when it comes from a file), behind the guard that keeps admin tools for admins.
+        var active = new ActivePolicy(policy.Policy, TimeProvider.System);
+        services.AddSingleton(active);
+        services.AddGovernancePolicy(new AdminToolsPolicy(active, AdminUsers()));
+        if (policy.Path is { } path)
+        {
+            services.AddSingleton(sp => new PolicyFileWatcher(active, path, sp.GetRequiredService<ILogger<PolicyFileWatcher>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<PolicyFileWatcher>());
+        }
+
+        if (resources.Remote is { } remote)
+        {
+            // Remote tenants reach their own CRM as the calling user; the others keep the embedded CRM.
+            services.AddSingleton<ICrmConnector>(sp => new GovernedCrm.Crm.Routing.TenantCrmRouter(
+                ActivatorUtilities.CreateInstance<EmbeddedCrmConnector>(sp), remote.ConnectorByTenant));
+            services.AddSingleton(remote.Vault);
+            services.AddSingleton(remote.Broker);
+        }
+        else
+        {
+            services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
+
+            // Every step is in every server's pipeline: here the credentials step lets everyone through.
+            services.AddSingleton<GovernedCrm.Governance.Steps.Credentials.ICrmConnectionCheck>(GovernedCrm.Governance.Steps.Credentials.NoConnectionNeeded.Instance);
+        }
+
+        // The ports the CRM provides to the governance steps: the record the policy sees, the before values, the edit check.
+        services.AddCrmGovernance();
+        services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalStore>(resources.Approvals);
+        services.AddSingleton<GovernedCrm.Governance.Approvals.IApprovalEvidence>(new Adapters.ChainApprovalEvidence(resources.AuditPaths.DatabasePath));
+        services.AddSingleton(resources.ApprovalOptions);
+        services.AddHostedService<ApprovedProposalExecutor>();
+        services.Configure<LocalCallerOptions>(o =>
+        {
+            var user = Environment.GetEnvironmentVariable(UserEnvironmentVariable);
+            o.UserId = string.IsNullOrWhiteSpace(user) ? Environment.UserName : user.Trim();
+        });
+        return services;
+    }
+
+    /// <summary>A logger factory for what runs before the host exists (opening the audit trail), writing to stderr.</summary>
+    /// <returns>The factory.</returns>
+    public static ILoggerFactory StartupLoggers() => LoggerFactory.Create(LogToStandardError);
+
+    /// <summary>Sends every log line to stderr: in stdio mode stdout carries JSON-RPC only.</summary>
+    /// <param name="logging">The logging builder.</param>
+    public static void LogToStandardError(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+            o.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.SetMinimumLevel(LogLevel.Information);
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+    }
+}
