@@ -8,12 +8,11 @@ namespace GovernedCrm.Audit.Queries;
 
 /// <summary>
 /// Searches one chain of an audit database, read-only (<see cref="AuditReadConnection"/>): keyset-paged, newest first
-/// by default. The indexes of schema version 3 (the record index, and the entry columns actor, event, tool, execution
-/// id and time) only find candidates: every entry returned is read from <c>audit_entries</c>, decoded, checked to be
-/// the entry of its chain and position, and kept only when its body matches every filter, so a row added to or changed
-/// in an index or a column can hide an entry (verify reports a changed column) but never put a false one in a result.
-/// A database older than version 3 (not yet opened by this version's server) is searched without the indexes: the
-/// same answers, by walking the chain.
+/// by default. The part of the chain the search index covers (<see cref="AuditSearchIndexer"/>) is read through it, the
+/// newer tail by walking the chain (as is all of a database older than schema version 3). The index and the entry
+/// columns only find candidates: every entry returned is read from <c>audit_entries</c>, decoded, checked to be the
+/// entry of its chain and position, and kept only when its body matches every filter, so a row added to or changed in
+/// the index or a column can hide an entry (verify reports a changed column) but never put a false one in a result.
 /// </summary>
 /// <remarks>
 /// A time range is turned into a range of positions by binary search over the positions (<see cref="ChainPositions"/>),
@@ -55,7 +54,7 @@ public sealed class AuditQueries(string databasePath)
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(query);
         Validate(query);
-        var indexed = await HasSearchSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+        var indexedTo = await IndexedPositionAsync(connection, query.Chain, cancellationToken).ConfigureAwait(false);
         var (low, high) = (0L, long.MaxValue);
         if (query.Since is not null || query.Until is not null)
         {
@@ -68,37 +67,52 @@ public sealed class AuditQueries(string databasePath)
             (low, high) = query.OldestFirst ? (Math.Max(low, after.Sequence + 1), high) : (low, Math.Min(high, after.Sequence - 1));
         }
 
+        // The indexed part of the chain is read through the index (when a filter can drive it), the newer tail by
+        // walking the chain; in the order of the query.
+        var driver = Driver(query);
+        (long Low, long High, (string Field, string Value)? Driver)[] segments = query.OldestFirst
+            ? [(low, Math.Min(high, indexedTo - 1), driver), (Math.Max(low, indexedTo), high, null)]
+            : [(Math.Max(low, indexedTo), high, null), (low, Math.Min(high, indexedTo - 1), driver)];
         var found = new List<AuditEntry>(query.Limit + 1);
         var batch = Math.Clamp((query.Limit + 1) * 2, MinBatch, MaxBatch);
-        await using var command = Build(connection, query, indexed, batch);
         var origin = AuditChains.Origin(query.Chain);
         var recordKey = query.RecordId is null ? (AuditRecordKey?)null : new AuditRecordKey(query.ObjectType!, query.RecordId);
-        while (low <= high && found.Count <= query.Limit)
+        foreach (var segment in segments)
         {
-            command.Parameters["$low"].Value = low;
-            command.Parameters["$high"].Value = high;
-            var rows = 0;
-            var last = -1L;
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (found.Count <= query.Limit && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    rows++;
-                    last = reader.GetInt64(0);
-                    var entry = Decode(reader.GetFieldValue<byte[]>(1), origin, query.Chain, last);
-                    if (Matches(entry, query, recordKey))
-                    {
-                        found.Add(entry);
-                    }
-                }
-            }
-
-            if (rows < batch && found.Count <= query.Limit)
+            if (found.Count > query.Limit)
             {
                 break;
             }
 
-            (low, high) = query.OldestFirst ? (last + 1, high) : (low, last - 1);
+            (low, high) = (segment.Low, segment.High);
+            await using var command = Build(connection, query, segment.Driver, batch);
+            while (low <= high && found.Count <= query.Limit)
+            {
+                command.Parameters["$low"].Value = low;
+                command.Parameters["$high"].Value = high;
+                var rows = 0;
+                var last = -1L;
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (found.Count <= query.Limit && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        rows++;
+                        last = reader.GetInt64(0);
+                        var entry = Decode(reader.GetFieldValue<byte[]>(1), origin, query.Chain, last);
+                        if (Matches(entry, query, recordKey))
+                        {
+                            found.Add(entry);
+                        }
+                    }
+                }
+
+                if (rows < batch)
+                {
+                    break;
+                }
+
+                (low, high) = query.OldestFirst ? (last + 1, high) : (low, last - 1);
+            }
         }
 
         if (found.Count <= query.Limit)
@@ -110,7 +124,29 @@ public sealed class AuditQueries(string databasePath)
         return new AuditPage(found, new AuditCursor(found[^1].Sequence, query.OldestFirst));
     }
 
-    /// <summary>True when the database has the search indexes of schema version 3.</summary>
+    /// <summary>
+    /// How far the search index covers a chain: positions below it are indexed, the rest is walked. 0 for a database
+    /// without the index (older than schema version 3) or a chain not indexed yet.
+    /// </summary>
+    /// <param name="connection">An open connection.</param>
+    /// <param name="chain">The chain.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The first position not indexed.</returns>
+    public static async Task<long> IndexedPositionAsync(SqliteConnection connection, string chain, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (!await HasSearchSchemaAsync(connection, cancellationToken).ConfigureAwait(false))
+        {
+            return 0;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT indexed FROM audit_search_state WHERE chain = $chain";
+        command.Parameters.AddWithValue("$chain", chain);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long indexed ? indexed : 0;
+    }
+
+    /// <summary>True when the database has the search index of schema version 3.</summary>
     /// <param name="connection">An open connection.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>Whether it has them.</returns>
@@ -118,9 +154,8 @@ public sealed class AuditQueries(string databasePath)
     {
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE (type = 'table' AND name = $table) OR (type = 'index' AND name = $index)";
-        command.Parameters.AddWithValue("$table", AuditSearchSchema.RecordIndexTable);
-        command.Parameters.AddWithValue("$index", AuditSearchSchema.ExecutionIndex);
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ($index, 'audit_search_state')";
+        command.Parameters.AddWithValue("$index", AuditSearchSchema.IndexTable);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 2;
     }
 
@@ -142,22 +177,31 @@ public sealed class AuditQueries(string databasePath)
         }
     }
 
-    // Candidates in position order, between $low and $high. The column filters pick an index; the time bounds (already
-    // turned into positions) are checked again on the column, with a unary '+' so that no index is chosen for them.
-    private static SqliteCommand Build(SqliteConnection connection, AuditQuery query, bool indexed, int batch)
+    // The index field that finds candidates fastest: an execution, a record, an actor, a tool, an event (null: none).
+    private static (string Field, string Value)? Driver(AuditQuery query) =>
+        query.ExecutionId is { } execution ? (AuditSearchSchema.ExecutionField, execution)
+        : query.RecordId is { } id ? (AuditSearchSchema.RecordField, AuditSearchSchema.RecordValue(new AuditRecordKey(query.ObjectType!, id)))
+        : query.Actor is { } actor ? (AuditSearchSchema.ActorField, actor)
+        : query.Tool is { } tool ? (AuditSearchSchema.ToolField, tool)
+        : query.Event is { } eventType ? (AuditSearchSchema.EventField, eventType.ToString())
+        : null;
+
+    // Candidates in position order, between $low and $high: through the index's rows of the driving field, or by
+    // walking the chain. The column filters narrow them in SQL; the time bounds (already turned into positions) are
+    // checked again on the column, with a unary '+' so that no index is chosen for them.
+    private static SqliteCommand Build(SqliteConnection connection, AuditQuery query, (string Field, string Value)? driver, int batch)
     {
         var command = connection.CreateCommand();
         var sql = new StringBuilder();
-        var byRecord = indexed && query.RecordId is not null;
-        sql.Append(byRecord
-            ? "SELECT e.seq, e.body FROM audit_record_index r CROSS JOIN audit_entries e ON e.chain = r.chain AND e.seq = r.seq " +
-              "WHERE r.chain = $chain AND r.object_type = $type AND r.record_id = $id AND r.seq BETWEEN $low AND $high"
+        sql.Append(driver is not null
+            ? "SELECT e.seq, e.body FROM audit_search s CROSS JOIN audit_entries e ON e.chain = s.chain AND e.seq = s.seq " +
+              "WHERE s.chain = $chain AND s.field = $field AND s.value = $value AND s.seq BETWEEN $low AND $high"
             : "SELECT e.seq, e.body FROM audit_entries e WHERE e.chain = $chain AND e.seq BETWEEN $low AND $high");
         command.Parameters.AddWithValue("$chain", query.Chain);
-        if (byRecord)
+        if (driver is { } d)
         {
-            command.Parameters.AddWithValue("$type", query.ObjectType);
-            command.Parameters.AddWithValue("$id", query.RecordId);
+            command.Parameters.AddWithValue("$field", d.Field);
+            command.Parameters.AddWithValue("$value", d.Value);
         }
 
         Filter(command, sql, "e.actor", "$actor", query.Actor);
@@ -176,7 +220,7 @@ public sealed class AuditQueries(string databasePath)
             command.Parameters.AddWithValue("$until", until.ToUnixTimeMilliseconds());
         }
 
-        sql.Append(byRecord ? " ORDER BY r.seq" : " ORDER BY e.seq").Append(query.OldestFirst ? " ASC" : " DESC");
+        sql.Append(driver is not null ? " ORDER BY s.seq" : " ORDER BY e.seq").Append(query.OldestFirst ? " ASC" : " DESC");
         sql.Append(" LIMIT ").Append(batch.ToString(CultureInfo.InvariantCulture));
         command.CommandText = sql.ToString();
         command.Parameters.Add("$low", SqliteType.Integer);

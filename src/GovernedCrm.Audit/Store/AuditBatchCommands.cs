@@ -8,8 +8,7 @@ namespace GovernedCrm.Audit.Store;
 /// commit inserts hundreds of entries per transaction. The entry insert, run once per entry on the writer's
 /// critical path, is a raw SQLite statement on the same connection (so inside the same transaction): binding
 /// nine values and stepping it directly costs a fraction of a SqliteCommand execution, which binds through
-/// parameter objects and opens and disposes a data reader for every row. An entry that names a CRM record is also
-/// filed in the record index (<see cref="AuditSearchSchema"/>) by a second raw statement, in the same transaction.
+/// parameter objects and opens and disposes a data reader for every row.
 /// </summary>
 internal sealed class AuditBatchCommands : IDisposable
 {
@@ -18,7 +17,6 @@ internal sealed class AuditBatchCommands : IDisposable
 
     private readonly sqlite3 _database;
     private readonly sqlite3_stmt _insertEntry;
-    private readonly sqlite3_stmt _insertRecordIndex;
     private readonly SqliteCommand _readHead;
     private readonly SqliteCommand _writeHead;
     private readonly SqliteCommand _insertCheckpoint;
@@ -27,7 +25,6 @@ internal sealed class AuditBatchCommands : IDisposable
     {
         _database = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
         Check(raw.sqlite3_prepare_v3(_database, InsertEntrySql, raw.SQLITE_PREPARE_PERSISTENT, out _insertEntry));
-        Check(raw.sqlite3_prepare_v3(_database, AuditSearchSchema.InsertRecordIndexSql, raw.SQLITE_PREPARE_PERSISTENT, out _insertRecordIndex));
         _readHead = Create(connection, "SELECT size, head_hash, frontier FROM audit_heads WHERE chain = $chain", "$chain");
         _writeHead = Create(
             connection,
@@ -61,33 +58,6 @@ internal sealed class AuditBatchCommands : IDisposable
             Check(BindText(statement, 7, columns.ExecutionId));
             Check(raw.sqlite3_bind_blob(statement, 8, body));
             Check(raw.sqlite3_bind_blob(statement, 9, hash));
-            var rc = raw.sqlite3_step(statement);
-            if (rc != raw.SQLITE_DONE)
-            {
-                Check(rc);
-            }
-        }
-        finally
-        {
-            raw.sqlite3_reset(statement);
-        }
-
-        if (columns.RecordKey is { } key)
-        {
-            InsertRecordIndex(seq, columns.Chain, key.ObjectType, key.RecordId);
-        }
-    }
-
-    // Files the entry under its CRM record, in the same transaction as the entry.
-    private void InsertRecordIndex(long seq, byte[] chain, byte[] objectType, byte[] recordId)
-    {
-        var statement = _insertRecordIndex;
-        try
-        {
-            Check(BindText(statement, 1, chain));
-            Check(BindText(statement, 2, objectType));
-            Check(BindText(statement, 3, recordId));
-            Check(raw.sqlite3_bind_int64(statement, 4, seq));
             var rc = raw.sqlite3_step(statement);
             if (rc != raw.SQLITE_DONE)
             {
@@ -135,7 +105,6 @@ internal sealed class AuditBatchCommands : IDisposable
     public void Dispose()
     {
         _insertEntry.Dispose();
-        _insertRecordIndex.Dispose();
         _readHead.Dispose();
         _writeHead.Dispose();
         _insertCheckpoint.Dispose();

@@ -11,9 +11,9 @@ public sealed class AuditDatabase
 {
     // Version 1 created the tables and an execution-id index; version 2 drops that index (nothing queried it, and it
     // cost a third of every append). A new file gets version 1's tables without the index, as they are since version 2.
-    // Version 3 adds what audit search and record history need: the record index (which entries name which CRM
-    // record; filled for the entries already there by the migration) and indexes on the columns search filters on.
-    // Neither is evidence: every entry a query finds through them is read from the chain and checked against its body.
+    // Version 3 adds the search index (AuditSearchSchema): filled by the writer in batches, off the append path, for
+    // the entries already there as for new ones. It is not evidence: every entry a query finds through it is read from
+    // the chain and checked against its body.
     private static readonly SqliteMigration[] Migrations =
     [
         new(1, """
@@ -106,6 +106,6 @@ public sealed class AuditDatabase
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await _schema.MigrateAsync(connection, cancellationToken, AuditSearchSchema.BackfillAsync).ConfigureAwait(false);
+        await _schema.MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -14,7 +14,8 @@ namespace GovernedCrm.Audit.Store;
 /// processes sharing the file extend one linear chain), and acknowledges each entry only after its commit is
 /// durable: in WAL mode the commit writes the group's frames and <see cref="WalSyncer"/> flushes the WAL file
 /// and then acknowledges, while this writer already commits the next group. After a commit it signs a checkpoint
-/// every N entries or T seconds, and at shutdown; a checkpoint leaves for the anchor only once it is durable.
+/// every N entries or T seconds, and at shutdown; a checkpoint leaves for the anchor only once it is durable. While it
+/// is idle, the search index catches up with the chain (<see cref="IdleIndexing"/>), never on the append path.
 /// </summary>
 public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 {
@@ -34,6 +35,7 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
     private readonly CheckpointExporter _exporter;
 
     private readonly WalCheckpointer _walCheckpointer;
+    private IdleIndexing? _indexing;
     private readonly WalSyncer _syncer;
     private SqliteConnection? _connection;
     private AuditBatchCommands? _commands;
@@ -68,6 +70,7 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
         await _database.InitializeAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(RunAsync, CancellationToken.None);
         _ticker = Task.Run(TickAsync, CancellationToken.None);
+        _indexing = new IdleIndexing(_database, _logger);
     }
 
     /// <inheritdoc />
@@ -105,6 +108,11 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 
         _queue.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_indexing is not null)
+        {
+            await _indexing.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(false);
@@ -283,6 +291,7 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
             }
 
             _notes.RemoveRange(0, notes);
+            _indexing?.Appended();
             _sinceWalCheckpoint += batch.Count;
             if (_sinceWalCheckpoint >= _database.Options.WalCheckpointEveryEntries)
             {

@@ -25,9 +25,4 @@ internal sealed class EntryColumns(AuditRecord record)
 
     /// <summary>The execution id.</summary>
     public byte[] ExecutionId { get; } = Encoding.UTF8.GetBytes(record.ExecutionId);
-
-    /// <summary>The object type and record id the entry is filed under in the record index, or null when it names no record.</summary>
-    public (byte[] ObjectType, byte[] RecordId)? RecordKey { get; } = Entries.AuditRecordKey.Of(record) is { } key
-        ? (Encoding.UTF8.GetBytes(key.ObjectType), Encoding.UTF8.GetBytes(key.RecordId))
-        : null;
 }

@@ -58,11 +58,23 @@ public sealed class AuditQueriesTests
             (new AuditQuery { Chain = "default", Actor = "ravi", Tool = "CRM.GetRecord", Since = since }, e => e.Record.Actor == "ravi" && e.Record.Tool == "CRM.GetRecord" && e.Timestamp >= since),
         ];
 
-        foreach (var (query, expected) in cases)
+        // Fully indexed, indexed up to the middle (the rest walked), and not indexed at all: the same answers.
+        await IndexAsync(audit);
+        foreach (var indexedTo in new long?[] { null, 150, 0 })
         {
-            var found = await AllPagesAsync(queries, query with { Limit = 7 });
-            found.Select(e => e.Sequence).Should().Equal(all.Where(expected).Select(e => e.Sequence).Reverse(), $"the query {query} matches these");
-            found.Should().NotBeEmpty("each case matches some entries: {0}", query);
+            if (indexedTo is { } position)
+            {
+                await SqlAsync(audit, "UPDATE audit_search_state SET indexed = $p", ("$p", position));
+            }
+
+            foreach (var (query, expected) in cases)
+            {
+                var found = await AllPagesAsync(queries, query with { Limit = 7 });
+                found.Select(e => e.Sequence).Should().Equal(all.Where(expected).Select(e => e.Sequence).Reverse(), $"the query {query} matches these (indexed to {indexedTo})");
+                found.Should().NotBeEmpty("each case matches some entries: {0}", query);
+                var oldestFirst = await AllPagesAsync(queries, query with { Limit = 9, OldestFirst = true });
+                oldestFirst.Select(e => e.Sequence).Should().Equal(all.Where(expected).Select(e => e.Sequence));
+            }
         }
     }
 
@@ -76,7 +88,8 @@ public sealed class AuditQueriesTests
         var other = all.First(e => e.Record.RecordId == "deal-2");
 
         // An insider files an entry about deal-2 under deal-1: the body says otherwise, so it is not deal-1's.
-        await audit.TamperAsync("INSERT INTO audit_record_index (chain, object_type, record_id, seq) VALUES ('default', 'deal', 'deal-1', $seq)", ("$seq", other.Sequence));
+        await IndexAsync(audit);
+        await audit.TamperAsync("INSERT INTO audit_search (chain, field, value, seq) VALUES ('default', 'r', 'deal' || char(31) || 'deal-1', $seq)", ("$seq", other.Sequence));
         var found = await AllPagesAsync(new AuditQueries(audit.Paths.DatabasePath), new AuditQuery { Chain = "default", ObjectType = "deal", RecordId = "deal-1" });
 
         found.Select(e => e.Sequence).Should().Equal(all.Where(e => e.Record.RecordId == "deal-1").Select(e => e.Sequence).Reverse());
@@ -84,27 +97,44 @@ public sealed class AuditQueriesTests
     }
 
     [Fact]
-    public async Task Search_VersionTwoDatabaseWithoutIndexes_GivesTheSameAnswers_AndTheWriterBackfillsTheIndex()
+    public async Task Search_VersionTwoDatabase_IsWalked_ThenMigratedAndIndexed_WithTheSameAnswers()
     {
         await using var audit = await TempAudit.CreateAsync();
         await AppendMixAsync(audit, 120);
         await audit.CloseAsync();
+        await audit.TamperAsync("DROP TABLE audit_search; DROP TABLE audit_search_state; PRAGMA user_version = 2;");
         var queries = new AuditQueries(audit.Paths.DatabasePath);
         var query = new AuditQuery { Chain = "default", ObjectType = "deal", RecordId = "deal-4", Limit = 5 };
-        var indexed = await AllPagesAsync(queries, query);
 
-        await audit.TamperAsync(
-            "DROP TABLE audit_record_index; DROP INDEX audit_entries_actor; DROP INDEX audit_entries_event; DROP INDEX audit_entries_tool; " +
-            "DROP INDEX audit_entries_execution_id; PRAGMA user_version = 2;");
         var walked = await AllPagesAsync(queries, query);
         await audit.OpenAsync();
         await audit.CloseAsync();
-        var backfilled = await AllPagesAsync(queries, query);
+        await IndexAsync(audit);
+        var indexed = await AllPagesAsync(queries, query);
 
-        indexed.Should().NotBeEmpty();
-        walked.Select(e => e.Sequence).Should().Equal(indexed.Select(e => e.Sequence), "without the indexes the chain is walked");
-        backfilled.Select(e => e.Sequence).Should().Equal(indexed.Select(e => e.Sequence), "the version 3 migration files the entries already there");
-        (await audit.VerifyAsync()).Valid.Should().BeTrue("the migration changes no entry");
+        walked.Should().HaveCount(24, "every fifth of the 120 entries is about deal-4");
+        indexed.Select(e => e.Sequence).Should().Equal(walked.Select(e => e.Sequence));
+        (await ScalarAsync(audit, "SELECT indexed FROM audit_search_state WHERE chain = 'default'")).Should().Be(120, "the index covers the entries written before the migration");
+        (await audit.VerifyAsync()).Valid.Should().BeTrue("neither the migration nor the index changes an entry");
+    }
+
+    [Fact]
+    public async Task Writer_WhenIdle_IndexesTheChain()
+    {
+        await using var audit = await TempAudit.CreateAsync();
+        await AppendMixAsync(audit, 40);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        long indexed;
+        do
+        {
+            await Task.Delay(100);
+            indexed = await ScalarAsync(audit, "SELECT coalesce(max(indexed), 0) FROM audit_search_state WHERE chain = 'default'");
+        }
+        while (indexed < 40 && DateTime.UtcNow < deadline);
+
+        indexed.Should().Be(40, "the writer indexes while no entry comes in");
+        (await ScalarAsync(audit, "SELECT count(*) FROM audit_search WHERE chain = 'default' AND field = 'r'")).Should().Be(40);
     }
 
     [Fact]
@@ -116,10 +146,14 @@ public sealed class AuditQueriesTests
             Result = """{"outcome":"executed","objectType":"contact","recordId":"c-77","created":true,"after":{"email":"a@b.example"}}""",
         }, CancellationToken.None);
         await audit.CloseAsync();
+        var query = new AuditQuery { Chain = "default", ObjectType = "contact", RecordId = "c-77" };
 
-        var found = await new AuditQueries(audit.Paths.DatabasePath).SearchAsync(new AuditQuery { Chain = "default", ObjectType = "contact", RecordId = "c-77" }, CancellationToken.None);
+        var walked = await new AuditQueries(audit.Paths.DatabasePath).SearchAsync(query, CancellationToken.None);
+        await IndexAsync(audit);
+        var indexed = await new AuditQueries(audit.Paths.DatabasePath).SearchAsync(query, CancellationToken.None);
 
-        found.Entries.Should().ContainSingle().Which.Record.Tool.Should().Be("CRM.CreateContact");
+        walked.Entries.Should().ContainSingle().Which.Record.Tool.Should().Be("CRM.CreateContact");
+        indexed.Entries.Should().ContainSingle().Which.Record.Tool.Should().Be("CRM.CreateContact");
     }
 
     [Theory]
@@ -146,6 +180,33 @@ public sealed class AuditQueriesTests
         {
             AuditCursor.TryParse(bad, out _).Should().BeFalse($"'{bad}' is not a cursor");
         }
+    }
+
+    internal static Task IndexAsync(TempAudit audit) =>
+        new GovernedCrm.Audit.Store.AuditSearchIndexer(new GovernedCrm.Audit.Store.AuditDatabase(new GovernedCrm.Audit.Store.AuditStoreOptions { DatabasePath = audit.Paths.DatabasePath }))
+            .CatchUpAsync(CancellationToken.None);
+
+    private static async Task SqlAsync(TempAudit audit, string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={audit.Paths.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> ScalarAsync(TempAudit audit, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={audit.Paths.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     internal static AuditRecord Record(string execution, AuditEventType eventType, string tool, string? objectType, string? recordId, string actor = "ravi", string tenant = "default") => new()

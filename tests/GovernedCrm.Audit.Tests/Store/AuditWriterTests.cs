@@ -38,7 +38,7 @@ public sealed class AuditWriterTests
         {
             for (var i = 0; i < PerCaller; i++)
             {
-                await audit.Writer!.AppendAsync(AuditEntryCodecTests.SampleRecord(executionId: $"{i:D6}-c{c}"), CancellationToken.None);
+                await audit.Writer!.AppendAsync(AuditEntryCodecTests.SampleRecord(executionId: $"c{c}-{i}"), CancellationToken.None);
             }
         })));
 
