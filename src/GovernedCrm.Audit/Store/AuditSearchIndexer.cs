@@ -15,7 +15,7 @@ namespace GovernedCrm.Audit.Store;
 public sealed class AuditSearchIndexer(AuditDatabase database)
 {
     /// <summary>The most entries one run indexes by default (a few milliseconds of write lock).</summary>
-    public const int DefaultChunk = 1024;
+    public const int DefaultChunk = 512;
 
     /// <summary>Indexes up to <paramref name="maxEntries"/> entries not indexed yet, across chains, on a new connection.</summary>
     /// <param name="maxEntries">The most entries this run indexes.</param>

@@ -43,6 +43,7 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
     private WalFile? _wal;
     private int _sinceWalCheckpoint;
     private int _disposed;
+    private int _committing;
 
     /// <summary>Creates the writer; call <see cref="StartAsync"/> before appending.</summary>
     /// <param name="database">The audit database.</param>
@@ -70,7 +71,7 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
         await _database.InitializeAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(RunAsync, CancellationToken.None);
         _ticker = Task.Run(TickAsync, CancellationToken.None);
-        _indexing = new IdleIndexing(_database, _logger);
+        _indexing = new IdleIndexing(_database, () => Volatile.Read(ref _committing) != 0 || _queue.Reader.Count > 0, _logger);
     }
 
     /// <inheritdoc />
@@ -157,7 +158,15 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 
             if (batch.Count > 0)
             {
-                await CommitAsync(batch).ConfigureAwait(false);
+                Volatile.Write(ref _committing, 1);
+                try
+                {
+                    await CommitAsync(batch).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Volatile.Write(ref _committing, 0);
+                }
             }
 
             SignDueCheckpoints(force: checkpointTick);

@@ -6,8 +6,9 @@ namespace GovernedCrm.Audit.Store;
 /// <summary>
 /// Keeps the search index up to date from inside the writer's process without slowing appends: every
 /// <see cref="Interval"/> of real time it looks whether the writer appended anything since the last look, and only
-/// when it did not (the writer is idle) does it index a chunk, on its own connection, then looks again. A run holds the
-/// write lock for a few milliseconds; an append that arrives meanwhile waits that long at most.
+/// when it did not (the writer is idle) does it index a chunk, on its own connection, then looks again, stopping as
+/// soon as the writer has work. A run holds the write lock for a few milliseconds; an append that arrives meanwhile
+/// waits about that long, once.
 /// </summary>
 internal sealed partial class IdleIndexing : IAsyncDisposable
 {
@@ -15,14 +16,20 @@ internal sealed partial class IdleIndexing : IAsyncDisposable
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
     private readonly AuditDatabase _database;
+    private readonly Func<bool> _writerBusy;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private long _appends;
 
-    public IdleIndexing(AuditDatabase database, ILogger logger)
+    /// <summary>Starts looking for idle moments.</summary>
+    /// <param name="database">The audit database.</param>
+    /// <param name="writerBusy">True while the writer has entries queued or is committing: no run starts then.</param>
+    /// <param name="logger">Logs failed runs.</param>
+    public IdleIndexing(AuditDatabase database, Func<bool> writerBusy, ILogger logger)
     {
         _database = database;
+        _writerBusy = writerBusy;
         _logger = logger;
         _loop = Task.Run(RunAsync);
     }
@@ -57,7 +64,9 @@ internal sealed partial class IdleIndexing : IAsyncDisposable
                 try
                 {
                     connection ??= await _database.OpenAsync(_stopping.Token).ConfigureAwait(false);
-                    while (!_stopping.IsCancellationRequested && Interlocked.Read(ref _appends) == seen
+                    // Between runs the writer gets the lock back at once: a writer waiting in SQLite's busy handler
+                    // would otherwise sleep while the next run takes the lock again.
+                    while (!_stopping.IsCancellationRequested && Interlocked.Read(ref _appends) == seen && !_writerBusy()
                         && AuditSearchIndexer.Run(connection, AuditSearchIndexer.DefaultChunk))
                     {
                     }
