@@ -45,7 +45,7 @@ public sealed class PolicyLoaderTests
 
         var error = errors.Should().ContainSingle().Subject;
         (error.Line, error.Column).Should().Be((4, 1));
-        error.Message.Should().Be("unknown key 'rulez' in the policy file; valid keys: version, tenants, roles, local_default, users, cli_users, rules, fields, limits");
+        error.Message.Should().Be("unknown key 'rulez' in the policy file; valid keys: version, tenants, roles, local_default, users, cli_users, rules, fields, limits, audit");
     }
 
     [Fact]
