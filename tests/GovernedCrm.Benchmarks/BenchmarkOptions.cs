@@ -10,18 +10,20 @@ internal sealed class BenchmarkOptions
     public const string AuditAppend = "audit-append";
     public const string AuditOverhead = "audit-overhead";
     public const string Policy = "policy";
+    public const string AuditQuery = "audit-query";
     public const string All = "all";
 
     public const string Usage =
-        "usage: GovernedCrm.Benchmarks [--suite governed-path|audit-verify|audit-append|audit-overhead|policy|all]\n" +
+        "usage: GovernedCrm.Benchmarks [--suite governed-path|audit-verify|audit-append|audit-overhead|policy|audit-query|all]\n" +
         "         [--iterations N] [--warmup N]          governed-path and audit-overhead: measured and warm-up call pairs (2000, 200)\n" +
         "         [--verify-entries N] [--small-entries N] audit-verify: large and small log sizes (1000000, 10000)\n" +
         "         [--rounds N]                           audit-verify and audit-append: timed rounds (5)\n" +
         "         [--append-entries N] [--callers N]     audit-append: entries per round and concurrent callers (100000, 64)\n" +
         "         [--evaluations N] [--policy-warmup N]  policy: timed and warm-up decisions (200000, 50000)\n" +
+        "         [--query-entries N] [--query-samples N] audit-query: trail size (1000000, cached in the temp folder) and timed queries of each kind (200)\n" +
         "       Prints one JSON object on stdout; progress goes to stderr. The default suite is governed-path.";
 
-    private static readonly string[] Suites = [GovernedPath, AuditVerify, AuditAppend, AuditOverhead, Policy, All];
+    private static readonly string[] Suites = [GovernedPath, AuditVerify, AuditAppend, AuditOverhead, Policy, AuditQuery, All];
 
     public string Suite { get; private set; } = GovernedPath;
 
@@ -42,6 +44,10 @@ internal sealed class BenchmarkOptions
     public int Evaluations { get; private set; } = 200_000;
 
     public int PolicyWarmup { get; private set; } = 50_000;
+
+    public int QueryEntries { get; private set; } = 1_000_000;
+
+    public int QuerySamples { get; private set; } = 200;
 
     public static bool TryParse(string[] args, out BenchmarkOptions options, out string error)
     {
@@ -94,6 +100,8 @@ internal sealed class BenchmarkOptions
                 case "--callers": options.Callers = value; break;
                 case "--evaluations": options.Evaluations = value; break;
                 case "--policy-warmup": options.PolicyWarmup = value; break;
+                case "--query-entries": options.QueryEntries = value; break;
+                case "--query-samples": options.QuerySamples = value; break;
                 default:
                     error = $"unknown argument '{name}'";
                     return false;
@@ -105,5 +113,5 @@ internal sealed class BenchmarkOptions
 
     private static bool IsKnownNumber(string name) =>
         name is "--iterations" or "--warmup" or "--verify-entries" or "--small-entries" or "--rounds" or "--append-entries" or "--callers"
-            or "--evaluations" or "--policy-warmup";
+            or "--evaluations" or "--policy-warmup" or "--query-entries" or "--query-samples";
 }

@@ -9,8 +9,11 @@ namespace GovernedCrm.Audit.Store;
 /// </summary>
 public sealed class AuditDatabase
 {
-    // Version 1 created the tables and an execution-id index; version 2 drops that index (nothing queries it, and it
+    // Version 1 created the tables and an execution-id index; version 2 drops that index (nothing queried it, and it
     // cost a third of every append). A new file gets version 1's tables without the index, as they are since version 2.
+    // Version 3 adds the search index (AuditSearchSchema): filled by the writer in batches, off the append path, for
+    // the entries already there as for new ones. It is not evidence: every entry a query finds through it is read from
+    // the chain and checked against its body.
     private static readonly SqliteMigration[] Migrations =
     [
         new(1, """
@@ -45,6 +48,7 @@ public sealed class AuditDatabase
                 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
             """),
         new(2, "DROP INDEX IF EXISTS audit_entries_execution;"),
+        new(AuditSearchSchema.Version, AuditSearchSchema.Sql),
     ];
 
     private readonly SqliteDatabaseFile _file;

@@ -11,12 +11,14 @@ namespace GovernedCrm.Audit.Store;
 /// acknowledges, while the loop already commits the next group). After a commit it signs the checkpoints that are
 /// due (<see cref="CheckpointCadence"/>: every N entries or T seconds, and at shutdown); a checkpoint leaves for
 /// the anchor only once it is durable. The WAL is checkpointed in the background (<see cref="WalCheckpointer"/>)
-/// and caught up on the writer's connection between groups (<see cref="WriterConnection"/>).
+/// and caught up on the writer's connection between groups (<see cref="WriterConnection"/>). While the writer is
+/// idle, the search index catches up with the chain (<see cref="IdleIndexing"/>), never on the append path.
 /// </summary>
 public sealed class AuditWriter : IAsyncDisposable
 {
     private readonly AuditDatabase _database;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly AppendQueue _queue = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly IDisposable? _owned;
@@ -28,6 +30,8 @@ public sealed class AuditWriter : IAsyncDisposable
     private readonly GroupCommit _groupCommit;
     private Task? _loop;
     private Task? _timer;
+    private IdleIndexing? _indexing;
+    private int _committing;
     private int _disposed;
 
     /// <summary>Creates the writer; call <see cref="StartAsync"/> before appending.</summary>
@@ -42,6 +46,7 @@ public sealed class AuditWriter : IAsyncDisposable
         _owned = owned;
         _database = database;
         _time = time;
+        _logger = logger;
         _exporter = new CheckpointExporter(checkpoints, logger);
         _walCheckpointer = new WalCheckpointer(database, logger);
         _syncer = new WalSyncer(logger);
@@ -58,6 +63,7 @@ public sealed class AuditWriter : IAsyncDisposable
         await _database.InitializeAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(RunAsync, CancellationToken.None);
         _timer = _cadence.StartTimer(_queue, _time, _stopping.Token);
+        _indexing = new IdleIndexing(_database, () => Volatile.Read(ref _committing) != 0 || !_queue.IsEmpty, _logger);
     }
 
     /// <summary>
@@ -94,6 +100,11 @@ public sealed class AuditWriter : IAsyncDisposable
 
         _queue.Complete();
         await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_indexing is not null)
+        {
+            await _indexing.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(false);
@@ -132,7 +143,17 @@ public sealed class AuditWriter : IAsyncDisposable
 
             if (batch.Count > 0)
             {
-                await _groupCommit.CommitAsync(batch).ConfigureAwait(false);
+                Volatile.Write(ref _committing, 1);
+                try
+                {
+                    await _groupCommit.CommitAsync(batch).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Volatile.Write(ref _committing, 0);
+                }
+
+                _indexing?.Appended();
             }
 
             _cadence.SignDue(force: checkpointTick);

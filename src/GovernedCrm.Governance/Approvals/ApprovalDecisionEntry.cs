@@ -13,7 +13,7 @@ namespace GovernedCrm.Governance.Approvals;
 public sealed record ApprovalDecisionEntry(long Sequence, DateTimeOffset Timestamp, AuditRecord Record, long? RunAt = null)
 {
     /// <summary>The outcome suffix that names the approval a decision entry is about.</summary>
-    public const string ApprovalTag = ";approval:";
+    public const string ApprovalTag = AuditOutcomeTags.Approval;
 
     /// <summary>Whether the entry names <paramref name="approvalId"/> (its outcome ends with the approval tag and id).</summary>
     /// <param name="approvalId">The approval id.</param>

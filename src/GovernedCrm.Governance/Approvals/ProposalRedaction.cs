@@ -45,31 +45,7 @@ public static class ProposalRedaction
     }
 
     // Blanks hidden values that appear inside other strings (a message quoting a value, a reason repeating one).
-    private static JsonNode? Scrub(JsonNode? node, string[] values)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var name in obj.Select(p => p.Key).ToList())
-                {
-                    obj[name] = Scrub(obj[name], values);
-                }
-
-                return obj;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
-                {
-                    array[i] = Scrub(array[i]?.DeepClone(), values);
-                }
-
-                return array;
-            case JsonValue value when value.TryGetValue<string>(out var text):
-                var scrubbed = FieldRedaction.ScrubText(text, values);
-                return scrubbed == text ? value : JsonValue.Create(scrubbed);
-            default:
-                return node;
-        }
-    }
+    private static JsonNode? Scrub(JsonNode? node, string[] values) => FieldRedaction.ScrubNode(node, values);
 
     private static JsonNode? Parse(string json)
     {

@@ -8,7 +8,7 @@ namespace GovernedCrm.Governance.Policy;
 /// The policy in force, and its limit counters. A reload swaps the compiled policy atomically: a call is decided
 /// wholly by the old or wholly by the new one, never half and half; the limit counters survive reloads.
 /// </summary>
-public sealed class ActivePolicy : IGovernancePolicy, IToolVisibilityPolicy, ICallerDirectory, IPolicyLimits, IFieldReadPolicy
+public sealed class ActivePolicy : IGovernancePolicy, IToolVisibilityPolicy, ICallerDirectory, IPolicyLimits, IFieldReadPolicy, IAuditAccessPolicy
 {
     private readonly PolicyLimiter _limiter;
     private CompiledPolicy _current;
@@ -48,6 +48,12 @@ public sealed class ActivePolicy : IGovernancePolicy, IToolVisibilityPolicy, ICa
 
     /// <inheritdoc />
     public CallerIdentity? Resolve(CallerIdentity caller) => Current.ResolveCaller(caller);
+
+    /// <inheritdoc />
+    public bool SeesEveryChain(CallerIdentity caller) => Current.SeesEveryChain(caller);
+
+    /// <inheritdoc />
+    public bool NamesAuditTool(CallerIdentity caller, string toolName) => Current.NamesAuditTool(caller, toolName);
 
     /// <inheritdoc />
     public PolicyDecision.Deny? CheckAndCount(GovernedCall call)

@@ -48,7 +48,7 @@ namespace GovernedCrm.Governance.Policy;
 /// compare ordinally; object types compare case-insensitively so another spelling cannot sidestep a rule.
 /// Denial messages name at most the tool, a property the caller sent and a rule id; never another tenant's data.</para>
 /// </remarks>
-public sealed class CompiledPolicy : IGovernancePolicy, IToolVisibilityPolicy, IFieldReadPolicy
+public sealed class CompiledPolicy : IGovernancePolicy, IToolVisibilityPolicy, IFieldReadPolicy, IAuditAccessPolicy
 {
     private readonly PolicyDefinition _definition;
     private readonly CompiledRule[] _rules;
@@ -56,6 +56,7 @@ public sealed class CompiledPolicy : IGovernancePolicy, IToolVisibilityPolicy, I
     private readonly ToolRuleIndex _tools;
     private readonly FieldRuleIndex _fields;
     private readonly PolicyDecision.Deny _tenantDenial;
+    private readonly ulong _crossTenantRoles;
 
     internal CompiledPolicy(PolicyDefinition definition, string sourceName, string version)
     {
@@ -67,6 +68,7 @@ public sealed class CompiledPolicy : IGovernancePolicy, IToolVisibilityPolicy, I
         _directory = new CallerDirectory(definition, roles, version);
         _tools = new ToolRuleIndex(_rules, version);
         _fields = new FieldRuleIndex(definition.Fields, roles);
+        _crossTenantRoles = roles.MaskOf(definition.AuditCrossTenantRoles);
         _tenantDenial = new PolicyDecision.Deny(PolicyDenialCodes.Tenant, "The record is not available in your tenant.")
         {
             PolicyVersion = version,
@@ -146,6 +148,37 @@ public sealed class CompiledPolicy : IGovernancePolicy, IToolVisibilityPolicy, I
         ArgumentNullException.ThrowIfNull(caller);
         var resolved = _directory.Resolve(caller, trace: null);
         return resolved.Denial is null ? _fields.For(resolved.Roles, objectType).DenyRead : _fields.EveryDenyRead;
+    }
+
+    /// <inheritdoc />
+    public bool SeesEveryChain(CallerIdentity caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var resolved = _directory.Resolve(caller, trace: null);
+        return resolved.Denial is null && (resolved.Roles & _crossTenantRoles) != 0;
+    }
+
+    /// <inheritdoc />
+    public bool NamesAuditTool(CallerIdentity caller, string toolName)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(toolName);
+        var resolved = _directory.Resolve(caller, trace: null);
+        if (resolved.Denial is not null)
+        {
+            return false;
+        }
+
+        foreach (var rule in _rules)
+        {
+            if (rule.Definition.Effect == RuleEffect.Allow && rule.Definition.Roles is not null && rule.MatchesRole(resolved.Roles)
+                && rule.Definition.Tools.Any(t => t.Prefix is not { Length: 0 } && t.Matches(toolName)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -68,6 +68,40 @@ public static class FieldRedaction
         return text;
     }
 
+    /// <summary>
+    /// Blanks every occurrence of one of <paramref name="values"/> inside the strings of <paramref name="node"/> (a
+    /// message quoting a value, a reason repeating one), in place where it can; see <see cref="ScrubText"/>.
+    /// </summary>
+    /// <param name="node">The JSON (already a copy the caller owns).</param>
+    /// <param name="values">The hidden values, as text.</param>
+    /// <returns>The scrubbed JSON.</returns>
+    public static JsonNode? ScrubNode(JsonNode? node, string[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var name in obj.Select(p => p.Key).ToList())
+                {
+                    obj[name] = ScrubNode(obj[name], values);
+                }
+
+                return obj;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    array[i] = ScrubNode(array[i]?.DeepClone(), values);
+                }
+
+                return array;
+            case JsonValue value when value.TryGetValue<string>(out var text):
+                var scrubbed = ScrubText(text, values);
+                return scrubbed == text ? value : JsonValue.Create(scrubbed);
+            default:
+                return node;
+        }
+    }
+
     /// <summary>The text of every scalar value stored under one of <paramref name="fields"/>, at any depth of <paramref name="node"/>.</summary>
     /// <param name="node">The JSON.</param>
     /// <param name="fields">Property names the caller may not read.</param>

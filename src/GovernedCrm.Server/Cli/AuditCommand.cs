@@ -11,7 +11,8 @@ using Microsoft.Data.Sqlite;
 namespace GovernedCrm.Server.Cli;
 
 /// <summary>
-/// <c>governed-crm audit pubkey | prove SEQ | check-proof FILE | export</c>: the audit tools for admins and auditors.
+/// <c>governed-crm audit pubkey | prove SEQ | check-proof FILE | export | history OBJECT ID | search</c>: the audit tools
+/// for admins and auditors (history and search: <see cref="AuditQueryCommands"/>).
 /// Exit 0 ok, 1 refused (a proof that does not hold), 2 usage, configuration or I/O error. Every one of them only reads:
 /// the data folder must exist, and nothing is created, changed or migrated in it (the signing key included).
 /// </summary>
@@ -29,11 +30,13 @@ internal static class AuditCommand
 
     public static Command Create()
     {
-        var audit = new Command("audit", "Audit trail tools: print the public key, prove or check one entry, export entries.");
+        var audit = new Command("audit", "Audit trail tools: print the public key, prove or check one entry, export entries, a record's history, search.");
         audit.Subcommands.Add(Pubkey());
         audit.Subcommands.Add(Prove());
         audit.Subcommands.Add(CheckProof());
         audit.Subcommands.Add(Export());
+        audit.Subcommands.Add(AuditQueryCommands.History());
+        audit.Subcommands.Add(AuditQueryCommands.Search());
         return audit;
     }
 

@@ -16,7 +16,7 @@ public sealed class AuditDatabaseTests
         await audit.AppendAsync(5);
         await audit.CloseAsync();
 
-        (await ScalarAsync(audit.Paths.DatabasePath, "PRAGMA user_version;")).Should().Be(2);
+        (await ScalarAsync(audit.Paths.DatabasePath, "PRAGMA user_version;")).Should().Be(3);
         (await ScalarAsync(audit.Paths.DatabasePath, "SELECT count(*) FROM sqlite_master WHERE name = 'audit_entries_execution';")).Should().Be(0);
         var report = await audit.VerifyAsync();
         report.Valid.Should().BeTrue(report.Summary);
@@ -28,11 +28,11 @@ public sealed class AuditDatabaseTests
     {
         await using var audit = await TempAudit.CreateAsync();
         await audit.AppendAndCloseAsync(1);
-        await ExecAsync(audit.Paths.DatabasePath, "PRAGMA user_version = 3;");
+        await ExecAsync(audit.Paths.DatabasePath, "PRAGMA user_version = 4;");
 
         var open = () => audit.OpenAsync();
 
-        (await open.Should().ThrowAsync<InvalidDataException>()).Which.Message.Should().Contain("schema version 3");
+        (await open.Should().ThrowAsync<InvalidDataException>()).Which.Message.Should().Contain("schema version 4");
     }
 
     [Fact]

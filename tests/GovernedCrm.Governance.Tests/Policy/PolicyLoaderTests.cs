@@ -45,7 +45,7 @@ public sealed class PolicyLoaderTests
 
         var error = errors.Should().ContainSingle().Subject;
         (error.Line, error.Column).Should().Be((4, 1));
-        error.Message.Should().Be("unknown key 'rulez' in the policy file; valid keys: version, tenants, roles, local_default, users, cli_users, rules, fields, limits");
+        error.Message.Should().Be("unknown key 'rulez' in the policy file; valid keys: version, tenants, roles, local_default, users, cli_users, rules, fields, limits, audit");
     }
 
     [Fact]
@@ -437,13 +437,14 @@ public sealed class PolicyLoaderTests
 
         lines[0].Should().StartWith("policy built-in default policy (sha256:");
         lines.Should().Contain("tenants: default, northwind");
-        lines.Should().Contain("roles: viewer, rep, manager, admin");
-        lines.Should().Contain("users: 5; unlisted local users: roles rep in tenant default");
+        lines.Should().Contain("roles: viewer, rep, manager, admin, auditor");
+        lines.Should().Contain("users: 6; unlisted local users: roles rep in tenant default");
         lines.Should().Contain("  allow: 5 (read-crm, write-crm, proposals, audit-admin, approvals-queue)");
         lines.Should().Contain("  deny: 0");
         lines.Should().Contain("  require_approval: 3 (big-deals, closing-deals, contact-email-change)");
         lines.Should().Contain("fields rules: 2 (viewers-no-contact-details, reps-no-deal-owner)");
         lines.Should().Contain("limits: writes_per_user 60 per 1m; records_per_call 100; distinct_records_per_session 500");
+        lines.Should().Contain("audit chains: own tenant only");
     }
 
     [Fact]

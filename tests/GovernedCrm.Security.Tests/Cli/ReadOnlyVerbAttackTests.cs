@@ -3,7 +3,7 @@ using GovernedCrm.Server.Tests.Approvals;
 namespace GovernedCrm.Security.Tests.Cli;
 
 /// <summary>
-/// Issue 14 item 5: the read-only verbs (verify, audit export|prove|check-proof|pubkey, approvals list|show, policy
+/// Issue 14 item 5: the read-only verbs (verify, audit export|prove|check-proof|pubkey|search|history, approvals list|show, policy
 /// check|explain) were pointed at folders they had no business changing: <c>verify --data DIR</c> set DIR to 0700 (tried
 /// on a system folder) and <c>audit export --data /a/missing/path</c> created the folders. The attacker is anyone who can
 /// get an operator (or a script) to run a read-only verb with a chosen --data. Now a missing folder is an error (exit 2,
@@ -21,6 +21,8 @@ public sealed class ReadOnlyVerbAttackTests : IDisposable
         { ["audit", "export"] },
         { ["audit", "prove", "0"] },
         { ["audit", "pubkey"] },
+        { ["audit", "search"] },
+        { ["audit", "history", "deal", "3017"] },
         { ["approvals", "list"] },
         { ["approvals", "show", "apr_missing"] },
         { ["policy", "explain", "--user", "maria", "--tool", "CRM.GetRecord", "--args", """{"objectType":"deal","recordId":"3017"}"""] },
@@ -89,6 +91,8 @@ public sealed class ReadOnlyVerbAttackTests : IDisposable
             ["audit", "export"],
             ["audit", "prove", "0"],
             ["audit", "pubkey"],
+            ["audit", "search", "--policy", policy],
+            ["audit", "history", "deal", "3017", "--json", "--policy", policy],
             ["approvals", "list", "--all", "--as", "maria", "--policy", policy],
             ["approvals", "show", proposal.Id, "--as", "maria", "--policy", policy],
             ["policy", "explain", "--user", "maria", "--tool", "CRM.GetRecord", "--args", """{"objectType":"deal","recordId":"3017"}"""],

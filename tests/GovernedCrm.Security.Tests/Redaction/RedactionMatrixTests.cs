@@ -60,7 +60,7 @@ public sealed class RedactionMatrixTests(RedactionScenario scenario) : IClassFix
     {
         // A new deny_read in the default policy needs a canary here (and a record to hold it), or the matrix would skip it.
         DeniedFields().Should().Equal(("contact", "email"), ("contact", "phone"));
-        Policy.Roles.Should().Equal("viewer", "rep", "manager", "admin");
+        Policy.Roles.Should().Equal("viewer", "rep", "manager", "admin", "auditor");
         Hidden("viewer", "contact").Should().BeEquivalentTo(["email", "phone"]);
     }
 
@@ -86,10 +86,12 @@ public sealed class RedactionMatrixTests(RedactionScenario scenario) : IClassFix
         }
     }
 
-    // The views each role may use under the default policy (rules read-crm, write-crm, proposals, approvals-queue);
-    // the approvals CLI shows the tenant's proposals to any user the policy knows.
+    // The views each role may use under the default policy (rules read-crm, write-crm, proposals, approvals-queue;
+    // an auditor has only the audit tools); the approvals CLI shows the tenant's proposals to any user the policy knows.
     private static bool CanUse(string view, string role) => view switch
     {
+        "approvals list --json" or "approvals show" or "approvals show --json" => true,
+        _ when role == "auditor" => false,
         "Approvals.ListPending" => role is "manager" or "admin",
         "CRM.UpdateRecord result" or "CRM.CreateContact result" or "confirmation form" => role is not "viewer",
         _ => true,

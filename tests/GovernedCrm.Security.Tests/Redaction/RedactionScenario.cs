@@ -12,7 +12,7 @@ namespace GovernedCrm.Security.Tests.Redaction;
 /// One real HTTP server (the same host as <c>serve --http</c>, JWT identities, the built-in default policy) holding a
 /// contact whose email and phone are canaries, and a pending proposal by a rep that changes both to other canaries.
 /// The matrix reads it as each role of the default policy. Callers are token users named after the demo users
-/// (vera viewer, ravi rep, maria manager, adam admin), so the approvals CLI can act as the same people.
+/// (vera viewer, ravi rep, maria manager, adam admin, aida auditor), so the approvals CLI can act as the same people.
 /// </summary>
 public sealed class RedactionScenario : IAsyncLifetime, IDisposable
 {
@@ -46,6 +46,7 @@ public sealed class RedactionScenario : IAsyncLifetime, IDisposable
         ["rep"] = "ravi",
         ["manager"] = "maria",
         ["admin"] = "adam",
+        ["auditor"] = "aida",
     };
 
     internal HttpTestServer Server => _server ?? throw new InvalidOperationException("not started");

@@ -35,4 +35,7 @@ internal sealed record PolicyDefinition
 
     /// <summary>limits.distinct_records_per_session.</summary>
     public int? DistinctRecordsPerSession { get; init; }
+
+    /// <summary>audit.cross_tenant_roles: roles that may read and verify every tenant's audit chain.</summary>
+    public IReadOnlyList<string> AuditCrossTenantRoles { get; init; } = [];
 }

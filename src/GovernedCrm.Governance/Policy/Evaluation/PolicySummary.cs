@@ -30,6 +30,9 @@ internal static class PolicySummary
             ? " (" + string.Join(", ", definition.Fields.Select(f => f.Id)) + ")"
             : string.Empty));
         lines.Add("limits: " + Limits(limits));
+        lines.Add("audit chains: own tenant only" + (definition.AuditCrossTenantRoles.Count > 0
+            ? "; every tenant for roles " + string.Join(", ", definition.AuditCrossTenantRoles)
+            : string.Empty));
         return lines;
     }
 

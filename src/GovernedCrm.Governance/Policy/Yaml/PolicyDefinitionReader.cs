@@ -15,7 +15,7 @@ internal static class PolicyDefinitionReader
     /// <summary>The maximum number of roles (each role is a bit in the evaluator's role masks).</summary>
     public const int MaxRoles = 64;
 
-    private static readonly string[] TopKeys = ["version", "tenants", "roles", "local_default", "users", "cli_users", "rules", "fields", "limits"];
+    private static readonly string[] TopKeys = ["version", "tenants", "roles", "local_default", "users", "cli_users", "rules", "fields", "limits", "audit"];
     private static readonly string[] EntryKeys = ["roles", "tenant"];
 
     /// <summary>Reads and checks a policy file.</summary>
@@ -47,6 +47,7 @@ internal static class PolicyDefinitionReader
         var rules = RuleDefinitionReader.ReadAll(top.Get("rules"), context);
         var fields = FieldRuleDefinitionReader.ReadAll(top.Get("fields"), context);
         var limits = LimitsDefinitionReader.Read(top.Get("limits"), errors);
+        var auditCrossTenantRoles = AuditDefinitionReader.Read(top.Get("audit"), context);
 
         if (errors.Any)
         {
@@ -65,6 +66,7 @@ internal static class PolicyDefinitionReader
             WritesPerUser = limits.WritesPerUser,
             RecordsPerCall = limits.RecordsPerCall,
             DistinctRecordsPerSession = limits.DistinctRecordsPerSession,
+            AuditCrossTenantRoles = auditCrossTenantRoles,
         };
     }
 

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using GovernedCrm.Audit.Entries;
-
-namespace GovernedCrm.Server.Cli;
+namespace GovernedCrm.Audit.Entries;
 
 /// <summary>The stable JSON shape of one exported entry (field names are a contract for SIEM pipelines).</summary>
-internal static class AuditExportFormat
+public static class AuditExportFormat
 {
+    /// <summary>The entry as one JSON object with the export's field names.</summary>
+    /// <param name="entry">The entry (redact it first for a reader who may not see every value).</param>
+    /// <returns>The JSON object.</returns>
     public static JsonObject ToJson(AuditEntry entry)
     {
         var r = entry.Record;
