@@ -75,6 +75,7 @@ internal static class HttpServer
         configureWebHost?.Invoke(builder.WebHost);
 
         builder.Services.AddGovernedCrm(folder, resources, policy);
+        Health.HealthEndpoints.AddGovernedCrmHealthChecks(builder.Services, resources);
         if (resources.Remote is { } remote)
         {
             ConnectSetup.AddConnectPage(builder.Services, remote, policy.Connectors!, settings);
@@ -115,6 +116,7 @@ internal static class HttpServer
         app.UseOriginFilter(origins);
         app.UseRouting();
         var mcp = app.MapMcp("/mcp");
+        Health.HealthEndpoints.MapGovernedCrmHealth(app); // No authentication: status only.
         if (resources.Remote is not null)
         {
             // The browser's page: no bearer token (the browser has none); it signs the browser in itself.
