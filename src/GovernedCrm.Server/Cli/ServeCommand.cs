@@ -48,12 +48,26 @@ internal static class ServeCommand
         Description = $"HTTP mode: a JWKS file with the issuer's public signing keys. Default ${JwtSettings.KeysVariable}, else the keys named by the issuer's /.well-known/openid-configuration.",
     };
 
+    /// <summary>The log line format (also on the root command, which serves stdio).</summary>
+    public static readonly Option<string?> LogFormat = CreateLogFormat();
+
     /// <summary>Custom tool assemblies (repeatable); also on the root command, which serves stdio.</summary>
     public static readonly Option<string[]> Tools = new(ToolAssemblyPaths.Option)
     {
         Description = $"A custom tool assembly (.dll) whose public [McpServerToolType] classes are served and governed like the built-in tools; repeatable. Default ${ToolAssemblyPaths.EnvironmentVariable} (paths separated by '{Path.PathSeparator}'). A tool without [GovernedTool] stops the server.",
         HelpName = "PATH.dll",
     };
+
+    private static Option<string?> CreateLogFormat()
+    {
+        var option = new Option<string?>(Hosting.Logging.ConsoleLogFormat.Option)
+        {
+            Description = $"Log lines on stderr: text (default) or json (one JSON object a line). Default ${Hosting.Logging.ConsoleLogFormat.FormatterVariable} (the standard Logging:Console:FormatterName), else text.",
+            HelpName = "text|json",
+        };
+        option.AcceptOnlyFromAmong(Hosting.Logging.ConsoleLogFormat.Text, Hosting.Logging.ConsoleLogFormat.Json);
+        return option;
+    }
 
     public static Command Create()
     {
@@ -66,6 +80,7 @@ internal static class ServeCommand
         serve.Options.Add(JwtAudience);
         serve.Options.Add(JwtKeys);
         serve.Options.Add(Tools);
+        serve.Options.Add(LogFormat);
         serve.SetAction((parse, ct) => RunAsync(
             parse, parse.GetValue(Http), parse.GetValue(Urls), parse.GetValue(AllowedHosts), parse.GetValue(AllowedOriginsOption),
             new JwtOptions(parse.GetValue(JwtIssuer), parse.GetValue(JwtAudience), parse.GetValue(JwtKeys)), ct));
@@ -75,6 +90,7 @@ internal static class ServeCommand
     public static async Task<int> RunAsync(
         ParseResult parse, bool http, string? urls, string? allowedHosts, string? allowedOrigins, JwtOptions jwt, CancellationToken cancellationToken)
     {
+        Hosting.Logging.ConsoleLogFormat.Choose(parse.GetValue(LogFormat));
         try
         {
             if (!http && jwt != JwtOptions.None)
