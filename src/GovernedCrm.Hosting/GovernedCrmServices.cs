@@ -93,17 +93,12 @@ internal static class GovernedCrmServices
     /// <returns>The factory.</returns>
     public static ILoggerFactory StartupLoggers() => LoggerFactory.Create(LogToStandardError);
 
-    /// <summary>Sends every log line to stderr: in stdio mode stdout carries JSON-RPC only.</summary>
+    /// <summary>Sends every log line to stderr (as text or JSON, see <see cref="Logging.ConsoleLogFormat"/>): in stdio mode stdout carries JSON-RPC only.</summary>
     /// <param name="logging">The logging builder.</param>
     public static void LogToStandardError(ILoggingBuilder logging)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-            o.ColorBehavior = LoggerColorBehavior.Disabled;
-        });
+        Logging.ConsoleLogFormat.AddConsole(logging); // Text lines, or JSON (--log-format json, Logging__Console__FormatterName=json).
         logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

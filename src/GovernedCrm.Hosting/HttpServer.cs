@@ -74,6 +74,7 @@ internal static class HttpServer
         });
         configureWebHost?.Invoke(builder.WebHost);
 
+        Health.HealthEndpoints.AddGovernedCrmHealthChecks(builder.Services, resources);
         if (resources.Remote is { } remote)
         {
             ConnectSetup.AddConnectPage(builder.Services, remote, policy.Connectors!, settings);
@@ -119,6 +120,7 @@ internal static class HttpServer
             app.MapGovernedCrmConsole(); // The admin console at /console, with its own sign-in (docs/console.md).
         }
 
+        Health.HealthEndpoints.MapGovernedCrmHealth(app); // No authentication: status only.
         if (resources.Remote is not null)
         {
             // The browser's page: no bearer token (the browser has none); it signs the browser in itself.

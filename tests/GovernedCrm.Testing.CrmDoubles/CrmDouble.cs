@@ -26,6 +26,7 @@ public abstract class CrmDouble : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.Ordinal);
     private readonly Lock _faultGate = new();
     private readonly List<(int Status, int? RetryAfterSeconds, string? Method)> _faults = [];
+    private readonly List<(TimeSpan Delay, string? Method)> _delays = [];
     private WebApplication? _app;
 
     protected CrmDouble(CrmTokenIntrospector introspect, TimeProvider? time, Func<string, long, string> newId)
@@ -58,6 +59,18 @@ public abstract class CrmDouble : IAsyncDisposable
             {
                 _faults.Add(((int)status, retryAfterSeconds, method));
             }
+        }
+    }
+
+    /// <summary>
+    /// The next authenticated call (with <paramref name="method"/> only, when given) is handled as usual (a write is
+    /// applied) but answered only after <paramref name="delay"/>: a CRM that did the work and answered too late.
+    /// </summary>
+    public void DelayNext(TimeSpan delay, string? method = null)
+    {
+        lock (_faultGate)
+        {
+            _delays.Add((delay, method));
         }
     }
 
@@ -132,6 +145,22 @@ public abstract class CrmDouble : IAsyncDisposable
         }
     }
 
+    private TimeSpan? TakeDelay(string method)
+    {
+        lock (_faultGate)
+        {
+            var index = _delays.FindIndex(d => d.Method is null || string.Equals(d.Method, method, StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var delay = _delays[index].Delay;
+            _delays.RemoveAt(index);
+            return delay;
+        }
+    }
+
     private (int Status, int? RetryAfterSeconds)? TakeFault(string method)
     {
         lock (_faultGate)
@@ -173,6 +202,12 @@ public abstract class CrmDouble : IAsyncDisposable
 
                 await WriteErrorAsync(context, fault.Status, $"Injected fault {fault.Status}.").ConfigureAwait(false);
                 return;
+            }
+
+            if (TakeDelay(context.Request.Method) is { } late)
+            {
+                // The endpoint does its work, then its answer's headers wait: the client may have given up by then.
+                context.Response.OnStarting(() => Task.Delay(late, CancellationToken.None));
             }
 
             await next(context).ConfigureAwait(false);

@@ -212,9 +212,9 @@ public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions optio
     }
 
     private async Task<RemoteCrmResponse> SendAsync(
-        CrmActor actor, HttpMethod method, string path, JsonNode? body, string what, CancellationToken cancellationToken)
+        CrmActor actor, HttpMethod method, string path, JsonNode? body, string what, CancellationToken cancellationToken, bool read = false)
     {
-        var response = await Http.SendAsync(actor, method, new Uri(_base, path), null, body, what, cancellationToken).ConfigureAwait(false);
+        var response = await Http.SendAsync(actor, method, new Uri(_base, path), null, body, what, cancellationToken, read).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
             throw RemoteCrmErrors.FromStatus(HubSpotProperties.Provider, response.Status, response.RetryAfter, ErrorMessage(response), what);
@@ -250,7 +250,7 @@ public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions optio
     }
 
     private Task<RemoteCrmResponse> SearchPageAsync(CrmActor actor, RemotePropertyMap map, JsonObject body, CancellationToken cancellationToken) =>
-        SendAsync(actor, HttpMethod.Post, $"crm/v3/objects/{HubSpotProperties.PathOf(map.Type)}/search", body, $"{map.Type.ToName()} search", cancellationToken);
+        SendAsync(actor, HttpMethod.Post, $"crm/v3/objects/{HubSpotProperties.PathOf(map.Type)}/search", body, $"{map.Type.ToName()} search", cancellationToken, read: true);
 
     private static string ObjectPath(CrmObjectType type, string id) => $"crm/v3/objects/{HubSpotProperties.PathOf(type)}/{id}";
 

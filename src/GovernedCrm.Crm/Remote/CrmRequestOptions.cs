@@ -21,6 +21,12 @@ public static class CrmRequestOptions
     /// </summary>
     public static HttpRequestOptionsKey<string> InstanceRelativePath { get; } = new("GovernedCrm.Crm.InstanceRelativePath");
 
+    /// <summary>
+    /// True for a read (a GET, or a search sent by POST): the resilience pipeline may send it again after a transient
+    /// failure. False for a write, which is only sent again after a 429 (the CRM refused it before doing anything).
+    /// </summary>
+    public static HttpRequestOptionsKey<bool> Read { get; } = new("GovernedCrm.Crm.Read");
+
     /// <summary>Set by the handler once it has authorized the request; connectors refuse responses without it (fail closed).</summary>
     public static HttpRequestOptionsKey<bool> Authorized { get; } = new("GovernedCrm.Crm.Authorized");
 }

@@ -50,6 +50,14 @@ public static class RemoteCrmErrors
             ? $"{provider} did not answer in time for {what}; the outcome is unknown. Read the record again before retrying a write."
             : $"{provider} could not be reached for {what}. Try again later.");
 
+    /// <summary>The exception for a call not sent because the provider's circuit breaker is open after repeated failures.</summary>
+    /// <param name="provider">The provider's display name.</param>
+    /// <param name="what">What was asked for.</param>
+    /// <returns>The exception to throw.</returns>
+    public static CrmException Paused(string provider, string what) =>
+        new(CrmErrorCodes.Unavailable,
+            $"{provider} failed repeatedly, so calls to it are paused for a few seconds; {what} was not requested. Try again later.");
+
     /// <summary>The retry hint: "retry after N seconds", from the Retry-After header's delay or date.</summary>
     /// <param name="retryAfter">The header.</param>
     /// <returns>The hint.</returns>

@@ -7,19 +7,24 @@ namespace GovernedCrm.Hosting.Batches;
 /// </summary>
 internal sealed class StdioTransportStreams
 {
+    private readonly Func<ReadOnlyMemory<byte>, CancellationToken, Task> _writeLine;
+
     public StdioTransportStreams()
     {
 #pragma warning disable RS0030 // The transport's own streams: stdout carries JSON-RPC and nothing else.
-        Output = new LineAtomicOutput(new BufferedStream(Console.OpenStandardOutput()));
-        Input = new BatchRefusingInput(Console.OpenStandardInput(), RefuseAsync);
+        var lines = new LineAtomicOutput(new BufferedStream(Console.OpenStandardOutput()));
+        _writeLine = lines.WriteLineAsync;
+        var ledger = new Stdio.StdioRequestLedger();
+        Output = new Stdio.AnswerNotingOutput(lines, ledger);
+        Input = new Stdio.DrainingInput(new BatchRefusingInput(Console.OpenStandardInput(), RefuseAsync), ledger);
 #pragma warning restore RS0030
     }
 
-    /// <summary>What the transport reads.</summary>
+    /// <summary>What the transport reads; at its end, it waits for the answers to the requests read (see <see cref="Stdio.StdioRequestLedger"/>).</summary>
     public Stream Input { get; }
 
     /// <summary>What the transport writes.</summary>
-    public LineAtomicOutput Output { get; }
+    public Stream Output { get; }
 
     /// <summary>The host's services, for the audit entry; set once the host is built, before it starts reading.</summary>
     public IServiceProvider? Services { get; set; }
@@ -32,6 +37,6 @@ internal sealed class StdioTransportStreams
             await JsonRpcBatchRefusal.RecordAsync(services, user: null, sessionId: null, "stdio", cancellationToken).ConfigureAwait(false);
         }
 
-        await Output.WriteLineAsync(JsonRpcBatchRefusal.Response, cancellationToken).ConfigureAwait(false);
+        await _writeLine(JsonRpcBatchRefusal.Response, cancellationToken).ConfigureAwait(false);
     }
 }

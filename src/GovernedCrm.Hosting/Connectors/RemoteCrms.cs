@@ -15,13 +15,13 @@ namespace GovernedCrm.Hosting.Connectors;
 /// entry) whose HTTP pipeline injects the calling user's own token. Owns the HTTP clients.
 /// </summary>
 /// <param name="oauthHttp">The HTTP client for OAuth endpoints.</param>
-/// <param name="crmHttp">The HTTP client for CRM APIs (the token handler in its pipeline).</param>
+/// <param name="crmHttp">The CRM APIs' HTTP clients (resilience and the token handler in their pipelines).</param>
 /// <param name="broker">The token broker.</param>
 /// <param name="vault">The token vault.</param>
 /// <param name="connectorByTenant">The remote connector of each remote tenant.</param>
 /// <param name="providerByTenant">The provider of each remote tenant.</param>
 internal sealed class RemoteCrms(
-    HttpClient oauthHttp, HttpClient crmHttp, CrmTokenBroker broker, ITokenVault vault,
+    HttpClient oauthHttp, RemoteCrmHttpClients crmHttp, CrmTokenBroker broker, ITokenVault vault,
     IReadOnlyDictionary<string, ICrmConnector> connectorByTenant, IReadOnlyDictionary<string, string> providerByTenant) : IAsyncDisposable
 {
     /// <summary>The token broker (refreshes through the vault, one caller per user and provider at a time).</summary>
@@ -64,11 +64,9 @@ internal sealed class RemoteCrms(
         var clients = configuration.Providers.Values.Select(p => Client(p, oauthHttp, time, loggers)).ToList();
         var broker = new CrmTokenBroker(
             vault, clients, new CrmTokenBrokerOptions { LockFolder = Path.Combine(folder.Path, "locks", "oauth") }, time, loggers.CreateLogger<CrmTokenBroker>());
-        var crmHttp = new HttpClient(new CrmAccessTokenHandler(broker) { InnerHandler = TrustedRootsHandler.Create(configuration.TrustedCertificates) })
-        {
-            Timeout = TimeSpan.FromSeconds(30),
-        };
-        var connectors = configuration.Providers.Values.ToDictionary(p => p.Name, p => Connector(p, crmHttp), StringComparer.Ordinal);
+        var crmHttp = new RemoteCrmHttpClients(
+            configuration.Providers.Keys, broker, () => TrustedRootsHandler.Create(configuration.TrustedCertificates));
+        var connectors = configuration.Providers.Values.ToDictionary(p => p.Name, p => Connector(p, crmHttp.For(p.Name)), StringComparer.Ordinal);
         var byTenant = configuration.Tenants.ToDictionary(t => t.Key, t => connectors[t.Value], StringComparer.Ordinal);
         return new RemoteCrms(oauthHttp, crmHttp, broker, vault, byTenant, configuration.Tenants);
     }

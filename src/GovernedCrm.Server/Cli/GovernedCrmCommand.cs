@@ -34,6 +34,7 @@ internal static class GovernedCrmCommand
         root.Options.Add(Policy);
         root.Options.Add(Connectors);
         root.Options.Add(ServeCommand.Tools);
+        root.Options.Add(ServeCommand.LogFormat);
         root.SetAction((parse, ct) => ServeCommand.RunAsync(parse, http: false, urls: null, allowedHosts: null, allowedOrigins: null, JwtOptions.None, ct));
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());

@@ -37,6 +37,7 @@ internal static class PolicyCommand
         var command = new Command("policy", "Validate a policy file, or dry-run a decision.");
         var check = new Command("check", "Validate a policy file and print a summary of its rules. Exit 0 valid, 1 invalid.");
         check.Arguments.Add(File);
+        check.Options.Add(Json);
         check.SetAction(Check);
         var explain = new Command(
             "explain",
@@ -53,32 +54,47 @@ internal static class PolicyCommand
 
     private static int Check(ParseResult parse)
     {
+        var json = parse.GetValue(Json);
         var path = PolicySource.ResolvePath(parse.GetValue(File) ?? parse.GetValue(GovernedCrmCommand.Policy));
         if (path is null)
         {
-            Print(BuiltInPolicy.Load());
+            Print(BuiltInPolicy.Load(), json);
             return ExitCodes.Ok;
         }
 
         if (!System.IO.File.Exists(path))
         {
-            CliConsole.Fail($"there is no policy file at {path}");
-            return ExitCodes.Error;
+            return CliFailure.Error(json, CliFailure.ErrorCode, $"there is no policy file at {path}");
         }
 
         var result = PolicyLoader.LoadFile(path);
         if (result.Policy is { } policy)
         {
-            Print(policy);
+            Print(policy, json);
             return ExitCodes.Ok;
         }
 
-        CliConsole.Out.WriteLine($"policy invalid: {PolicySource.Describe(path, result.Errors)}");
+        var invalid = PolicySource.Describe(path, result.Errors);
+        CliConsole.Out.WriteLine(json
+            ? new JsonObject { ["valid"] = false, ["code"] = "policy.invalid", ["message"] = invalid }.ToJsonString()
+            : $"policy invalid: {invalid}");
         return ExitCodes.Refused;
     }
 
-    private static void Print(CompiledPolicy policy)
+    private static void Print(CompiledPolicy policy, bool json)
     {
+        if (json)
+        {
+            CliConsole.Out.WriteLine(new JsonObject
+            {
+                ["valid"] = true,
+                ["source"] = policy.SourceName,
+                ["version"] = policy.Version,
+                ["summary"] = new JsonArray([.. policy.Summarize().Select(l => (JsonNode?)JsonValue.Create(l))]),
+            }.ToJsonString());
+            return;
+        }
+
         CliConsole.Out.WriteLine($"policy valid: {policy.SourceName} (version {policy.Version})");
         foreach (var line in policy.Summarize())
         {
@@ -88,6 +104,7 @@ internal static class PolicyCommand
 
     private static async Task<int> ExplainAsync(ParseResult parse, CancellationToken cancellationToken)
     {
+        var json = parse.GetValue(Json);
         CompiledPolicy policy;
         try
         {
@@ -95,6 +112,12 @@ internal static class PolicyCommand
         }
         catch (StartupException ex)
         {
+            // Exit 1 as before: the policy itself is invalid. The stderr line keeps its error form.
+            if (json)
+            {
+                await CliConsole.Out.WriteLineAsync(new JsonObject { ["code"] = "policy.invalid", ["message"] = ex.Message }.ToJsonString()).ConfigureAwait(false);
+            }
+
             CliConsole.Fail(ex.Message);
             return ExitCodes.Refused;
         }
@@ -107,27 +130,19 @@ internal static class PolicyCommand
         }
         catch (StartupException ex)
         {
-            CliConsole.Fail(ex.Message);
-            return ExitCodes.Error;
+            return CliFailure.Error(json, CliFailure.ErrorCode, ex.Message);
         }
 
         var toolName = parse.GetValue(Tool)!;
         if (!catalog.TryGetGoverned(toolName, out var tool))
         {
-            CliConsole.Fail($"unknown tool '{toolName}'; tools: {string.Join(", ", catalog.Governed.Select(t => t.ToolName).Order(StringComparer.Ordinal))}");
-            return ExitCodes.Error;
+            return CliFailure.Error(json, "tool.unknown",
+                $"unknown tool '{toolName}'; tools: {string.Join(", ", catalog.Governed.Select(t => t.ToolName).Order(StringComparer.Ordinal))}");
         }
 
-        Dictionary<string, JsonElement> arguments;
-        try
+        if (!JsonArgument.TryParseObject("--args", parse.GetValue(Args)!, out var arguments, out var argumentsError))
         {
-            arguments = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(parse.GetValue(Args)!)
-                ?? throw new JsonException("null is not an object");
-        }
-        catch (JsonException ex)
-        {
-            CliConsole.Fail($"--args must be a JSON object: {ex.Message}");
-            return ExitCodes.Error;
+            return CliFailure.Error(json, "cli.invalid_json", argumentsError);
         }
 
         var raw = new CallerIdentity(parse.GetValue(User)!, CallerIdentity.DefaultTenant, [], "local");
@@ -149,13 +164,12 @@ internal static class PolicyCommand
             }
             catch (Exception ex) when (ex is StartupException or CrmException)
             {
-                CliConsole.Fail(ex.Message);
-                return ExitCodes.Error;
+                return CliFailure.Error(json, ex is CrmException crm ? crm.Code : CliFailure.ErrorCode, ex.Message);
             }
         }
 
         var explanation = policy.Explain(call);
-        if (parse.GetValue(Json))
+        if (json)
         {
             await CliConsole.Out.WriteLineAsync(ToJson(policy, explanation, notes).ToJsonString()).ConfigureAwait(false);
             return ExitCodes.Ok;

@@ -53,6 +53,9 @@ internal static class ServeCommand
         Description = "HTTP mode: do not serve the admin console at /console (docs/console.md).",
     };
 
+    /// <summary>The log line format (also on the root command, which serves stdio).</summary>
+    public static readonly Option<string?> LogFormat = CreateLogFormat();
+
     /// <summary>Custom tool assemblies (repeatable); on the root command (which serves stdio), recursive: serve and the CLI verbs load the same tools.</summary>
     public static readonly Option<string[]> Tools = new(ToolAssemblyPaths.Option)
     {
@@ -60,6 +63,17 @@ internal static class ServeCommand
         HelpName = "PATH.dll",
         Recursive = true,
     };
+
+    private static Option<string?> CreateLogFormat()
+    {
+        var option = new Option<string?>(Hosting.Logging.ConsoleLogFormat.Option)
+        {
+            Description = $"Log lines on stderr: text (default) or json (one JSON object a line). Default ${Hosting.Logging.ConsoleLogFormat.FormatterVariable} (the standard Logging:Console:FormatterName), else text.",
+            HelpName = "text|json",
+        };
+        option.AcceptOnlyFromAmong(Hosting.Logging.ConsoleLogFormat.Text, Hosting.Logging.ConsoleLogFormat.Json);
+        return option;
+    }
 
     public static Command Create()
     {
@@ -72,6 +86,7 @@ internal static class ServeCommand
         serve.Options.Add(JwtAudience);
         serve.Options.Add(JwtKeys);
         serve.Options.Add(NoConsole);
+        serve.Options.Add(LogFormat);
         serve.SetAction((parse, ct) => RunAsync(
             parse, parse.GetValue(Http), parse.GetValue(Urls), parse.GetValue(AllowedHosts), parse.GetValue(AllowedOriginsOption),
             new JwtOptions(parse.GetValue(JwtIssuer), parse.GetValue(JwtAudience), parse.GetValue(JwtKeys)), ct));
@@ -81,6 +96,7 @@ internal static class ServeCommand
     public static async Task<int> RunAsync(
         ParseResult parse, bool http, string? urls, string? allowedHosts, string? allowedOrigins, JwtOptions jwt, CancellationToken cancellationToken)
     {
+        Hosting.Logging.ConsoleLogFormat.Choose(parse.GetValue(LogFormat));
         try
         {
             if (!http && jwt != JwtOptions.None)

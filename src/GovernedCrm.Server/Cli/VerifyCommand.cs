@@ -50,6 +50,15 @@ internal static class VerifyCommand
                 throw new StartupException($"there is no audit database at {paths.DatabasePath} (run the server once, or pass --data)");
             }
 
+            if (parse.GetValue(Tenant) is { } tenant)
+            {
+                var chains = await AuditChains.ListAsync(paths.DatabasePath, cancellationToken).ConfigureAwait(false);
+                if (!chains.Contains(tenant, StringComparer.Ordinal))
+                {
+                    throw new UnknownChainException(AuditChains.UnknownChain(tenant, chains));
+                }
+            }
+
             var verifierKey = AuditKeys.ResolveVerifierKey(parse.GetValue(PublicKey), paths);
             IProgress<long>? progress = !json && CliConsole.ErrorIsTerminal
                 ? new Progress<long>(n => CliConsole.Error.Write($"\rverifying: {n} entries"))
@@ -92,11 +101,14 @@ internal static class VerifyCommand
             // A queue row that disagrees with the chain was changed outside the server: that is tampering too.
             return report.Valid && approvals.Disagreeing.Count == 0 ? ExitCodes.Ok : ExitCodes.Refused;
         }
-        catch (Exception ex) when (ex is StartupException or SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is StartupException or UnknownChainException or SqliteException or IOException or UnauthorizedAccessException)
         {
             if (json)
             {
-                await CliConsole.Out.WriteLineAsync(new JsonObject { ["valid"] = false, ["error"] = ex.Message }.ToJsonString()).ConfigureAwait(false);
+                // code and message as every --json error has them; valid and error as before.
+                var code = ex is UnknownChainException ? AuditChains.UnknownChainCode : "cli.error";
+                await CliConsole.Out.WriteLineAsync(
+                    new JsonObject { ["valid"] = false, ["code"] = code, ["message"] = ex.Message, ["error"] = ex.Message }.ToJsonString()).ConfigureAwait(false);
             }
 
             CliConsole.Fail(ex.Message);
@@ -104,3 +116,7 @@ internal static class VerifyCommand
         }
     }
 }
+
+/// <summary><c>verify --tenant NAME</c> named no chain of the audit database (exit 2; the message names the chains).</summary>
+/// <param name="message">The message.</param>
+internal sealed class UnknownChainException(string message) : Exception(message);

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using GovernedCrm.Hosting;
 
 namespace GovernedCrm.Server.Tests.Packaging;
 
@@ -17,7 +16,7 @@ public sealed class McpServerManifestTests
     }
 
     [Fact]
-    public async Task Manifest_SchemaProperty_Is20251017()
+    public async Task Manifest_SchemaProperty_IsTheKeptOfficialSchema()
     {
         var manifest = await ReadManifestAsync();
 
@@ -76,23 +75,58 @@ public sealed class McpServerManifestTests
     }
 
     [Fact]
-    public async Task Manifest_EnvironmentVariables_AreOptionalAndIncludeThoseTheServerReads()
+    public async Task Manifest_EnvironmentVariables_AreExactlyThoseTheServerReads()
     {
         var manifest = await ReadManifestAsync();
 
-        var variables = manifest["packages"]![0]!["environmentVariables"]!.AsArray().Select(v => v!.AsObject()).ToList();
+        var declared = EnvironmentVariables(manifest).Select(v => v["name"]!.GetValue<string>()).ToList();
 
-        variables.Select(v => v["name"]!.GetValue<string>())
-            .Should().Contain(new[] { DataFolder.EnvironmentVariable, GovernedCrmServices.UserEnvironmentVariable, PolicySource.EnvironmentVariable, ApprovalSettings.TtlEnvironmentVariable, GovernedCrm.Governance.Approvals.ApprovalOptions.WaitEnvironmentVariable,
-                GovernedCrm.Hosting.Connectors.ConnectorsFileLoader.EnvironmentVariable, GovernedCrm.Hosting.CustomTools.ToolAssemblyPaths.EnvironmentVariable });
+        declared.Should().OnlyHaveUniqueItems();
+        declared.Should().BeEquivalentTo(ServerEnvironmentVariables.Read(),
+            "mcp-server.json must declare every GOVERNEDCRM_ variable named in src and no other");
+    }
+
+    [Fact]
+    public async Task Manifest_EnvironmentVariables_AreOptionalDescribedAndOnlyTheVaultKeyIsSecret()
+    {
+        var manifest = await ReadManifestAsync();
+
+        var variables = EnvironmentVariables(manifest);
+
         variables.Should().AllSatisfy(v =>
         {
             v["description"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace();
             v["isRequired"]!.GetValue<bool>().Should().BeFalse("the server runs with none of them set");
-            v["isSecret"]!.GetValue<bool>().Should().BeFalse();
-            v["format"]!.GetValue<string>().Should().Be("string");
+            v["format"]!.GetValue<string>().Should().BeOneOf("string", "filepath", "number");
         });
+        variables.Where(v => v["isSecret"]!.GetValue<bool>()).Select(v => v["name"]!.GetValue<string>())
+            .Should().Equal(new[] { GovernedCrm.Store.Vault.VaultKeyRing.EnvironmentVariable },
+                "the vault keys are the one secret value the server reads from its environment (the others are paths, names and numbers)");
     }
+
+    [Fact]
+    public async Task Manifest_NamesRepositoryAndWebsite()
+    {
+        var manifest = await ReadManifestAsync();
+
+        manifest["repository"]!["source"]!.GetValue<string>().Should().Be("github");
+        var repository = manifest["repository"]!["url"]!.GetValue<string>();
+        repository.Should().StartWith("https://github.com/");
+        manifest["websiteUrl"]!.GetValue<string>().Should().StartWith(repository);
+    }
+
+    [Fact]
+    public async Task Readme_CarriesMcpNameForTheRegistryOwnershipCheck()
+    {
+        var manifest = await ReadManifestAsync();
+        var readme = await File.ReadAllTextAsync(RepositoryRoot.File("README.md"));
+
+        // The registry finds "mcp-name: NAME" in the package's readme (the packed README.md) to prove ownership.
+        readme.Should().Contain($"mcp-name: {manifest["name"]!.GetValue<string>()}");
+    }
+
+    private static List<JsonObject> EnvironmentVariables(JsonObject manifest) =>
+        manifest["packages"]![0]!["environmentVariables"]!.AsArray().Select(v => v!.AsObject()).ToList();
 
     private static async Task<JsonObject> ReadManifestAsync() =>
         JsonNode.Parse(await File.ReadAllTextAsync(ManifestPath))!.AsObject();

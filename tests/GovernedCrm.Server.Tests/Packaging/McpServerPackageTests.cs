@@ -55,6 +55,45 @@ public sealed class McpServerPackageTests(PackedServerFixture packed) : IClassFi
     }
 
     [Fact]
+    public void Pack_Package_StaysUnderTheSizeBound()
+    {
+        var size = new FileInfo(packed.PackagePath).Length;
+
+        size.Should().BeLessThanOrEqualTo(ToolPackageContents.MaxPackageBytes,
+            "the tool package carries the six supported runtimes' natives and no symbols or docs ({0:N0} bytes); the largest entries:\n{1}",
+            size, ToolPackageContents.LargestEntries(packed.PackagePath, 15));
+    }
+
+    [Fact]
+    public void Pack_Package_CarriesNativesForTheSixSupportedRuntimesOnly()
+    {
+        var runtimes = ToolPackageContents.NativeRuntimes(packed.PackagePath);
+
+        runtimes.Keys.Should().BeEquivalentTo(ToolPackageContents.SupportedRuntimes);
+        runtimes.Should().AllSatisfy(r => r.Value.Should().HaveCount(2, "{0} needs SQLite (e_sqlite3) and NSec (libsodium): {1}", r.Key, string.Join(", ", r.Value)));
+    }
+
+    [Fact]
+    public void Pack_Package_HasNoSymbolsDocsOrOtherLanguages()
+    {
+        var entries = ToolPackageContents.ToolEntries(packed.PackagePath);
+
+        entries.Should().NotContain(e => e.EndsWith(".pdb", StringComparison.Ordinal));
+        entries.Where(e => e.EndsWith(".xml", StringComparison.Ordinal)).Should().Equal(["DotnetToolSettings.xml"]);
+        entries.Should().NotContain(e => e.EndsWith(".resources.dll", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Pack_Package_ReadmeCarriesMcpName()
+    {
+        var readme = System.Text.Encoding.UTF8.GetString(ReadEntry("README.md"));
+        var manifest = JsonDocument.Parse(ReadEntry(".mcp/server.json"));
+
+        readme.Should().Contain($"mcp-name: {manifest.RootElement.GetProperty("name").GetString()}",
+            "the registry's NuGet ownership check looks for it in the package readme");
+    }
+
+    [Fact]
     public async Task Dnx_FromPackFolder_ServesCrmToolsOverStdio()
     {
         var stderr = new ConcurrentQueue<string>();

@@ -3,10 +3,10 @@ using NJsonSchema;
 
 namespace GovernedCrm.Server.Tests.Packaging;
 
-/// <summary>The official server.json schema 2025-10-17, kept in this folder (see README.md), loaded for NJsonSchema.</summary>
+/// <summary>The official server.json schema 2025-12-11 (the newest published), kept in this folder (see README.md), loaded for NJsonSchema.</summary>
 internal static class ServerJsonSchema
 {
-    public const string Url = "https://static.modelcontextprotocol.io/schemas/2025-10-17/server.schema.json";
+    public const string Url = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";
 
     // The keywords NJsonSchema enforces or that only annotate ("const" is rewritten first). Anything else in a
     // newer schema (if/then/else, oneOf with discriminators, ...) must be checked before it is trusted here.
@@ -25,7 +25,7 @@ internal static class ServerJsonSchema
 
     private static readonly Lazy<Task<JsonSchema>> Schema = new(LoadAsync);
 
-    public static string FilePath => RepositoryRoot.File("tests", "GovernedCrm.Server.Tests", "Packaging", "server.schema.2025-10-17.json");
+    public static string FilePath => RepositoryRoot.File("tests", "GovernedCrm.Server.Tests", "Packaging", "server.schema.2025-12-11.json");
 
     /// <summary>Validates a server.json document; returns the errors, one a line, or an empty list.</summary>
     public static async Task<IReadOnlyList<string>> ValidateAsync(string json)
