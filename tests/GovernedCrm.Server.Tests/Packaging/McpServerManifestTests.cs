@@ -87,7 +87,7 @@ public sealed class McpServerManifestTests
     }
 
     [Fact]
-    public async Task Manifest_EnvironmentVariables_AreOptionalDescribedAndOnlyTheVaultKeyIsSecret()
+    public async Task Manifest_EnvironmentVariables_AreOptionalDescribedAndTheSecretsAreMarked()
     {
         var manifest = await ReadManifestAsync();
 
@@ -100,8 +100,8 @@ public sealed class McpServerManifestTests
             v["format"]!.GetValue<string>().Should().BeOneOf("string", "filepath", "number");
         });
         variables.Where(v => v["isSecret"]!.GetValue<bool>()).Select(v => v["name"]!.GetValue<string>())
-            .Should().Equal(new[] { GovernedCrm.Store.Vault.VaultKeyRing.EnvironmentVariable },
-                "the vault keys are the one secret value the server reads from its environment (the others are paths, names and numbers)");
+            .Should().BeEquivalentTo(new[] { GovernedCrm.Store.Vault.VaultKeyRing.EnvironmentVariable, "GOVERNEDCRM_CONSOLE_CLIENT_SECRET" },
+                "the vault keys and the console's client secret are the secret values the server reads from its environment (the others are paths, names and numbers)");
     }
 
     [Fact]
