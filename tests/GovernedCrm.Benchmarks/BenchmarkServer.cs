@@ -1,41 +1,35 @@
-using System.IO.Pipelines;
-using GovernedCrm.Crm;
-using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp;
-using GovernedCrm.Hosting.Adapters;
 using GovernedCrm.Mcp.Identity;
+using GovernedCrm.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.Options;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Benchmarks;
 
 /// <summary>
 /// The governed-crm MCP server in this process (the four CRM tools behind the governance pipeline, plus the
-/// ungoverned baseline tool), over System.IO.Pipelines streams, with a connected client. The CRM database is a
-/// fresh demo database in the given folder; the audit trail is whatever the caller passes.
+/// ungoverned baseline tool), started by the test kit's in-process launcher (<see cref="McpTestServer"/>: in-memory
+/// pipes, a connected client). The CRM database is a fresh demo database in the given folder; the audit trail is
+/// whatever the caller passes; the clock is the caller's.
 /// </summary>
 internal sealed class BenchmarkServer : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly McpTestServer _server;
 
-    private BenchmarkServer(IHost host, McpClient client, string[] pipelineSteps)
+    private BenchmarkServer(McpTestServer server, string[] pipelineSteps)
     {
-        _host = host;
-        Client = client;
+        _server = server;
         PipelineSteps = pipelineSteps;
     }
 
-    public McpClient Client { get; }
+    public McpClient Client => _server.Client;
 
     /// <summary>
     /// The policy the governed calls are decided by: the built-in default policy's rules, with its limits raised
@@ -51,35 +45,28 @@ internal sealed class BenchmarkServer : IAsyncDisposable
 
     public static async Task<BenchmarkServer> StartAsync(string dataFolder, IAuditTrail audit, TimeProvider time, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(dataFolder);
-        var database = new EmbeddedCrmDatabase(new EmbeddedCrmOptions { DatabasePath = Path.Combine(dataFolder, EmbeddedCrmOptions.FileName) });
-        await database.InitializeAsync(time, cancellationToken).ConfigureAwait(false);
-
-        var clientToServer = new Pipe();
-        var serverToClient = new Pipe();
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        LogWarningsToStandardError(builder.Logging);
-        builder.Services.AddSingleton(time);
-        builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton<ICrmConnector, EmbeddedCrmConnector>();
-        builder.Services.AddSingleton(audit);
-        builder.Services.AddSingleton<GovernedCrm.Governance.Steps.Credentials.ICrmConnectionCheck>(GovernedCrm.Governance.Steps.Credentials.NoConnectionNeeded.Instance);
-        builder.Services.AddCrmGovernance();
-        builder.Services.Configure<LocalCallerOptions>(o => o.UserId = "benchmark");
-        builder.Services.AddGovernancePolicy(new ActivePolicy(Policy, time));
-        builder.Services
-            .AddMcpServer(o => o.ServerInfo = new Implementation { Name = "governed-crm-benchmark", Version = "0.1.0" })
-            .WithStreamServerTransport(clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream())
-            .WithCrmTools()
-            .WithTools<BenchmarkTools>();
-
-        var host = builder.Build();
+        var server = await McpTestServer.StartAsync(
+            new McpTestServerOptions
+            {
+                DataFolder = dataFolder,
+                Time = time,
+                AuditTrail = audit,
+                Logging = LogWarningsToStandardError,
+                Services = services =>
+                {
+                    services.Configure<LocalCallerOptions>(o => o.UserId = "benchmark");
+                    services.AddGovernancePolicy(new ActivePolicy(Policy, time));
+                },
+                ServerOptions = o => o.ServerInfo = new Implementation { Name = "governed-crm-benchmark", Version = "0.1.0" },
+                Tools = mcp => mcp.WithCrmTools().WithTools<BenchmarkTools>(),
+                ClientInfo = new Implementation { Name = "governed-crm-benchmark-client", Version = "0.1.0" },
+            },
+            cancellationToken).ConfigureAwait(false);
         try
         {
-            // Builds the server options now, as governed-crm does at startup, so the governance catalog is filled
-            // (and an unmarked tool fails) before the first call rather than during it.
-            _ = host.Services.GetRequiredService<IOptions<McpServerOptions>>().Value;
-            var catalog = host.Services.GetRequiredService<GovernedToolCatalog>();
+            // The client's handshake built the server options, so the governance catalog is filled (and an unmarked
+            // tool has failed) before the first measured call.
+            var catalog = server.Services.GetRequiredService<GovernedToolCatalog>();
             foreach (var tool in new[] { "CRM.GetRecord", "CRM.UpdateRecord" })
             {
                 if (!catalog.TryGetGoverned(tool, out _))
@@ -93,27 +80,17 @@ internal sealed class BenchmarkServer : IAsyncDisposable
                 throw new InvalidOperationException($"Expected {BenchmarkTools.GetRecordUngoverned} to be ungoverned; the comparison would be meaningless.");
             }
 
-            var pipelineSteps = host.Services.GetRequiredService<GovernancePipeline>().Steps.Select(s => s.Name).ToArray();
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
-            var client = await McpClient.CreateAsync(
-                new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()),
-                new McpClientOptions { ClientInfo = new Implementation { Name = "governed-crm-benchmark-client", Version = "0.1.0" } },
-                cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new BenchmarkServer(host, client, pipelineSteps);
+            var pipelineSteps = server.Services.GetRequiredService<GovernancePipeline>().Steps.Select(s => s.Name).ToArray();
+            return new BenchmarkServer(server, pipelineSteps);
         }
         catch
         {
-            host.Dispose();
+            await server.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Client.DisposeAsync().ConfigureAwait(false);
-        await _host.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _host.Dispose();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     // Warnings only: per-call information logs would go to stderr on every round trip and distort the figures.
     private static void LogWarningsToStandardError(ILoggingBuilder logging)

@@ -2,10 +2,12 @@ using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Store.Tests;
 
-/// <summary>A temporary data folder for a real governance.db file (WAL and locking need a file), removed afterwards.</summary>
+/// <summary>A governance.db file (WAL and locking need a file) in the kit's temporary folder, removed afterwards.</summary>
 internal sealed class TempGovernanceFolder : IDisposable
 {
-    public string Folder { get; } = Directory.CreateTempSubdirectory("governedcrm-store-").FullName;
+    private readonly TempFolder _folder = new("governedcrm-store-");
+
+    public string Folder => _folder.Path;
 
     public string DatabasePath => Path.Combine(Folder, GovernanceDatabase.FileName);
 
@@ -34,16 +36,5 @@ internal sealed class TempGovernanceFolder : IDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is not worth failing a test for.
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }

@@ -10,6 +10,7 @@ namespace GovernedCrm.Testing;
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     private readonly StringBuilder _text = new();
+    private readonly List<CapturedLog> _entries = [];
 
     /// <summary>Everything logged so far, one entry a line.</summary>
     public string Text
@@ -19,6 +20,18 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
             lock (_text)
             {
                 return _text.ToString();
+            }
+        }
+    }
+
+    /// <summary>Every log call so far (scopes not included), in order.</summary>
+    public IReadOnlyList<CapturedLog> Entries
+    {
+        get
+        {
+            lock (_text)
+            {
+                return [.. _entries];
             }
         }
     }
@@ -35,6 +48,14 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     /// <inheritdoc />
     public void Dispose()
     {
+    }
+
+    private void Add(CapturedLog entry)
+    {
+        lock (_text)
+        {
+            _entries.Add(entry);
+        }
     }
 
     private void Append(string line)
@@ -58,6 +79,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            owner.Add(new CapturedLog(logLevel, category, formatter(state, exception)));
             var structured = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
             owner.Append($"{logLevel} {category}: {formatter(state, exception)} {state} [{structured}]");
             if (exception is not null)
@@ -89,3 +111,9 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         }
     }
 }
+
+/// <summary>One log call: its level, its category and its formatted message.</summary>
+/// <param name="Level">The level.</param>
+/// <param name="Category">The logger's category.</param>
+/// <param name="Message">The formatted message.</param>
+public sealed record CapturedLog(LogLevel Level, string Category, string Message);

@@ -22,24 +22,45 @@ public sealed class ServerProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>The executable in the test's output folder.</summary>
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "governed-crm.dll");
 
+    /// <summary>Everything the process wrote to stdout so far.</summary>
     public string StandardOutput { get { lock (_stdout) { return _stdout.ToString(); } } }
 
+    /// <summary>Everything the process wrote to stderr so far.</summary>
     public string StandardError { get { lock (_stderr) { return _stderr.ToString(); } } }
 
+    /// <summary>The process id.</summary>
     public int Id => _process.Id;
 
+    /// <summary>The process's stdin.</summary>
     public StreamWriter Input => _process.StandardInput;
 
-    public static ServerProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
+    /// <summary>
+    /// Starts <c>dotnet governed-crm.dll ARGUMENTS</c> as <see cref="StartInfo"/> describes, reading its output as it comes.
+    /// </summary>
+    public static ServerProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null) =>
+        new(System.Diagnostics.Process.Start(StartInfo(arguments, environment))!);
+
+    /// <summary>
+    /// How to start <c>dotnet governed-crm.dll ARGUMENTS</c>: stdin, stdout and stderr redirected (UTF-8, no BOM), the
+    /// GOVERNEDCRM_ settings of the test's own environment removed (data folder, user, policy, tools, vault key, JWT),
+    /// then <paramref name="environment"/> applied. For tests that hold the process themselves.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            StandardInputEncoding = utf8,
+            StandardOutputEncoding = utf8,
+            StandardErrorEncoding = utf8,
         };
         info.ArgumentList.Add(ServerDll);
         foreach (var argument in arguments)
@@ -62,7 +83,7 @@ public sealed class ServerProcess : IDisposable
             info.Environment[key] = value;
         }
 
-        return new ServerProcess(System.Diagnostics.Process.Start(info)!);
+        return info;
     }
 
     /// <summary>Runs the executable to completion and returns its exit code.</summary>
@@ -74,6 +95,7 @@ public sealed class ServerProcess : IDisposable
         return (code, process.StandardOutput, process.StandardError);
     }
 
+    /// <summary>Waits for the process to exit and returns its exit code; kills it and throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
@@ -91,6 +113,7 @@ public sealed class ServerProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits until <paramref name="text"/> appears on stderr; throws <see cref="TimeoutException"/> after <paramref name="timeout"/> or if the process exits first.</summary>
     public async Task WaitForStderrAsync(string text, TimeSpan timeout)
     {
         var deadline = System.Diagnostics.Stopwatch.StartNew();
@@ -116,6 +139,7 @@ public sealed class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>Kills the process (and its children) if it still runs.</summary>
     public void Dispose()
     {
         if (!_process.HasExited)

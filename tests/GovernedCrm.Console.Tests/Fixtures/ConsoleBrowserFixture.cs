@@ -5,7 +5,6 @@ using GovernedCrm.AdminConsole;
 using GovernedCrm.AdminConsole.Security;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Hosting;
-using GovernedCrm.Server.Tests.Http;
 using GovernedCrm.Testing.Identity;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Builder;
@@ -31,12 +30,12 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime, IDisposable
 
     private readonly TestIssuer _tokens = new();
     private readonly string _clientSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-    private ServerResources? _resources;
+    private HttpTestServer? _server;
     private IPlaywright? _playwright;
 
     public TestIdentityProvider Idp { get; private set; } = null!;
 
-    public WebApplication App { get; private set; } = null!;
+    public WebApplication App => _server!.App;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -73,14 +72,9 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime, IDisposable
         Environment.SetEnvironmentVariable(ConsoleOptions.ClientSecretVariable, _clientSecret);
 
         var jwt = JwtSettings.Resolve(new JwtOptions(Issuer, null, _tokens.JwksFile), BaseUrl.AbsoluteUri.TrimEnd('/'), _ => null)!;
-        var folder = DataFolder.Open(Folder);
-        var policy = new ServerPolicy(GovernedCrm.Governance.Policy.BuiltInPolicy.Load(), null);
-        _resources = await ServerResources.OpenAsync(folder, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, null, CancellationToken.None);
         var pinned = Idp.Certificate;
-        App = HttpServer.Build(folder, _resources, new HttpServerSettings(BaseUrl.AbsoluteUri.TrimEnd('/'), HttpServer.DefaultAllowedHosts, jwt), policy, web =>
+        _server = await HttpTestServer.StartAsync(jwt, folderPath: Folder, urls: BaseUrl.AbsoluteUri.TrimEnd('/'), web: web =>
             web.ConfigureServices(s => s.PostConfigure<OpenIdConnectOptions>(ConsoleSchemes.OpenIdConnect, o => o.BackchannelHttpHandler = LoopbackCertificate.PinnedHandler(pinned))));
-        GovernanceStartupCheck.Run(App.Services);
-        await App.StartAsync();
 
         _playwright = await Playwright.CreateAsync();
         var spki = Convert.ToBase64String(SHA256.HashData(Idp.Certificate.PublicKey.ExportSubjectPublicKeyInfo()));
@@ -143,16 +137,7 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime, IDisposable
     }
 
     /// <summary>Every audit entry written so far, all chains.</summary>
-    public async Task<List<AuditEntry>> AuditEntriesAsync()
-    {
-        var entries = new List<AuditEntry>();
-        await foreach (var entry in AuditEntryReader.ReadAsync(_resources!.AuditPaths.DatabasePath, chain: null, 0, CancellationToken.None))
-        {
-            entries.Add(entry);
-        }
-
-        return entries;
-    }
+    public Task<List<AuditEntry>> AuditEntriesAsync() => _server!.AuditEntriesAsync();
 
     /// <summary>Where the screenshots go: docs/images in the repository.</summary>
     public static string ScreenshotPath(string name) => Path.Combine(RepositoryRoot.Find(), "docs", "images", $"console-{name}.png");
@@ -165,15 +150,9 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime, IDisposable
         }
 
         _playwright?.Dispose();
-        if (App is not null)
+        if (_server is not null)
         {
-            await App.StopAsync();
-            await App.DisposeAsync();
-        }
-
-        if (_resources is not null)
-        {
-            await _resources.DisposeAsync();
+            await _server.DisposeAsync();
         }
 
         if (Idp is not null)

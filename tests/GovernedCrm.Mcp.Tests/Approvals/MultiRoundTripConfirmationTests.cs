@@ -123,7 +123,7 @@ public sealed class MultiRoundTripConfirmationTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
         var signer = new RequestStateSigner(time);
-        var trail = new RecordingTrail();
+        var trail = new RecordingAuditTrail();
         var arguments = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>("""{"objectType":"contact","recordId":"1001","properties":{"email":"x@y.example"},"reason":"r"}""")!;
         var tampered = signer.Sign("ravi", "CRM.UpdateRecord", "not-the-digest", "exec-1");
         var parameters = new CallToolRequestParams
@@ -157,18 +157,4 @@ public sealed class MultiRoundTripConfirmationTests
 
     private static Task<string?> EmailAsync(McpTestServer server) =>
         server.CrmScalarAsync("SELECT email FROM contacts WHERE id = 1001");
-
-    private sealed class RecordingTrail : IAuditTrail
-    {
-        public List<AuditRecord> Records { get; } = [];
-
-        public ValueTask<AuditReceipt> AppendAsync(AuditRecord record, CancellationToken cancellationToken)
-        {
-            lock (Records)
-            {
-                Records.Add(record);
-                return ValueTask.FromResult(new AuditReceipt(record.Tenant, Records.Count - 1, $"{record.Tenant}/{Records.Count - 1}"));
-            }
-        }
-    }
 }

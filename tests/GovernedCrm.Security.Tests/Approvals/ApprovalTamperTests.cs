@@ -5,7 +5,6 @@ using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Mcp.Governance;
 using GovernedCrm.Security.Tests.Fixtures;
-using GovernedCrm.Server.Tests.Http;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;

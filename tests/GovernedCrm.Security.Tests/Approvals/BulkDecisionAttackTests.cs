@@ -2,7 +2,6 @@ using System.Text.Json;
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Identity;
-using GovernedCrm.Server.Tests.Http;
 using GovernedCrm.Security.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;

@@ -1,6 +1,5 @@
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Audit;
-using GovernedCrm.Server.Tests.Http;
 
 namespace GovernedCrm.Security.Tests.Audit;
 

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Server.Tests.Approvals;
 
 namespace GovernedCrm.Security.Tests.Cli;
 

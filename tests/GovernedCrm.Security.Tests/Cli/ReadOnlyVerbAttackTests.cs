@@ -1,4 +1,3 @@
-using GovernedCrm.Server.Tests.Approvals;
 
 namespace GovernedCrm.Security.Tests.Cli;
 

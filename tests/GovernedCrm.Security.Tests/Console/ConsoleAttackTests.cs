@@ -8,7 +8,6 @@ using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Hosting;
-using GovernedCrm.Server.Tests.Http;
 using GovernedCrm.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;

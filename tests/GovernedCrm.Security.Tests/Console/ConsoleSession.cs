@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using GovernedCrm.AdminConsole.SignIn;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Identity;
-using GovernedCrm.Server.Tests.Http;
 using GovernedCrm.Store;
 using GovernedCrm.Store.ConsoleLinks;
 using Microsoft.AspNetCore.TestHost;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using GovernedCrm.Server.Tests.Http;
 using ModelContextProtocol.Client;
 
 namespace GovernedCrm.Security.Tests.Http;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using GovernedCrm.Server.Tests.Http;
 
 namespace GovernedCrm.Security.Tests.Http;
 

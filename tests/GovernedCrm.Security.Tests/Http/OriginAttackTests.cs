@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using GovernedCrm.Server.Tests.Http;
 using ModelContextProtocol.Client;
 
 namespace GovernedCrm.Security.Tests.Http;

@@ -1,6 +1,5 @@
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Security.Tests.Fixtures;
-using GovernedCrm.Server.Tests.Http;
 
 namespace GovernedCrm.Security.Tests.MalformedInput;
 

@@ -2,7 +2,6 @@ using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Security.Tests.Fixtures;
-using GovernedCrm.Server.Tests.Http;
 using GovernedCrm.Governance.Steps.Audit;
 
 namespace GovernedCrm.Security.Tests.Protocol;

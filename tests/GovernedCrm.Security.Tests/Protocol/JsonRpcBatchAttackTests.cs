@@ -3,7 +3,6 @@ using System.Text.Json;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Security.Tests.Fixtures;
-using GovernedCrm.Server.Tests.Http;
 
 namespace GovernedCrm.Security.Tests.Protocol;
 

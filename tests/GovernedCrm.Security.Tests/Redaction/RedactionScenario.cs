@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GovernedCrm.Server.Tests.Http;
 using Microsoft.AspNetCore.TestHost;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;

@@ -3,7 +3,6 @@ using GovernedCrm.Audit.Records;
 using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Hosting;
-using GovernedCrm.Server.Tests.Http;
 using Microsoft.Data.Sqlite;
 using ModelContextProtocol.Protocol;
 

@@ -9,7 +9,7 @@ internal static class ServerLaunch
     public const string User = "audit-process-test";
 
     /// <summary>The server built into the test output folder.</summary>
-    public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "governed-crm.dll");
+    public static string ServerDll => ServerProcess.ServerDll;
 
     /// <summary>The policy of these tests: everything allowed, no approvals, no limits (thousands of writes a minute).</summary>
     public static string PolicyFile => Path.Combine(AppContext.BaseDirectory, "TestData", "load-test-policy.yaml");
@@ -34,30 +34,8 @@ internal static class ServerLaunch
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
     };
 
-    /// <summary>How to start the server on <paramref name="dataFolder"/> as a child process with redirected UTF-8 streams.</summary>
-    public static System.Diagnostics.ProcessStartInfo StartInfo(string dataFolder)
-    {
-        var utf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardInputEncoding = utf8,
-            StandardOutputEncoding = utf8,
-            StandardErrorEncoding = utf8,
-        };
-        info.ArgumentList.Add(ServerDll);
-        info.ArgumentList.Add("--data");
-        info.ArgumentList.Add(dataFolder);
-        foreach (var (key, value) in Environment())
-        {
-            info.Environment[key] = value;
-        }
-
-        return info;
-    }
+    /// <summary>How to start the server on <paramref name="dataFolder"/> as a child process with redirected UTF-8 streams (the kit's process launcher).</summary>
+    public static System.Diagnostics.ProcessStartInfo StartInfo(string dataFolder) => ServerProcess.StartInfo(["--data", dataFolder], Environment());
 
     public static McpClientOptions ClientOptions { get; } = new()
     {

@@ -66,8 +66,8 @@ public sealed class SqliteTokenVaultTests : IDisposable
     [Fact]
     public async Task LoadAsync_AlicesBlobCopiedIntoBobsRow_NotConnectedAndLogged()
     {
-        var logger = new ListLogger();
-        var vault = await _temp.OpenAsync(_keys, logger);
+        var logger = new CapturingLoggerProvider();
+        var vault = await _temp.OpenAsync(_keys, logger.For<SqliteTokenVault>());
         await vault.StoreAsync("alice", "hubspot", Cache("alice-secret"), CancellationToken.None);
         await vault.StoreAsync("bob", "hubspot", Cache("bob-secret"), CancellationToken.None);
 

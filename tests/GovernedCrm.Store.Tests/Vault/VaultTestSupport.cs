@@ -53,33 +53,3 @@ internal sealed class VaultFolder : IDisposable
 
     private SqliteConnection Connect() => new(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
 }
-
-/// <summary>Keeps every log message, to check what a warning says (and does not say).</summary>
-internal sealed class ListLogger : ILogger<SqliteTokenVault>
-{
-    private readonly List<(LogLevel Level, string Message)> _entries = [];
-
-    public IReadOnlyList<(LogLevel Level, string Message)> Entries
-    {
-        get
-        {
-            lock (_entries)
-            {
-                return [.. _entries];
-            }
-        }
-    }
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        lock (_entries)
-        {
-            _entries.Add((logLevel, formatter(state, exception)));
-        }
-    }
-}

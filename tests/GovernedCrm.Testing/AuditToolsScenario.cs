@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
-namespace GovernedCrm.Server.Tests.Http;
+namespace GovernedCrm.Testing;
 
 /// <summary>
 /// One real HTTP server (JWT identities) for the audit tools, with the built-in default policy plus: a <c>compliance</c>

@@ -4,7 +4,7 @@ using GovernedCrm.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace GovernedCrm.Server.Tests.Http;
+namespace GovernedCrm.Testing;
 
 /// <summary>
 /// A stand-in authorization server: an RSA and an EC P-256 key made at test time, their public halves in a
@@ -12,33 +12,42 @@ namespace GovernedCrm.Server.Tests.Http;
 /// </summary>
 internal sealed class TestIssuer : IDisposable
 {
+    /// <summary>The issuer every token names by default (<c>--jwt-issuer</c>).</summary>
     public const string Issuer = "https://issuer.test/realm";
 
     /// <summary>The default audience: the first default --urls value + /mcp.</summary>
     public const string Audience = "http://127.0.0.1:5180/mcp";
 
+    /// <summary>The RSA key's id in the JWKS file.</summary>
     public const string RsaKeyId = "rsa-1";
+
+    /// <summary>The EC P-256 key's id in the JWKS file.</summary>
     public const string EcKeyId = "ec-1";
 
     private readonly RSA _rsa = RSA.Create(2048);
     private readonly ECDsa _ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly string _folder = Directory.CreateTempSubdirectory("governedcrm-jwks-").FullName;
 
+    /// <summary>Makes the keys and writes their public halves to a JWKS file in a temporary folder.</summary>
     public TestIssuer()
     {
         JwksFile = Path.Combine(_folder, "issuer.jwks.json");
         File.WriteAllText(JwksFile, Jwks(RsaJwk(_rsa, RsaKeyId), EcJwk(_ec, EcKeyId)));
     }
 
+    /// <summary>The JWKS file (what <c>--jwt-keys</c> reads).</summary>
     public string JwksFile { get; }
 
     /// <summary>The JWKS document with the public keys.</summary>
     public string JwksJson => File.ReadAllText(JwksFile);
 
+    /// <summary>The trusted RSA key, RS256.</summary>
     public SigningCredentials Rs256 => new(new RsaSecurityKey(_rsa) { KeyId = RsaKeyId }, SecurityAlgorithms.RsaSha256);
 
+    /// <summary>The trusted RSA key, PS256.</summary>
     public SigningCredentials Ps256 => new(new RsaSecurityKey(_rsa) { KeyId = RsaKeyId }, SecurityAlgorithms.RsaSsaPssSha256);
 
+    /// <summary>The trusted EC key, ES256.</summary>
     public SigningCredentials Es256 => new(new ECDsaSecurityKey(_ec) { KeyId = EcKeyId }, SecurityAlgorithms.EcdsaSha256);
 
     /// <summary>The trusted RSA key with an algorithm outside the allowed set.</summary>
@@ -103,20 +112,24 @@ internal sealed class TestIssuer : IDisposable
         return $"{header}.{payload}.";
     }
 
+    /// <summary>A JWKS document with <paramref name="keys"/> (JWK objects as JSON).</summary>
     public static string Jwks(params string[] keys) => $$"""{"keys":[{{string.Join(",", keys)}}]}""";
 
+    /// <summary>The public half of <paramref name="rsa"/> as a JWK.</summary>
     public static string RsaJwk(RSA rsa, string keyId)
     {
         var p = rsa.ExportParameters(includePrivateParameters: false);
         return $$"""{"kty":"RSA","use":"sig","kid":"{{keyId}}","n":"{{Base64UrlEncoder.Encode(p.Modulus)}}","e":"{{Base64UrlEncoder.Encode(p.Exponent)}}"}""";
     }
 
+    /// <summary>The public half of <paramref name="ec"/> as a JWK.</summary>
     public static string EcJwk(ECDsa ec, string keyId)
     {
         var p = ec.ExportParameters(includePrivateParameters: false);
         return $$"""{"kty":"EC","use":"sig","crv":"P-256","kid":"{{keyId}}","x":"{{Base64UrlEncoder.Encode(p.Q.X)}}","y":"{{Base64UrlEncoder.Encode(p.Q.Y)}}"}""";
     }
 
+    /// <summary>Disposes the keys and removes the JWKS file's folder.</summary>
     public void Dispose()
     {
         _rsa.Dispose();

@@ -12,20 +12,23 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using GovernedCrm.Governance.Steps.WriteAheadAudit;
 
-namespace GovernedCrm.Server.Tests.Approvals;
+namespace GovernedCrm.Testing;
 
 /// <summary>
 /// A temporary data folder with proposals queued directly through GovernanceDatabase, SqliteApprovalStore and
 /// ApprovalService (and their APPROVAL_REQUESTED entries in the real audit trail), for the CLI process tests.
 /// </summary>
-internal sealed class ApprovalsDataFolder : IDisposable
+public sealed class ApprovalsDataFolder : IDisposable
 {
+    /// <summary>The properties a proposal changes by default: the deal's amount, over the big-deals threshold.</summary>
     public const string DefaultProperties = """{"amount":60000}""";
 
     private readonly TempFolder _folder = new("governedcrm-approvals-");
 
+    /// <summary>The data folder.</summary>
     public string Path => _folder.Path;
 
+    /// <summary>The folder's audit database.</summary>
     public string AuditDatabasePath => System.IO.Path.Combine(Path, AuditStoreOptions.FileName);
 
     /// <summary>Creates the folder's CRM database with its demo data, as a first server start would.</summary>
@@ -54,6 +57,7 @@ internal sealed class ApprovalsDataFolder : IDisposable
         return proposals;
     }
 
+    /// <summary>The approval <paramref name="id"/> as stored in the folder's governance database.</summary>
     public async Task<ApprovalRequest> ReadAsync(string id)
     {
         var store = await SqliteApprovalStore.OpenAsync(Path, CancellationToken.None);
@@ -62,6 +66,7 @@ internal sealed class ApprovalsDataFolder : IDisposable
         return request!;
     }
 
+    /// <summary>The audit records of one execution, in chain order.</summary>
     public async Task<List<AuditRecord>> AuditRecordsAsync(string executionId)
     {
         var records = new List<AuditRecord>();
@@ -106,6 +111,7 @@ internal sealed class ApprovalsDataFolder : IDisposable
         return File.Exists(file) ? file : WritePolicy("acting-admin.yaml", CliUsers("adam", "*"));
     }
 
+    /// <summary>Removes the folder.</summary>
     public void Dispose() => _folder.Dispose();
 
     private static ApprovalRequest Proposal(string properties, DateTimeOffset? expiresAt)

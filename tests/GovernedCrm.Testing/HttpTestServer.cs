@@ -2,70 +2,86 @@ using System.Net.Http.Headers;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Data.Sqlite;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
 
-namespace GovernedCrm.Server.Tests.Http;
+namespace GovernedCrm.Testing;
 
-/// <summary>The real HTTP host (same pipeline as <c>serve --http</c>) on ASP.NET Core's in-memory test server.</summary>
+/// <summary>
+/// The in-process launcher of the HTTP host: the real host of <c>serve --http</c> (same pipeline, same startup check)
+/// on ASP.NET Core's in-memory test server, or on a real loopback port when <c>urls</c> is given (for a browser).
+/// The data folder is removed on dispose.
+/// </summary>
 internal sealed class HttpTestServer : IAsyncDisposable
 {
-    private readonly string _folder;
-    private Microsoft.Extensions.Logging.ILoggerFactory? _startupLogs;
+    private readonly ILoggerFactory _startupLogs;
 
-    private HttpTestServer(WebApplication app, string folder, ServerResources resources)
+    private HttpTestServer(WebApplication app, string folder, ServerResources resources, ILoggerFactory startupLogs)
     {
         App = app;
+        Folder = folder;
         Resources = resources;
-        _folder = folder;
+        _startupLogs = startupLogs;
     }
 
+    /// <summary>The running web application.</summary>
     public WebApplication App { get; }
 
-    public string Folder => _folder;
+    /// <summary>The data folder.</summary>
+    public string Folder { get; }
 
+    /// <summary>What the host opened in the data folder (CRM, audit trail, approvals).</summary>
     public ServerResources Resources { get; }
 
+    /// <summary>The audit database of the data folder.</summary>
     public string AuditDatabasePath => Resources.AuditPaths.DatabasePath;
 
     /// <summary>
-    /// Starts the server; with <paramref name="jwt"/> every MCP request needs a bearer token; <paramref name="allowedOrigins"/>
-    /// is <c>--allowed-origins</c>.
+    /// Starts the host. With <paramref name="jwt"/> every MCP request needs a bearer token; <paramref name="policy"/>
+    /// defaults to the built-in policy; <paramref name="logs"/> receives everything logged, down to Trace;
+    /// <paramref name="folderPath"/> defaults to a new temporary folder; <paramref name="allowedOrigins"/> is
+    /// <c>--allowed-origins</c>; <paramref name="urls"/> (<c>--urls</c>) puts the host on a real port instead of the
+    /// test server; <paramref name="web"/> configures the web host further.
     /// </summary>
     public static async Task<HttpTestServer> StartAsync(
-        JwtSettings? jwt = null, ServerPolicy? policy = null, Microsoft.Extensions.Logging.ILoggerProvider? logs = null, string? folderPath = null,
-        string? allowedOrigins = null)
+        JwtSettings? jwt = null, ServerPolicy? policy = null, ILoggerProvider? logs = null, string? folderPath = null,
+        string? allowedOrigins = null, string? urls = null, Action<IWebHostBuilder>? web = null)
     {
         folderPath ??= Directory.CreateTempSubdirectory("governedcrm-http-").FullName;
         var folder = DataFolder.Open(folderPath);
         policy ??= new ServerPolicy(GovernedCrm.Governance.Policy.BuiltInPolicy.Load(), null);
-        var startupLogs = Microsoft.Extensions.Logging.LoggerFactory.Create(b =>
+        var startupLogs = LoggerFactory.Create(b =>
         {
             if (logs is not null)
             {
-                b.AddProvider(logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace);
+                b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
             }
         });
         var resources = await ServerResources.OpenAsync(folder, startupLogs, policy.Connectors, CancellationToken.None);
-        var app = HttpServer.Build(folder, resources, new HttpServerSettings(HttpServer.DefaultUrls, HttpServer.DefaultAllowedHosts, jwt, allowedOrigins),
-            policy, web =>
+        var app = HttpServer.Build(folder, resources, new HttpServerSettings(urls ?? HttpServer.DefaultUrls, HttpServer.DefaultAllowedHosts, jwt, allowedOrigins),
+            policy, host =>
             {
-                web.UseTestServer();
+                if (urls is null)
+                {
+                    host.UseTestServer();
+                }
+
                 if (logs is not null)
                 {
                     // Everything the server logs, down to Trace, for the tests that look for leaked secrets.
-                    web.ConfigureLogging(b => b.AddProvider(logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace));
+                    host.ConfigureLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
                 }
+
+                web?.Invoke(host);
             });
         GovernanceStartupCheck.Run(app.Services);
         await app.StartAsync();
-        return new HttpTestServer(app, folderPath, resources) { _startupLogs = startupLogs };
+        return new HttpTestServer(app, folderPath, resources, startupLogs);
     }
 
-    /// <summary>An HTTP client for the in-memory server; with <paramref name="bearerToken"/> every request carries it.</summary>
+    /// <summary>An HTTP client for the in-memory test server; with <paramref name="bearerToken"/> every request carries it.</summary>
     public HttpClient CreateHttpClient(string? bearerToken = null)
     {
         var http = App.GetTestClient();
@@ -77,6 +93,7 @@ internal sealed class HttpTestServer : IAsyncDisposable
         return http;
     }
 
+    /// <summary>An MCP client on <paramref name="path"/> of the in-memory test server, over <paramref name="http"/> or a new client with <paramref name="bearerToken"/>.</summary>
     public Task<McpClient> ConnectAsync(string path, HttpTransportMode mode, string? protocolVersion = null, string? bearerToken = null, HttpClient? http = null) =>
         McpClient.CreateAsync(
             new HttpClientTransport(
@@ -97,13 +114,13 @@ internal sealed class HttpTestServer : IAsyncDisposable
         return entries;
     }
 
+    /// <summary>Stops the host, closes what it opened and removes the data folder.</summary>
     public async ValueTask DisposeAsync()
     {
         await App.StopAsync();
         await App.DisposeAsync();
         await Resources.DisposeAsync();
-        _startupLogs?.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        _startupLogs.Dispose();
+        TempFolder.Delete(Folder);
     }
 }
