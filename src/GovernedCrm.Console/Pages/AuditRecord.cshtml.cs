@@ -80,6 +80,14 @@ public sealed class AuditRecordModel(IAuditBrowser browser, ConsoleAccess access
         return Page();
     }
 
+    /// <summary>An agent's confidence as a percentage (as the inbox shows it), or the text as it is.</summary>
+    /// <param name="confidence">The confidence, 0 to 1.</param>
+    /// <returns>The text.</returns>
+    public static string Percent(string confidence) =>
+        double.TryParse(confidence, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 1
+            ? value.ToString("P0", System.Globalization.CultureInfo.InvariantCulture).Replace(" ", "", StringComparison.Ordinal)
+            : confidence;
+
     /// <summary>The timeline's heading for an event.</summary>
     /// <param name="item">The event.</param>
     /// <returns>A few words.</returns>
