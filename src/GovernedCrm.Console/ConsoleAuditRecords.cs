@@ -8,7 +8,7 @@ namespace GovernedCrm.AdminConsole;
 
 /// <summary>
 /// The audit entries of the console's own acts, in the entry format every other entry has (no new event type): a
-/// sign-in, a refused sign-in, and the issue of a one-time link. They are told apart by their tool name, in the
+/// sign-in, a refused sign-in, the issue of a one-time link, and a verification of the chain. They are told apart by their tool name, in the
 /// <c>console</c> target system. Decisions taken in the console are the approval service's entries, with
 /// <c>onBehalfOf</c> <see cref="OnBehalfOf"/>. No entry holds a token, a hash of one, or a secret.
 /// </summary>
@@ -22,6 +22,9 @@ public static class ConsoleAuditRecords
 
     /// <summary>The tool name of issuing a one-time sign-in link.</summary>
     public const string IssueLinkTool = "Console.IssueLink";
+
+    /// <summary>The tool name of a verification of the chain run from the console.</summary>
+    public const string VerifyTool = "Console.VerifyChain";
 
     /// <summary>What decision entries taken in the console record as <c>onBehalfOf</c>.</summary>
     public const string OnBehalfOf = "console";
@@ -66,6 +69,39 @@ public static class ConsoleAuditRecords
                 ["expiresAt"] = expiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             }.ToJsonString(),
         };
+    }
+
+    /// <summary>A user verified their tenant's chain from the console: what the walk found (no detail text, which may quote the database).</summary>
+    /// <param name="user">The user as the policy resolved them.</param>
+    /// <param name="result">What the walk found.</param>
+    /// <returns>The record.</returns>
+    public static AuditRecord Verified(CallerIdentity user, Trail.ChainVerification result)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(result);
+        return Base(user.Tenant, AuditEventType.Executed, AuditActionType.Read, user.UserId, VerifyTool, result.Valid ? "valid" : "broken:" + result.Code) with
+        {
+            Result = new JsonObject
+            {
+                ["valid"] = result.Valid,
+                ["chain"] = result.Chain,
+                ["entries"] = result.Entries,
+                ["checkpoints"] = result.Checkpoints,
+                ["position"] = result.Position,
+                ["code"] = result.Code,
+                ["elapsedMs"] = result.ElapsedMs,
+            }.ToJsonString(),
+        };
+    }
+
+    /// <summary>A verification run from the console could not complete (the database could not be read, the key is missing).</summary>
+    /// <param name="user">The user as the policy resolved them.</param>
+    /// <param name="code">Why, as a stable code.</param>
+    /// <returns>The record.</returns>
+    public static AuditRecord VerifyFailed(CallerIdentity user, string code)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return Base(user.Tenant, AuditEventType.Failed, AuditActionType.Read, user.UserId, VerifyTool, "failed:" + code);
     }
 
     private static AuditRecord Base(string tenant, AuditEventType eventType, AuditActionType action, string actor, string tool, string outcome) => new()

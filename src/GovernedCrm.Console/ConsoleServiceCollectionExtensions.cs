@@ -27,6 +27,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddSingleton(options);
         services.TryAddSingleton<ConsoleCaller>();
         services.TryAddSingleton<ConsoleAccess>();
+        services.TryAddSingleton<Trail.VerifyJobs>();
         services.TryAddSingleton(_ => new SqliteConsoleLinkStore(GovernanceDatabase.InDataFolder(options.DataFolder)));
 
         // Keys for the session and antiforgery cookies, in memory: nothing to steal from disk, and a restart signs everyone out.

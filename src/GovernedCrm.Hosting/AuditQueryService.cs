@@ -30,6 +30,9 @@ internal sealed class AuditQueryService(string databasePath, IGovernancePolicy p
     /// <summary>The tool whose grant covers audit search and history on the CLI.</summary>
     public const string ReadTool = "Audit.RecordHistory";
 
+    /// <summary>The code of a request for an entry the caller's chain does not hold (or that does not decode).</summary>
+    public const string NotFoundCode = "audit.not_found";
+
     private readonly AuditQueries _queries = new(databasePath);
 
     /// <summary>The service over a server's or data folder's audit database, with the server's tool catalog.</summary>
@@ -42,9 +45,16 @@ internal sealed class AuditQueryService(string databasePath, IGovernancePolicy p
     /// <summary>Whether the caller may read the audit trail at all: an admin, or a role an allow rule names <see cref="ReadTool"/> for.</summary>
     /// <param name="caller">The caller, as the policy resolved them.</param>
     /// <returns>True when they may.</returns>
-    public bool MayRead(CallerIdentity caller) => policy is AdminToolsPolicy admin
-        ? admin.MayUse(caller, ReadTool)
-        : policy is IAuditAccessPolicy access && access.NamesAuditTool(caller, ReadTool);
+    public bool MayRead(CallerIdentity caller) => MayUse(policy, caller, ReadTool);
+
+    /// <summary>Whether the caller may use the audit tool <paramref name="tool"/> at all: an admin, or a role an allow rule names it for.</summary>
+    /// <param name="policy">The policy in force.</param>
+    /// <param name="caller">The caller, as the policy resolved them.</param>
+    /// <param name="tool">The audit tool (<c>Audit.RecordHistory</c>, <c>Audit.VerifyChain</c>).</param>
+    /// <returns>True when they may.</returns>
+    public static bool MayUse(IGovernancePolicy policy, CallerIdentity caller, string tool) => policy is AdminToolsPolicy admin
+        ? admin.MayUse(caller, tool)
+        : policy is IAuditAccessPolicy access && access.NamesAuditTool(caller, tool);
 
     /// <summary>One page of the caller's chain's entries that match the request, newest first, redacted for the caller.</summary>
     /// <param name="caller">The caller.</param>
@@ -107,8 +117,7 @@ internal sealed class AuditQueryService(string databasePath, IGovernancePolicy p
         var entries = new JsonArray();
         foreach (var entry in page.Entries)
         {
-            var (redacted, _) = AuditRecordRedaction.Apply(entry.Record, FieldRedaction.UnreadableFields(policy, caller, entry.Record.ObjectType));
-            entries.Add(AuditExportFormat.ToJson(entry with { Record = redacted }));
+            entries.Add(Redacted(caller, entry));
         }
 
         return new AuditAnswer(new JsonObject
@@ -118,6 +127,51 @@ internal sealed class AuditQueryService(string databasePath, IGovernancePolicy p
             ["entries"] = entries,
             ["nextCursor"] = page.Next?.Encode(),
         });
+    }
+
+    /// <summary>The entry at one position of the caller's chain, decoded and redacted for the caller (as search shows it).</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="sequence">The entry's position in the chain.</param>
+    /// <param name="tenant">The chain; null for the caller's own.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The answer (<c>tenant</c> and <c>entry</c>) or a refusal (<see cref="NotFoundCode"/> when there is no such entry, or it does not decode).</returns>
+    /// <exception cref="SqliteException">The database is missing or unreadable.</exception>
+    public async Task<AuditAnswer> EntryAsync(CallerIdentity caller, long sequence, string? tenant, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (AuditScope.Resolve(policy, caller, tenant) is not { } chain)
+        {
+            return AuditAnswer.Refused(AuditScope.OutOfScopeCode, AuditScope.OutOfScopeMessage);
+        }
+
+        if (await FindAsync(chain, sequence, cancellationToken).ConfigureAwait(false) is not { } entry)
+        {
+            return AuditAnswer.Refused(NotFoundCode, $"There is no readable entry at position {sequence} of your chain (an entry that does not decode is reported by verify).");
+        }
+
+        return new AuditAnswer(new JsonObject { ["tenant"] = chain, ["entry"] = Redacted(caller, entry) });
+    }
+
+    /// <summary>The entry at a position of a chain as stored (not redacted: for checks, never for display), or null when there is none or it does not decode.</summary>
+    /// <param name="chain">The chain.</param>
+    /// <param name="sequence">The position.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The entry, or null.</returns>
+    public async Task<AuditEntry?> FindAsync(string chain, long sequence, CancellationToken cancellationToken)
+    {
+        await using var lookup = await AuditEntryLookup.OpenAsync(databasePath, cancellationToken).ConfigureAwait(false);
+        var found = await lookup.AtAsync(chain, sequence, cancellationToken).ConfigureAwait(false);
+        return found.Count == 1 ? found[0] : null;
+    }
+
+    /// <summary>True when <paramref name="entry"/> holds a value <paramref name="caller"/> may not read (showing it whole would leak it).</summary>
+    /// <param name="caller">The reader.</param>
+    /// <param name="entry">The entry as stored.</param>
+    /// <returns>Whether redaction changes the entry.</returns>
+    public bool HidesValuesFrom(CallerIdentity caller, AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return AuditRecordRedaction.Apply(entry.Record, FieldRedaction.UnreadableFields(policy, caller, entry.Record.ObjectType)).Record != entry.Record;
     }
 
     /// <summary>One page of a record's history in the caller's chain, redacted for the caller.</summary>
@@ -171,6 +225,12 @@ internal sealed class AuditQueryService(string databasePath, IGovernancePolicy p
             ["events"] = events,
             ["nextCursor"] = page.Next?.Encode(),
         });
+    }
+
+    private JsonObject Redacted(CallerIdentity caller, AuditEntry entry)
+    {
+        var (redacted, _) = AuditRecordRedaction.Apply(entry.Record, FieldRedaction.UnreadableFields(policy, caller, entry.Record.ObjectType));
+        return AuditExportFormat.ToJson(entry with { Record = redacted });
     }
 
     /// <summary>The event name as answers spell it: <c>approval_requested</c>.</summary>

@@ -88,6 +88,7 @@ internal static class HttpServer
         if (console is not null)
         {
             builder.Services.AddGovernedCrmConsole(console);
+            ConsoleAudit.ConsoleAuditServices.Add(builder.Services, resources); // The audit browser and verification (docs/console.md).
         }
 
         server.WithHttpTransport(o =>

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernedCrm.Audit.Entries;
@@ -18,8 +17,6 @@ namespace GovernedCrm.Server.Cli;
 /// </summary>
 internal static class AuditCommand
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private static readonly Option<string> Tenant = new("--tenant")
     {
         Description = "The tenant (chain). Default: default.",
@@ -68,7 +65,7 @@ internal static class AuditCommand
             try
             {
                 var bundle = await AuditProofs.BuildAsync(paths.DatabasePath, parse.GetValue(Tenant)!, parse.GetValue(sequence), key, ct).ConfigureAwait(false);
-                await CliConsole.Out.WriteLineAsync(JsonSerializer.Serialize(bundle, Json)).ConfigureAwait(false);
+                await CliConsole.Out.WriteLineAsync(InclusionProofBundleFile.Write(bundle)).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
             catch (InvalidOperationException ex)
@@ -94,7 +91,7 @@ internal static class AuditCommand
             InclusionProofBundle? bundle;
             try
             {
-                bundle = JsonSerializer.Deserialize<InclusionProofBundle>(text);
+                bundle = InclusionProofBundleFile.Read(text);
             }
             catch (JsonException ex)
             {

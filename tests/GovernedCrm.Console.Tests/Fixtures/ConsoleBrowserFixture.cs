@@ -64,12 +64,17 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime, IDisposable
                 ["maria"] = new(["manager", "rep"], "default"),
                 ["vera"] = new(["viewer"], "default"),
                 ["olga"] = new(["manager"], "northwind"),
+                ["aida"] = new(["auditor"], "default"),
+                ["otto"] = new(["auditor"], "northwind"),
             },
         });
 
         // The console's client at the issuer, as an operator configures it.
         Environment.SetEnvironmentVariable(ConsoleOptions.ClientIdVariable, ClientId);
         Environment.SetEnvironmentVariable(ConsoleOptions.ClientSecretVariable, _clientSecret);
+
+        // Checkpoints every few entries, so that entries written by a test are covered by a signed checkpoint (their proofs exist).
+        Environment.SetEnvironmentVariable(AuditLocations.CheckpointEveryEnvironmentVariable, "5");
 
         var jwt = JwtSettings.Resolve(new JwtOptions(Issuer, null, _tokens.JwksFile), BaseUrl.AbsoluteUri.TrimEnd('/'), _ => null)!;
         var pinned = Idp.Certificate;
@@ -138,6 +143,76 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime, IDisposable
 
     /// <summary>Every audit entry written so far, all chains.</summary>
     public Task<List<AuditEntry>> AuditEntriesAsync() => _server!.AuditEntriesAsync();
+
+    /// <summary>The audit public key (what an auditor pins for <c>audit check-proof</c>).</summary>
+    public string AuditPublicKey => AuditKeys.ReadPublicKey(_resources!.AuditPaths);
+
+    /// <summary>
+    /// Changes one byte of the stored body of entry <paramref name="sequence"/> of <paramref name="chain"/> under the
+    /// running server, with a separate SQLite connection (as the audit tamper tests do: the append-only triggers are
+    /// dropped first). Disposing the answer puts the byte and the triggers back.
+    /// </summary>
+    public async Task<IAsyncDisposable> TamperAsync(string chain, long sequence)
+    {
+        var connection = new SqliteConnection($"Data Source={_resources!.AuditPaths.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        var triggers = new List<string>();
+        await using (var read = connection.CreateCommand())
+        {
+            read.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('audit_entries_append_only_update', 'audit_entries_append_only_delete')";
+            await using var reader = await read.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                triggers.Add(reader.GetString(0));
+            }
+        }
+
+        byte[] original;
+        await using (var read = connection.CreateCommand())
+        {
+            read.CommandText = "SELECT body FROM audit_entries WHERE chain = $chain AND seq = $seq";
+            read.Parameters.AddWithValue("$chain", chain);
+            read.Parameters.AddWithValue("$seq", sequence);
+            original = (byte[])(await read.ExecuteScalarAsync())!;
+        }
+
+        var edited = (byte[])original.Clone();
+        edited[^3] ^= 0x01;
+        await ExecuteAsync(connection, "DROP TRIGGER IF EXISTS audit_entries_append_only_update; DROP TRIGGER IF EXISTS audit_entries_append_only_delete;");
+        await SetBodyAsync(connection, chain, sequence, edited);
+        return new Restore(async () =>
+        {
+            await SetBodyAsync(connection, chain, sequence, original);
+            foreach (var trigger in triggers)
+            {
+                await ExecuteAsync(connection, trigger);
+            }
+
+            await connection.DisposeAsync();
+        });
+    }
+
+    private static async Task SetBodyAsync(SqliteConnection connection, string chain, long sequence, byte[] body)
+    {
+        await using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE audit_entries SET body = $body WHERE chain = $chain AND seq = $seq";
+        update.Parameters.AddWithValue("$body", body);
+        update.Parameters.AddWithValue("$chain", chain);
+        update.Parameters.AddWithValue("$seq", sequence);
+        (await update.ExecuteNonQueryAsync()).Should().Be(1);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private sealed class Restore(Func<Task> restore) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await restore();
+    }
 
     /// <summary>Where the screenshots go: docs/images in the repository.</summary>
     public static string ScreenshotPath(string name) => Path.Combine(RepositoryRoot.Find(), "docs", "images", $"console-{name}.png");
