@@ -145,7 +145,7 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime, IDisposable
     public Task<List<AuditEntry>> AuditEntriesAsync() => _server!.AuditEntriesAsync();
 
     /// <summary>The audit public key (what an auditor pins for <c>audit check-proof</c>).</summary>
-    public string AuditPublicKey => AuditKeys.ReadPublicKey(_resources!.AuditPaths);
+    public string AuditPublicKey => AuditKeys.ReadPublicKey(_server!.Resources.AuditPaths);
 
     /// <summary>
     /// Changes one byte of the stored body of entry <paramref name="sequence"/> of <paramref name="chain"/> under the
@@ -154,7 +154,7 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime, IDisposable
     /// </summary>
     public async Task<IAsyncDisposable> TamperAsync(string chain, long sequence)
     {
-        var connection = new SqliteConnection($"Data Source={_resources!.AuditPaths.DatabasePath};Pooling=False");
+        var connection = new SqliteConnection($"Data Source={_server!.Resources.AuditPaths.DatabasePath};Pooling=False");
         await connection.OpenAsync();
         var triggers = new List<string>();
         await using (var read = connection.CreateCommand())

@@ -5,7 +5,6 @@ using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Hosting;
-using GovernedCrm.Server.Tests.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernedCrm.Security.Tests.Console;
