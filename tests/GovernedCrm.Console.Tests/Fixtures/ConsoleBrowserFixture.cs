@@ -214,8 +214,17 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime, IDisposable
         public async ValueTask DisposeAsync() => await restore();
     }
 
-    /// <summary>Where the screenshots go: docs/images in the repository.</summary>
-    public static string ScreenshotPath(string name) => Path.Combine(RepositoryRoot.Find(), "docs", "images", $"console-{name}.png");
+    /// <summary>
+    /// Where the screenshots go: the test output folder, so a test run leaves the checkout as it was; with
+    /// GOVERNEDCRM_UPDATE_SCREENSHOTS=1, docs/images in the repository (to refresh the documentation's pictures).
+    /// </summary>
+    public static string ScreenshotPath(string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("GOVERNEDCRM_UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(RepositoryRoot.Find(), "docs", "images")
+            : Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
+        return Path.Combine(folder, $"console-{name}.png");
+    }
 
     public async Task DisposeAsync()
     {
