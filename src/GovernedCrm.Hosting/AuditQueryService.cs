@@ -1,12 +1,10 @@
 using GovernedCrm.Audit.Records;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Queries;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Policy;
 using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Hosting;

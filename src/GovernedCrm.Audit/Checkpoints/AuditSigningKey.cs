@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Unicode;
 using GovernedCrm.Persistence.Files;
 using NSec.Cryptography;

@@ -1,4 +1,3 @@
-using GovernedCrm.Audit.Merkle;
 using GovernedCrm.Audit.Verification;
 
 namespace GovernedCrm.Audit.Store;

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using GovernedCrm.Audit.Records;
-using GovernedCrm.Governance.Policy;
-
 namespace GovernedCrm.Governance.Audit;
 
 /// <summary>

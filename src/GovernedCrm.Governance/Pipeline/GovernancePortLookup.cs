@@ -1,5 +1,4 @@
 using GovernedCrm.Governance.Tools;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernedCrm.Governance.Pipeline;
 

@@ -1,14 +1,7 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
 using GovernedCrm.Audit.Checkpoints;
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Crm;
-using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Policy;
-using GovernedCrm.Hosting;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Server.Cli;
 

@@ -1,12 +1,7 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Proofs;
-using GovernedCrm.Hosting;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Server.Cli;
 

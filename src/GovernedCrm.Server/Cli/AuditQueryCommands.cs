@@ -1,10 +1,5 @@
-using System.CommandLine;
 using System.Globalization;
 using GovernedCrm.Audit.Checkpoints;
-using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Policy;
-using GovernedCrm.Hosting;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Server.Cli;
 

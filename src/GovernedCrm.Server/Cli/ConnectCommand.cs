@@ -1,8 +1,6 @@
-using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
 using GovernedCrm.OAuth;
-using GovernedCrm.Hosting;
 using GovernedCrm.Hosting.Connectors;
 using GovernedCrm.Store.Vault;
 using Microsoft.AspNetCore.Builder;

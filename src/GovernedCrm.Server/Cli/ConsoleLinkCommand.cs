@@ -1,13 +1,10 @@
 using GovernedCrm.Hosting.Adapters;
 using GovernedCrm.Audit.Records;
-using System.CommandLine;
 using GovernedCrm.Audit.Checkpoints;
 using GovernedCrm.Audit.Store;
 using GovernedCrm.AdminConsole.SignIn;
 using GovernedCrm.Governance.Audit;
-using GovernedCrm.Hosting;
 using GovernedCrm.Store.ConsoleLinks;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Server.Cli;

@@ -1,8 +1,5 @@
-using System.CommandLine;
-using GovernedCrm.Hosting;
 using GovernedCrm.Store;
 using GovernedCrm.Store.Vault;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Server.Cli;
 

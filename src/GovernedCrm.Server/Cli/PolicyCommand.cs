@@ -1,15 +1,9 @@
-using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GovernedCrm.Crm;
 using GovernedCrm.Crm.Embedded;
-using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Tools;
 using GovernedCrm.Hosting.Adapters;
-using GovernedCrm.Hosting;
 
 namespace GovernedCrm.Server.Cli;
 

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using GovernedCrm.Hosting;
 using GovernedCrm.Hosting.Connectors;
 using GovernedCrm.Hosting.CustomTools;
 

@@ -1,9 +1,4 @@
-using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GovernedCrm.Audit.Verification;
-using GovernedCrm.Hosting;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Server.Cli;
 

@@ -1,11 +1,7 @@
 using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Steps.Audit;
 using GovernedCrm.Governance.Steps.Policy;
 using GovernedCrm.Governance.Steps.WriteAheadAudit;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernedCrm.Governance.Steps.Approval;
 

@@ -1,6 +1,3 @@
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Pipeline;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

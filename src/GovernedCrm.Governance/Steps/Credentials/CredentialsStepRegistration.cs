@@ -1,6 +1,3 @@
-using GovernedCrm.Governance.Pipeline;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace GovernedCrm.Governance.Steps.Credentials;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Steps.Approval;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernedCrm.Governance.Steps.Policy;
 

@@ -1,6 +1,3 @@
-using GovernedCrm.Governance.Pipeline;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace GovernedCrm.Governance.Steps.RecordContext;
 
 /// <summary>Registers the record-context step. Port: an <see cref="IRecordContextReader"/> (required).</summary>

@@ -1,7 +1,4 @@
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Steps.Audit;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernedCrm.Governance.Steps.WriteAheadAudit;
 
