@@ -9,7 +9,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using GovernedCrm.Governance.Steps.Approval;
-using GovernedCrm.Governance.Steps.Audit;
 using GovernedCrm.Governance.Steps.RecordContext;
 using GovernedCrm.Governance.Steps.WriteAheadAudit;
 
@@ -90,7 +89,7 @@ public static class GovernedMcpServerBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ApprovalService(
             sp.GetRequiredPort<IApprovalStore>(ApprovalStep.StepName, MissingStore),
-            sp.GetRequiredPort<IAuditTrail>(ApprovalStep.StepName, AuditStepRegistration.MissingTrail),
+            sp.GetRequiredPort<IAuditTrail>(ApprovalStep.StepName),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredPort<IApprovalEditCheck>(ApprovalStep.StepName, MissingEditCheck)));
         services.TryAddSingleton<IApprovalInbox>(sp => sp.GetRequiredService<ApprovalService>());
