@@ -29,16 +29,17 @@ internal static class PolicyCommand
     public static Command Create()
     {
         var command = new Command("policy", "Validate a policy file, or dry-run a decision.");
-        var check = new Command("check", "Validate a policy file and print a summary of its rules. Exit 0 valid, 1 invalid.");
-        check.Arguments.Add(File);
+        var check = new Command("check", "Validate a policy file and print a summary of its rules. Exit 0 valid, 1 invalid.")
+        {
+            File
+        };
         check.SetAction(Check);
         var explain = new Command(
             "explain",
-            "Dry-run one call: the decision, the rule that made it, and why. Reads the targeted record from the data folder's CRM when the tool names one.");
-        explain.Options.Add(User);
-        explain.Options.Add(Tool);
-        explain.Options.Add(Args);
-        explain.Options.Add(Json);
+            "Dry-run one call: the decision, the rule that made it, and why. Reads the targeted record from the data folder's CRM when the tool names one.")
+        {
+            User, Tool, Args, Json
+        };
         explain.SetAction(ExplainAsync);
         command.Subcommands.Add(check);
         command.Subcommands.Add(explain);
