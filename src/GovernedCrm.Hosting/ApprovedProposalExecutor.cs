@@ -1,7 +1,4 @@
-using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Mcp.Governance;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Hosting;
 

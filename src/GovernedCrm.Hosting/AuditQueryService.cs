@@ -1,12 +1,10 @@
 using GovernedCrm.Audit.Records;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Queries;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Policy;
 using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Hosting;
@@ -298,7 +296,7 @@ internal sealed class AuditQueryService(string databasePath, IGovernancePolicy p
             ["rule"] = record.Rule,
             ["reason"] = record.Reasoning,
             ["confidence"] = record.Confidence,
-            ["result"] = Parse(record.Result),
+            ["result"] = StoredJson.Parse(record.Result),
             ["changes"] = changes,
         };
     }
@@ -306,21 +304,4 @@ internal sealed class AuditQueryService(string databasePath, IGovernancePolicy p
     private static JsonValue? RedactedOrNull(JsonNode? value) => value is null ? null : JsonValue.Create(FieldRedaction.Redacted);
 
     private static string Text(JsonValue value) => value.TryGetValue<string>(out var text) ? text : value.ToJsonString();
-
-    private static JsonNode? Parse(string? json)
-    {
-        if (json is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(json);
-        }
-        catch (JsonException)
-        {
-            return JsonValue.Create(json);
-        }
-    }
 }

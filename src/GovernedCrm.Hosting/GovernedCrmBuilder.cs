@@ -1,7 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using GovernedCrm.Mcp;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace GovernedCrm.Hosting;
 

@@ -1,7 +1,5 @@
 using GovernedCrm.Hosting.CustomTools;
 using GovernedCrm.Mcp;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Hosting;

@@ -1,11 +1,6 @@
-using GovernedCrm.Crm;
 using GovernedCrm.Crm.Embedded;
-using GovernedCrm.Governance.Policy;
 using GovernedCrm.Hosting.Adapters;
 using GovernedCrm.Mcp;
-using GovernedCrm.Mcp.Identity;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
 namespace GovernedCrm.Hosting;

@@ -1,11 +1,7 @@
 using GovernedCrm.AdminConsole;
-using GovernedCrm.Mcp.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using System.Net.Sockets;
 using GovernedCrm.Hosting.Connectors;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using GovernedCrm.Mcp.Identity;
 using Microsoft.IdentityModel.Tokens;
 
 namespace GovernedCrm.Hosting;

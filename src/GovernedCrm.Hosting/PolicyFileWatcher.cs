@@ -1,7 +1,3 @@
-using GovernedCrm.Governance.Policy;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-
 namespace GovernedCrm.Hosting;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using GovernedCrm.Governance.Policy;
-
 namespace GovernedCrm.Hosting;
 
 /// <summary>Where the policy comes from: <c>--policy FILE</c>, else <c>GOVERNEDCRM_POLICY</c>, else the built-in default policy.</summary>

@@ -1,5 +1,3 @@
-using GovernedCrm.Governance.Policy;
-
 namespace GovernedCrm.Hosting;
 
 /// <summary>The policy the server starts with, and the file it came from (null for the built-in default), which is watched for changes.</summary>

@@ -1,10 +1,7 @@
 using GovernedCrm.Audit.Checkpoints;
 using GovernedCrm.Audit.Store;
-using GovernedCrm.Crm;
 using GovernedCrm.Crm.Embedded;
-using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Store;
-using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Hosting;
 

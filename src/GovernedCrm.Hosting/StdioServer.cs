@@ -1,7 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-
 namespace GovernedCrm.Hosting;
 
 /// <summary>Runs the MCP server over stdio: JSON-RPC on stdin/stdout, logs on stderr, stops on stdin EOF, SIGTERM or Ctrl+C.</summary>

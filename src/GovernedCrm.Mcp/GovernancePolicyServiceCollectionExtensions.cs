@@ -1,6 +1,3 @@
-using GovernedCrm.Governance.Policy;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace GovernedCrm.Mcp;
 
 /// <summary>Registers the policy every governed call is decided by.</summary>

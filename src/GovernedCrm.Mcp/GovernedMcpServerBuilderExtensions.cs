@@ -1,21 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Policy;
-using GovernedCrm.Governance.Tools;
 using GovernedCrm.Governance.Steps.Validation;
 using GovernedCrm.Mcp.Governance;
 using GovernedCrm.Mcp.Identity;
 using GovernedCrm.Mcp.Tools;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ModelContextProtocol.Server;
 using GovernedCrm.Governance.Steps.Approval;
-using GovernedCrm.Governance.Steps.Audit;
 using GovernedCrm.Governance.Steps.RecordContext;
 using GovernedCrm.Governance.Steps.WriteAheadAudit;
 
@@ -96,7 +89,7 @@ public static class GovernedMcpServerBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ApprovalService(
             sp.GetRequiredPort<IApprovalStore>(ApprovalStep.StepName, MissingStore),
-            sp.GetRequiredPort<IAuditTrail>(ApprovalStep.StepName, AuditStepRegistration.MissingTrail),
+            sp.GetRequiredPort<IAuditTrail>(ApprovalStep.StepName),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredPort<IApprovalEditCheck>(ApprovalStep.StepName, MissingEditCheck)));
         services.TryAddSingleton<IApprovalInbox>(sp => sp.GetRequiredService<ApprovalService>());

@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Unicode;
 using GovernedCrm.Persistence.Files;
 using NSec.Cryptography;
@@ -159,23 +157,10 @@ public sealed class AuditSigningKey : IDisposable
 
     private static AuditSigningKey Load(string path, string keyName)
     {
-        byte[] content;
-        try
-        {
-            switch (OwnerOnlyFile.TryRead(path, MaxKeyFileBytes, out content, out var mode))
-            {
-                case OwnerOnlyReadStatus.AccessibleToOthers:
-                    throw new AuditKeyException(string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"The audit signing key file '{path}' is accessible to group or others (mode {Convert.ToString((int)mode, 8)}): restrict it to its owner (chmod 600), and replace the key if someone else may have read it."));
-                case OwnerOnlyReadStatus.TooLarge:
-                    throw Malformed(path, "the file is too large");
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new AuditKeyException($"The audit signing key file '{path}' cannot be read: {ex.Message}", ex);
-        }
+        var content = OwnerOnlyKeyFile.Read(
+            path, MaxKeyFileBytes, "audit signing key file", "replace the key",
+            (message, cause) => cause is null ? new AuditKeyException(message) : new AuditKeyException(message, cause),
+            () => Malformed(path, "the file is too large"));
 
         try
         {

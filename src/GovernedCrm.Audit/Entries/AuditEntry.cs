@@ -1,5 +1,3 @@
-using GovernedCrm.Audit.Records;
-
 namespace GovernedCrm.Audit.Entries;
 
 /// <summary>One entry of a chain, decoded from its stored body.</summary>

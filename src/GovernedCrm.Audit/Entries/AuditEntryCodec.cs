@@ -1,8 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Globalization;
-using System.Text;
-using GovernedCrm.Audit.Records;
 
 namespace GovernedCrm.Audit.Entries;
 

@@ -1,6 +1,4 @@
-using GovernedCrm.Audit.Records;
 using GovernedCrm.Audit.Store;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Audit.Entries;
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using GovernedCrm.Audit.Store;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Audit.Entries;
 

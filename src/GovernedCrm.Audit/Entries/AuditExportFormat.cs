@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 namespace GovernedCrm.Audit.Entries;
 
@@ -29,9 +28,9 @@ public static class AuditExportFormat
             ["objectType"] = r.ObjectType,
             ["recordId"] = r.RecordId,
             ["properties"] = r.Properties,
-            ["previousValues"] = Parse(r.PreviousValues),
-            ["proposedValues"] = Parse(r.ProposedValues),
-            ["result"] = Parse(r.Result),
+            ["previousValues"] = StoredJson.Parse(r.PreviousValues),
+            ["proposedValues"] = StoredJson.Parse(r.ProposedValues),
+            ["result"] = StoredJson.Parse(r.Result),
             ["reasoning"] = r.Reasoning,
             ["confidence"] = r.Confidence,
             ["approver"] = r.Approver,
@@ -41,22 +40,5 @@ public static class AuditExportFormat
             ["argumentsDigest"] = r.ArgumentsDigest,
             ["previousHash"] = Convert.ToHexStringLower(entry.PreviousHash),
         };
-    }
-
-    private static JsonNode? Parse(string? json)
-    {
-        if (json is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(json);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return JsonValue.Create(json);
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GovernedCrm.Audit.Records;
 
 namespace GovernedCrm.Audit.Entries;
 

@@ -1,8 +1,5 @@
 using GovernedCrm.Audit.Checkpoints;
-using GovernedCrm.Audit.Entries;
-using GovernedCrm.Audit.Merkle;
 using GovernedCrm.Audit.Store;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Audit.Proofs;
 

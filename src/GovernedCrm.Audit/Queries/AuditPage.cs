@@ -1,5 +1,3 @@
-using GovernedCrm.Audit.Entries;
-
 namespace GovernedCrm.Audit.Queries;
 
 /// <summary>One page of an audit query.</summary>

@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Text;
-using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Store;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Audit.Queries;
 

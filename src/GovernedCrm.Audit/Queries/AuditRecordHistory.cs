@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GovernedCrm.Audit.Entries;
-using GovernedCrm.Audit.Records;
 
 namespace GovernedCrm.Audit.Queries;
 

@@ -1,5 +1,3 @@
-using GovernedCrm.Audit.Entries;
-
 namespace GovernedCrm.Audit.Queries;
 
 /// <summary>One entry of a record's history: the entry as the chain holds it, and the field-level changes it records.</summary>

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using GovernedCrm.Audit.Records;
 
 namespace GovernedCrm.Audit.Store;
 

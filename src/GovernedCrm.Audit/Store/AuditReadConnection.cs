@@ -1,5 +1,4 @@
 using GovernedCrm.Persistence.Sqlite;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Audit.Store;
 

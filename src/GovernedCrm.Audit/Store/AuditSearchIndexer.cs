@@ -1,6 +1,3 @@
-using GovernedCrm.Audit.Entries;
-using Microsoft.Data.Sqlite;
-
 namespace GovernedCrm.Audit.Store;
 
 /// <summary>

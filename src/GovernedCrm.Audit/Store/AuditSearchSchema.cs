@@ -1,5 +1,3 @@
-using GovernedCrm.Audit.Entries;
-
 namespace GovernedCrm.Audit.Store;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using GovernedCrm.Audit.Checkpoints;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Audit.Store;
 

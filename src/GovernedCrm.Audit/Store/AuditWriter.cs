@@ -1,7 +1,3 @@
-using GovernedCrm.Audit.Entries;
-using GovernedCrm.Audit.Records;
-using Microsoft.Extensions.Logging;
-
 namespace GovernedCrm.Audit.Store;
 
 /// <summary>

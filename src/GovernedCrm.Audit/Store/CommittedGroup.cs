@@ -1,6 +1,3 @@
-using GovernedCrm.Audit.Records;
-using Microsoft.Extensions.Logging;
-
 namespace GovernedCrm.Audit.Store;
 
 /// <summary>A committed group: its callers and checkpoint notes wait for the group to be durable.</summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using GovernedCrm.Audit.Records;
-
 namespace GovernedCrm.Audit.Store;
 
 /// <summary>

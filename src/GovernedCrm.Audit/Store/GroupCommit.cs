@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using GovernedCrm.Audit.Entries;
-using GovernedCrm.Audit.Records;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Audit.Store;
 

@@ -1,5 +1,3 @@
-using GovernedCrm.Audit.Merkle;
-
 namespace GovernedCrm.Audit.Store;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using GovernedCrm.Audit.Records;
-
 namespace GovernedCrm.Audit.Store;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using GovernedCrm.Audit.Checkpoints;
-using GovernedCrm.Audit.Entries;
-using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Audit.Store;
 

@@ -1,6 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Audit.Store;
 

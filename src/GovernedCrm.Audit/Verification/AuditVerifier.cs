@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using GovernedCrm.Audit.Checkpoints;
-using GovernedCrm.Audit.Entries;
-using GovernedCrm.Audit.Merkle;
 using GovernedCrm.Audit.Store;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Audit.Verification;
 

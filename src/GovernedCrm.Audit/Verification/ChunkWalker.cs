@@ -1,6 +1,3 @@
-using System.Text;
-using GovernedCrm.Audit.Merkle;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace GovernedCrm.Audit.Verification;

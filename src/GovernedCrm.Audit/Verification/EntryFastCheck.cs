@@ -1,8 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
-using System.Text;
-using GovernedCrm.Audit.Entries;
-using GovernedCrm.Audit.Records;
 
 namespace GovernedCrm.Audit.Verification;
 

@@ -1,7 +1,4 @@
 using System.Numerics;
-using System.Text;
-using GovernedCrm.Audit.Merkle;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace GovernedCrm.Audit.Verification;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using GovernedCrm.Audit.Merkle;
 
 namespace GovernedCrm.Audit.Verification;
 

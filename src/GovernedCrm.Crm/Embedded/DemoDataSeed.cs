@@ -1,5 +1,4 @@
 using System.Data;
-using System.Globalization;
 using Dapper;
 
 namespace GovernedCrm.Crm.Embedded;

@@ -1,8 +1,6 @@
 using System.Data;
-using System.Globalization;
 using System.Text;
 using Dapper;
-using GovernedCrm.Crm.Schema;
 using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Crm.Embedded;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using GovernedCrm.Crm.Schema;
-
 namespace GovernedCrm.Crm.Embedded;
 
 /// <summary>Converts typed property values to and from their SQLite storage form.</summary>

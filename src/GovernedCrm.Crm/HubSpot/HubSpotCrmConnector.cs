@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Net;
-using System.Text.Json.Nodes;
 using GovernedCrm.Crm.Remote;
-using GovernedCrm.Crm.Schema;
 
 namespace GovernedCrm.Crm.HubSpot;
 

@@ -1,5 +1,3 @@
-using GovernedCrm.Crm.Schema;
-
 namespace GovernedCrm.Crm.Remote;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using GovernedCrm.Crm.Schema;
-
 namespace GovernedCrm.Crm.Remote;
 
 /// <summary>

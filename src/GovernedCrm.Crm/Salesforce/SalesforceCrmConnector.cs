@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using GovernedCrm.Crm.Remote;
-using GovernedCrm.Crm.Schema;
 
 namespace GovernedCrm.Crm.Salesforce;
 

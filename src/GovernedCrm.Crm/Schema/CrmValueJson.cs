@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-
 namespace GovernedCrm.Crm.Schema;
 
 /// <summary>Writes typed CRM values as JSON: decimals and integers as numbers, dates as yyyy-MM-dd.</summary>

@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using GovernedCrm.Audit.Records;
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Policy;
-
 namespace GovernedCrm.Governance.Approvals;
 
 /// <summary>
@@ -69,7 +62,7 @@ internal static class ApprovalAuditRecords
             ObjectType = request.ObjectType,
             RecordId = request.RecordId,
             Properties = proposed is null ? null : string.Join(",", proposed.Select(p => p.Key)),
-            PreviousValues = request.BeforeJson is null ? null : Redact(ParseOrText(request.BeforeJson))?.ToJsonString(),
+            PreviousValues = request.BeforeJson is null ? null : Redact(StoredJson.Parse(request.BeforeJson))?.ToJsonString(),
             ProposedValues = proposed is null ? null : Redact(proposed)?.ToJsonString(),
             Reasoning = request.Reason,
             Confidence = request.Confidence,
@@ -86,16 +79,4 @@ internal static class ApprovalAuditRecords
     private static string Tag(ApprovalRequest request) => ApprovalDecisionEntry.ApprovalTag + request.Id;
 
     private static JsonNode? Redact(JsonNode? node) => AuditRedaction.Redact(node);
-
-    private static JsonNode? ParseOrText(string json)
-    {
-        try
-        {
-            return JsonNode.Parse(json);
-        }
-        catch (JsonException)
-        {
-            return JsonValue.Create(json);
-        }
-    }
 }

@@ -1,5 +1,3 @@
-using GovernedCrm.Governance.Identity;
-
 namespace GovernedCrm.Governance.Approvals;
 
 /// <summary>One human decision on one proposal.</summary>

@@ -1,5 +1,3 @@
-using GovernedCrm.Audit.Records;
-
 namespace GovernedCrm.Governance.Approvals;
 
 /// <summary>The audit entry that records a decision on a proposal, as read back from the chain.</summary>

@@ -1,8 +1,3 @@
-using GovernedCrm.Audit.Records;
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Policy;
-
 namespace GovernedCrm.Governance.Approvals;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using GovernedCrm.Governance.Policy;
-
 namespace GovernedCrm.Governance.Approvals;
 
 /// <summary>A call that did not run because its proposal waits in the approval queue.</summary>

@@ -1,9 +1,3 @@
-using System.Globalization;
-using GovernedCrm.Audit.Records;
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Policy;
-
 namespace GovernedCrm.Governance.Approvals;
 
 /// <summary>

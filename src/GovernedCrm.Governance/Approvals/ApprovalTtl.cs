@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GovernedCrm.Governance.Approvals;
 
 /// <summary>Parses approval expiries such as "90s", "30m", "24h" or "7d": a positive whole number and one unit.</summary>

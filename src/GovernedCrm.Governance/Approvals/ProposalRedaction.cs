@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using GovernedCrm.Governance.Policy;
-
 namespace GovernedCrm.Governance.Approvals;
 
 /// <summary>
@@ -21,10 +17,10 @@ public static class ProposalRedaction
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(hidden);
-        var arguments = Parse(request.ArgumentsJson);
-        var before = request.BeforeJson is null ? null : Parse(request.BeforeJson);
-        var approvedArguments = request.ApprovedArgumentsJson is null ? null : Parse(request.ApprovedArgumentsJson);
-        var result = request.ResultJson is null ? null : Parse(request.ResultJson);
+        var arguments = StoredJson.Parse(request.ArgumentsJson);
+        var before = StoredJson.Parse(request.BeforeJson);
+        var approvedArguments = StoredJson.Parse(request.ApprovedArgumentsJson);
+        var result = StoredJson.Parse(request.ResultJson);
         if (hidden.Count == 0)
         {
             return new RedactedProposal(arguments, before, approvedArguments, result, request.Reason, request.DecisionNote);
@@ -47,17 +43,6 @@ public static class ProposalRedaction
     // Blanks hidden values that appear inside other strings (a message quoting a value, a reason repeating one).
     private static JsonNode? Scrub(JsonNode? node, string[] values) => FieldRedaction.ScrubNode(node, values);
 
-    private static JsonNode? Parse(string json)
-    {
-        try
-        {
-            return JsonNode.Parse(json);
-        }
-        catch (JsonException)
-        {
-            return JsonValue.Create(json);
-        }
-    }
 }
 
 /// <summary>The value-carrying parts of a proposal, redacted for one viewer (<see cref="ProposalRedaction.Apply"/>).</summary>

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using GovernedCrm.Audit.Records;
-using GovernedCrm.Governance.Policy;
-
 namespace GovernedCrm.Governance.Audit;
 
 /// <summary>
@@ -27,9 +22,9 @@ public static class AuditRecordRedaction
             return (record, []);
         }
 
-        var previous = Parse(record.PreviousValues);
-        var proposed = Parse(record.ProposedValues);
-        var result = Parse(record.Result);
+        var previous = StoredJson.Parse(record.PreviousValues);
+        var proposed = StoredJson.Parse(record.ProposedValues);
+        var result = StoredJson.Parse(record.Result);
         string[] values = [.. FieldRedaction.HiddenValues(previous, hidden)
             .Concat(FieldRedaction.HiddenValues(proposed, hidden))
             .Concat(FieldRedaction.HiddenValues(result, hidden))
@@ -42,23 +37,6 @@ public static class AuditRecordRedaction
             Result = Text(FieldRedaction.ScrubNode(FieldRedaction.Redact(result, hidden), values)),
             Reasoning = FieldRedaction.ScrubText(record.Reasoning, values),
         }, values);
-    }
-
-    private static JsonNode? Parse(string? json)
-    {
-        if (json is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(json);
-        }
-        catch (JsonException)
-        {
-            return JsonValue.Create(json);
-        }
     }
 
     private static string? Text(JsonNode? node) => node?.ToJsonString();

@@ -1,11 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Runtime.InteropServices;
-using GovernedCrm.Audit.Records;
-using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Governance.Steps.Validation;
 

@@ -1,5 +1,3 @@
-using GovernedCrm.Audit.Records;
-
 namespace GovernedCrm.Governance.Audit;
 
 /// <summary>

@@ -5,7 +5,6 @@ using GovernedCrm.Governance.Steps.Policy;
 using GovernedCrm.Governance.Steps.RecordContext;
 using GovernedCrm.Governance.Steps.Validation;
 using GovernedCrm.Governance.Steps.WriteAheadAudit;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernedCrm.Governance.Pipeline;
 

@@ -4,7 +4,6 @@ using GovernedCrm.Governance.Steps.Policy;
 using GovernedCrm.Governance.Steps.RecordContext;
 using GovernedCrm.Governance.Steps.Validation;
 using GovernedCrm.Governance.Steps.WriteAheadAudit;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GovernedCrm.Governance.Pipeline;

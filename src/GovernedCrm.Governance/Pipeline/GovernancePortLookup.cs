@@ -1,11 +1,23 @@
 using GovernedCrm.Governance.Tools;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernedCrm.Governance.Pipeline;
 
 /// <summary>Finds the ports (host services) the governance steps need.</summary>
 public static class GovernancePortLookup
 {
+    /// <summary>
+    /// The registered <typeparamref name="TPort"/>, one of <see cref="RequiredPorts.Ports"/>; without one, the host stops
+    /// at startup with its <see cref="RequiredPorts.MissingMessage"/>.
+    /// </summary>
+    /// <typeparam name="TPort">The port's type.</typeparam>
+    /// <param name="services">The host's services.</param>
+    /// <param name="step">The step that needs it (named in the message).</param>
+    /// <returns>The port.</returns>
+    /// <exception cref="GovernanceConfigurationException">No <typeparamref name="TPort"/> is registered.</exception>
+    public static TPort GetRequiredPort<TPort>(this IServiceProvider services, string step)
+        where TPort : class =>
+        services.GetRequiredPort<TPort>(step, RequiredPorts.MissingMessage(typeof(TPort)));
+
     /// <summary>The registered <typeparamref name="TPort"/>; without one, the host stops at startup with <paramref name="missing"/>.</summary>
     /// <typeparam name="TPort">The port's type.</typeparam>
     /// <param name="services">The host's services.</param>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Tools;
 
 namespace GovernedCrm.Governance.Pipeline;

@@ -1,5 +1,3 @@
-using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Tools;
 
 namespace GovernedCrm.Governance.Policy;

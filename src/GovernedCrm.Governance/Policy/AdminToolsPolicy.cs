@@ -1,6 +1,3 @@
-using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Pipeline;
-
 namespace GovernedCrm.Governance.Policy;
 
 /// <summary>

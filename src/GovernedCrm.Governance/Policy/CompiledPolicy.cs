@@ -1,6 +1,3 @@
-using System.Text.Json;
-using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy.Conditions;
 using GovernedCrm.Governance.Policy.Definition;
 using GovernedCrm.Governance.Policy.Evaluation;

@@ -1,6 +1,4 @@
 using System.Collections.Frozen;
-using System.Text.Json.Nodes;
-using GovernedCrm.Governance.Identity;
 
 namespace GovernedCrm.Governance.Policy;
 

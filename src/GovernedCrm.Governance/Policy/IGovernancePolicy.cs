@@ -1,5 +1,3 @@
-using GovernedCrm.Governance.Pipeline;
-
 namespace GovernedCrm.Governance.Policy;
 
 /// <summary>Decides whether a call may run. Implementations must fail closed: when unsure, deny.</summary>

@@ -1,4 +1,3 @@
-using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Tools;
 
 namespace GovernedCrm.Governance.Policy;

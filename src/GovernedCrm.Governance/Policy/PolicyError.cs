@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GovernedCrm.Governance.Policy;
 
 /// <summary>One problem in a policy file: where it is and what is wrong (and what would be right).</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy.Limits;
 
 namespace GovernedCrm.Governance.Policy;

@@ -1,5 +1,3 @@
-using GovernedCrm.Governance.Policy;
-
 namespace GovernedCrm.Governance.Tools;
 
 /// <summary>

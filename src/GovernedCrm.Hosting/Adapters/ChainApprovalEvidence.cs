@@ -1,6 +1,5 @@
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Records;
-using GovernedCrm.Governance.Approvals;
 
 namespace GovernedCrm.Hosting.Adapters;
 

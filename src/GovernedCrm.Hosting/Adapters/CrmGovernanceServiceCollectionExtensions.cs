@@ -1,11 +1,7 @@
-using GovernedCrm.Crm;
-using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Steps.RecordContext;
 using GovernedCrm.Governance.Steps.WriteAheadAudit;
 using GovernedCrm.Governance.Tools;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GovernedCrm.Hosting.Adapters;

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using GovernedCrm.Crm;
 using GovernedCrm.Crm.Schema;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using GovernedCrm.Crm;
 using GovernedCrm.Crm.Schema;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Steps.RecordContext;

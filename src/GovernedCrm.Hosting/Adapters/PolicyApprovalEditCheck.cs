@@ -1,10 +1,6 @@
-using System.Text.Json;
-using GovernedCrm.Crm;
 using GovernedCrm.Crm.Schema;
-using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Governance.Steps.RecordContext;
 

@@ -3,9 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Audit;
-using GovernedCrm.Mcp.Identity;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Hosting.Batches;
 

@@ -6,8 +6,6 @@ using GovernedCrm.OAuth.Connect;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Hosting.Connectors;
 

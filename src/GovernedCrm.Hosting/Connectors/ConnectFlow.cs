@@ -1,7 +1,6 @@
 using GovernedCrm.OAuth;
 using GovernedCrm.OAuth.Broker;
 using GovernedCrm.OAuth.Connect;
-using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Hosting.Connectors;
 

@@ -1,7 +1,5 @@
 using GovernedCrm.Governance.Credentials;
 using GovernedCrm.OAuth.Connect;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using GovernedCrm.Governance.Steps.Credentials;
 
 namespace GovernedCrm.Hosting.Connectors;

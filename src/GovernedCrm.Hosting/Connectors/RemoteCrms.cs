@@ -1,11 +1,9 @@
-using GovernedCrm.Crm;
 using GovernedCrm.Crm.Providers;
 using GovernedCrm.Crm.Remote;
 using GovernedCrm.Governance.Credentials;
 using GovernedCrm.OAuth;
 using GovernedCrm.OAuth.Broker;
 using GovernedCrm.Store.Vault;
-using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Hosting.Connectors;
 

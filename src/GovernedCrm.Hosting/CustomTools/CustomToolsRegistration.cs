@@ -1,5 +1,4 @@
 using GovernedCrm.Mcp;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernedCrm.Hosting.CustomTools;
 

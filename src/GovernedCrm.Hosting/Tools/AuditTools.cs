@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using GovernedCrm.Audit.Verification;
-using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Governance;
 using GovernedCrm.Hosting;

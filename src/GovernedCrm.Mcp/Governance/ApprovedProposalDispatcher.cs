@@ -1,11 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Tools;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
-using ModelContextProtocol.Protocol;
 
 namespace GovernedCrm.Mcp.Governance;
 

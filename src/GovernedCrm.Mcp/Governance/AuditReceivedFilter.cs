@@ -1,11 +1,6 @@
-using System.Text.Json;
 using GovernedCrm.Audit.Records;
-using GovernedCrm.Governance.Audit;
 using GovernedCrm.Mcp.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Mcp.Governance;
 

@@ -1,10 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Policy;
-using ModelContextProtocol.Protocol;
 using GovernedCrm.Governance.Steps.Approval;
 
 namespace GovernedCrm.Mcp.Governance;

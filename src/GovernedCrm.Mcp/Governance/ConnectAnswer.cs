@@ -1,10 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GovernedCrm.Governance.Credentials;
-using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
 using GovernedCrm.Governance.Steps.Credentials;
 
 namespace GovernedCrm.Mcp.Governance;

@@ -1,7 +1,4 @@
-using GovernedCrm.Governance.Approvals;
 using ModelContextProtocol;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
 using GovernedCrm.Governance.Steps.Approval;
 
 namespace GovernedCrm.Mcp.Governance;

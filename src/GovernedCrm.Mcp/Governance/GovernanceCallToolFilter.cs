@@ -1,16 +1,9 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GovernedCrm.Crm;
 using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Policy;
-using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Mcp.Governance;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using ModelContextProtocol.Protocol;
-
 namespace GovernedCrm.Mcp.Governance;
 
 /// <summary>Builds tool results: structured content plus the same JSON as text for clients that only read text.</summary>

@@ -1,8 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
-using ModelContextProtocol.Protocol;
 
 namespace GovernedCrm.Mcp.Governance;
 

@@ -1,7 +1,4 @@
-using GovernedCrm.Governance.Tools;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Mcp.Governance;
 

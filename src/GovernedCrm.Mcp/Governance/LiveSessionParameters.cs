@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Security.Claims;
-using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Mcp.Governance;
 

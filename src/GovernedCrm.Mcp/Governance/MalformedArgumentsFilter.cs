@@ -1,10 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GovernedCrm.Governance.Pipeline;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
 using GovernedCrm.Governance.Steps.Validation;
 
 namespace GovernedCrm.Mcp.Governance;

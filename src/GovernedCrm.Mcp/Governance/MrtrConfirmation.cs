@@ -1,6 +1,3 @@
-using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Audit;
-using ModelContextProtocol.Protocol;
 using GovernedCrm.Governance.Steps.Approval;
 
 namespace GovernedCrm.Mcp.Governance;

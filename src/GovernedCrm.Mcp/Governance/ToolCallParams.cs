@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace GovernedCrm.Mcp.Governance;
 
 /// <summary>Reads a tools/call request's parameters without throwing on what a client sent.</summary>

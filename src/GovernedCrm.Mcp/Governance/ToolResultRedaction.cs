@@ -1,8 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using GovernedCrm.Governance.Policy;
-using ModelContextProtocol.Protocol;
-
 namespace GovernedCrm.Mcp.Governance;
 
 /// <summary>

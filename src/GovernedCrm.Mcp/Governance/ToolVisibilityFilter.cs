@@ -1,9 +1,4 @@
-using GovernedCrm.Governance.Policy;
-using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Identity;
-using Microsoft.Extensions.DependencyInjection;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Mcp.Governance;
 

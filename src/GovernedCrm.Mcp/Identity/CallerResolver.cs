@@ -1,7 +1,5 @@
 using System.Security.Claims;
-using System.Text.Json;
 using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Policy;
 using Microsoft.Extensions.Options;
 
 namespace GovernedCrm.Mcp.Identity;

@@ -1,11 +1,5 @@
 using System.ComponentModel;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Governance;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Mcp.Tools;
 

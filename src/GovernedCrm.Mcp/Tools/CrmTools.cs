@@ -1,13 +1,8 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GovernedCrm.Crm;
 using GovernedCrm.Crm.Schema;
-using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Governance;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Mcp.Tools;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using GovernedCrm.Crm;
 using GovernedCrm.Crm.Schema;
 

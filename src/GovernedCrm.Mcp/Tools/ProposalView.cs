@@ -1,10 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
-using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Policy;
-using GovernedCrm.Governance.Tools;
 
 namespace GovernedCrm.Mcp.Tools;
 

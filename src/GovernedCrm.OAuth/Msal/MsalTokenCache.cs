@@ -23,20 +23,8 @@ internal sealed record MsalTokenCache(
     public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(this, MsalJsonContext.Default.MsalTokenCache);
 
     // Null when the bytes are not a cache of this format (never throws: an unreadable cache reads as no token).
-    public static MsalTokenCache? TryDeserialize(ReadOnlySpan<byte> bytes)
-    {
-        try
-        {
-            var cache = JsonSerializer.Deserialize(bytes, MsalJsonContext.Default.MsalTokenCache);
-            return cache is { Version: CurrentVersion } && !string.IsNullOrEmpty(cache.AccessToken) && !string.IsNullOrEmpty(cache.AccountId)
-                ? cache
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static MsalTokenCache? TryDeserialize(ReadOnlySpan<byte> bytes) =>
+        StoredTokenCache.TryDeserialize(bytes, MsalJsonContext.Default.MsalTokenCache, c => c.Version == CurrentVersion && !string.IsNullOrEmpty(c.AccessToken) && !string.IsNullOrEmpty(c.AccountId));
 
     public override string ToString() => "[MSAL token cache]";
 }

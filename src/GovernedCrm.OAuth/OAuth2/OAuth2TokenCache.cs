@@ -19,18 +19,8 @@ internal sealed record OAuth2TokenCache(
     public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(this, OAuth2JsonContext.Default.OAuth2TokenCache);
 
     // Null when the bytes are not a cache of this format (never throws: an unreadable cache reads as no token).
-    public static OAuth2TokenCache? TryDeserialize(ReadOnlySpan<byte> bytes)
-    {
-        try
-        {
-            var cache = JsonSerializer.Deserialize(bytes, OAuth2JsonContext.Default.OAuth2TokenCache);
-            return cache is { Version: CurrentVersion } && !string.IsNullOrEmpty(cache.AccessToken) ? cache : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static OAuth2TokenCache? TryDeserialize(ReadOnlySpan<byte> bytes) =>
+        StoredTokenCache.TryDeserialize(bytes, OAuth2JsonContext.Default.OAuth2TokenCache, c => c.Version == CurrentVersion && !string.IsNullOrEmpty(c.AccessToken));
 
     public override string ToString() => "[OAuth 2.0 token cache]";
 }

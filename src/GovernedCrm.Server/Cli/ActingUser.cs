@@ -1,7 +1,3 @@
-using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Policy;
-using GovernedCrm.Hosting;
-
 namespace GovernedCrm.Server.Cli;
 
 /// <summary>

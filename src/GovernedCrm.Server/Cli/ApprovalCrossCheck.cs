@@ -1,4 +1,3 @@
-using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Hosting.Adapters;
 using GovernedCrm.Store;
 

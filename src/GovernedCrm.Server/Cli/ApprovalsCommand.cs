@@ -1,14 +1,7 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
 using GovernedCrm.Audit.Checkpoints;
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Crm;
-using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Policy;
-using GovernedCrm.Hosting;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Server.Cli;
 
@@ -40,21 +33,20 @@ internal static class ApprovalsCommand
 
     public static Command Create()
     {
-        var command = new Command("approvals", "The approval queue: list and show proposals of your tenant, approve (optionally edited) or reject them. Exit 0 ok, 1 refused, 2 error.");
-        command.Options.Add(As);
-        command.Subcommands.Add(List());
-        command.Subcommands.Add(Show());
-        command.Subcommands.Add(Approve());
-        command.Subcommands.Add(Reject());
+        var command = new Command("approvals", "The approval queue: list and show proposals of your tenant, approve (optionally edited) or reject them. Exit 0 ok, 1 refused, 2 error.")
+        {
+            As, List(), Show(), Approve(), Reject()
+        };
         return command;
     }
 
     private static Command List()
     {
         var all = new Option<bool>("--all") { Description = "Every status, not only pending proposals." };
-        var list = new Command("list", "List your tenant's pending proposals (all statuses with --all; a proposal past its expiry shows as expired), newest first. Reads only.");
-        list.Options.Add(all);
-        list.Options.Add(Json);
+        var list = new Command("list", "List your tenant's pending proposals (all statuses with --all; a proposal past its expiry shows as expired), newest first. Reads only.")
+        {
+            all, Json
+        };
         list.SetAction((parse, ct) => ReadAsync(parse, async (view, caller) =>
         {
             var showAll = parse.GetValue(all);
@@ -83,9 +75,10 @@ internal static class ApprovalsCommand
     private static Command Show()
     {
         var id = new Argument<string>("ID") { Description = "The approval id (apr_…)." };
-        var show = new Command("show", "Show one proposal: the call, a before → after table of its properties, the agent's reason and confidence, the rule, and the decision and result when there are.");
-        show.Arguments.Add(id);
-        show.Options.Add(Json);
+        var show = new Command("show", "Show one proposal: the call, a before → after table of its properties, the agent's reason and confidence, the rule, and the decision and result when there are.")
+        {
+            id, Json
+        };
         show.SetAction((parse, ct) => ReadAsync(parse, async (view, caller) =>
         {
             var approvalId = parse.GetValue(id)!;
@@ -120,10 +113,10 @@ internal static class ApprovalsCommand
             HelpName = "JSON",
             Description = "Approve with these property values instead of the proposed ones (a JSON object, e.g. '{\"amount\": 45000}'); re-checked against the policy as the requester. One id only.",
         };
-        var approve = new Command("approve", "Approve proposals (or confirm your own, on a requester route). The server executes approved proposals.");
-        approve.Arguments.Add(ids);
-        approve.Options.Add(edit);
-        approve.Options.Add(Each);
+        var approve = new Command("approve", "Approve proposals (or confirm your own, on a requester route). The server executes approved proposals.")
+        {
+            ids, edit, Each
+        };
         approve.Validators.Add(result =>
         {
             if (result.GetValue(edit) is not null && result.GetValue(ids) is { Length: > 1 })
@@ -139,10 +132,10 @@ internal static class ApprovalsCommand
     {
         var ids = new Argument<string[]>("ID") { Description = "The approval id(s); several ids are one bulk decision.", Arity = ArgumentArity.OneOrMore };
         var reason = new Option<string?>("--reason") { HelpName = "REASON", Description = "Why (required; kept in the audit trail). Without it the rejection is refused with approval.reason_required." };
-        var reject = new Command("reject", "Reject proposals (or decline your own, on a requester route). Needs --reason.");
-        reject.Arguments.Add(ids);
-        reject.Options.Add(reason);
-        reject.Options.Add(Each);
+        var reject = new Command("reject", "Reject proposals (or decline your own, on a requester route). Needs --reason.")
+        {
+            ids, reason, Each
+        };
         reject.SetAction((parse, ct) => DecideAsync(parse, parse.GetValue(ids)!, approve: false, edit: null, parse.GetValue(reason), ct));
         return reject;
     }

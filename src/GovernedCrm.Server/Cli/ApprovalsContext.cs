@@ -1,11 +1,8 @@
 using GovernedCrm.Audit.Store;
 using GovernedCrm.Crm.Embedded;
-using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Policy;
 using GovernedCrm.Mcp.Tools;
 using GovernedCrm.Hosting.Adapters;
 using GovernedCrm.Mcp.Governance;
-using GovernedCrm.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Server.Cli;

@@ -1,9 +1,5 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Policy;
 
 namespace GovernedCrm.Server.Cli;
 

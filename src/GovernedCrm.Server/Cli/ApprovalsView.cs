@@ -1,8 +1,5 @@
 using GovernedCrm.Audit.Records;
-using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Identity;
-using GovernedCrm.Hosting;
 using GovernedCrm.Store;
 
 namespace GovernedCrm.Server.Cli;

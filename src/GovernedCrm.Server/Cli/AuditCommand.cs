@@ -1,11 +1,7 @@
-using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text.Encodings.Web;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Proofs;
-using GovernedCrm.Hosting;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Server.Cli;
 
@@ -27,13 +23,10 @@ internal static class AuditCommand
 
     public static Command Create()
     {
-        var audit = new Command("audit", "Audit trail tools: print the public key, prove or check one entry, export entries, a record's history, search.");
-        audit.Subcommands.Add(Pubkey());
-        audit.Subcommands.Add(Prove());
-        audit.Subcommands.Add(CheckProof());
-        audit.Subcommands.Add(Export());
-        audit.Subcommands.Add(AuditQueryCommands.History());
-        audit.Subcommands.Add(AuditQueryCommands.Search());
+        var audit = new Command("audit", "Audit trail tools: print the public key, prove or check one entry, export entries, a record's history, search.")
+        {
+            Pubkey(), Prove(), CheckProof(), Export(), AuditQueryCommands.History(), AuditQueryCommands.Search()
+        };
         return audit;
     }
 
@@ -52,10 +45,10 @@ internal static class AuditCommand
     private static Command Prove()
     {
         var sequence = new Argument<long>("SEQ") { Description = "The entry's sequence number in its chain." };
-        var prove = new Command("prove", "Print an RFC 9162 inclusion proof of one entry against the newest signed checkpoint (JSON), for 'audit check-proof'.");
-        prove.Arguments.Add(sequence);
-        prove.Options.Add(Tenant);
-        prove.Options.Add(PublicKey);
+        var prove = new Command("prove", "Print an RFC 9162 inclusion proof of one entry against the newest signed checkpoint (JSON), for 'audit check-proof'.")
+        {
+            sequence, Tenant, PublicKey
+        };
         prove.SetAction((parse, ct) => RunAsync(async () =>
         {
             var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));
@@ -81,9 +74,10 @@ internal static class AuditCommand
     {
         var file = new Argument<string>("FILE") { Description = "A proof printed by 'audit prove' ('-' for stdin)." };
         var pubkey = new Option<string>("--pubkey") { Description = "The pinned audit public key, or a file holding it.", Required = true };
-        var check = new Command("check-proof", "Check an inclusion proof offline with only the public key. Exit 0 valid, 1 invalid.");
-        check.Arguments.Add(file);
-        check.Options.Add(pubkey);
+        var check = new Command("check-proof", "Check an inclusion proof offline with only the public key. Exit 0 valid, 1 invalid.")
+        {
+            file, pubkey
+        };
         check.SetAction((parse, ct) => RunAsync(async () =>
         {
             var path = parse.GetValue(file)!;
@@ -125,10 +119,10 @@ internal static class AuditCommand
         var tenant = new Option<string?>("--tenant") { Description = "Only this tenant's chain (default: every chain)." };
         var format = new Option<string>("--format") { Description = "Output format: jsonl (one JSON object per entry).", DefaultValueFactory = _ => "jsonl" };
         format.AcceptOnlyFromAmong("jsonl");
-        var export = new Command("export", "Stream audit entries as JSON lines with stable field names, for SIEM ingestion.");
-        export.Options.Add(since);
-        export.Options.Add(tenant);
-        export.Options.Add(format);
+        var export = new Command("export", "Stream audit entries as JSON lines with stable field names, for SIEM ingestion.")
+        {
+            since, tenant, format
+        };
         export.SetAction((parse, ct) => RunAsync(async () =>
         {
             var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));

@@ -1,10 +1,5 @@
-using System.CommandLine;
 using System.Globalization;
 using GovernedCrm.Audit.Checkpoints;
-using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Policy;
-using GovernedCrm.Hosting;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Server.Cli;
 
@@ -38,9 +33,10 @@ internal static class AuditQueryCommands
         var objectType = new Argument<string>("OBJECT") { Description = "The record's object type, e.g. deal." };
         var id = new Argument<string>("ID") { Description = "The record id." };
         var newestFirst = new Option<bool>("--newest-first") { Description = "Newest entry first (default: oldest first)." };
-        var history = new Command("history", "A record's history from the audit chain: every proposal, approval request, decision and change, with field-level before -> after, who asked and who decided. Reads only.");
-        history.Arguments.Add(objectType);
-        history.Arguments.Add(id);
+        var history = new Command("history", "A record's history from the audit chain: every proposal, approval request, decision and change, with field-level before -> after, who asked and who decided. Reads only.")
+        {
+            objectType, id
+        };
         foreach (var option in new Option[] { Tenant, Limit, Cursor, newestFirst, Json, As })
         {
             history.Options.Add(option);

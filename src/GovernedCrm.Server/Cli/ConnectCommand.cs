@@ -1,8 +1,6 @@
-using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
 using GovernedCrm.OAuth;
-using GovernedCrm.Hosting;
 using GovernedCrm.Hosting.Connectors;
 using GovernedCrm.Store.Vault;
 using Microsoft.AspNetCore.Builder;
@@ -48,11 +46,10 @@ internal static class ConnectCommand
     {
         var command = new Command(
             "connect",
-            "Connect your account at a CRM provider (stdio deployments): opens a loopback redirect, prints the provider's sign-in URL, and stores the tokens encrypted in the vault. Exit 0 connected, 1 refused or timed out, 2 error.");
-        command.Arguments.Add(Provider);
-        command.Options.Add(Port);
-        command.Options.Add(Timeout);
-        command.Options.Add(User);
+            "Connect your account at a CRM provider (stdio deployments): opens a loopback redirect, prints the provider's sign-in URL, and stores the tokens encrypted in the vault. Exit 0 connected, 1 refused or timed out, 2 error.")
+        {
+            Provider, Port, Timeout, User
+        };
         command.SetAction(RunAsync);
         return command;
     }

@@ -1,13 +1,10 @@
 using GovernedCrm.Hosting.Adapters;
 using GovernedCrm.Audit.Records;
-using System.CommandLine;
 using GovernedCrm.Audit.Checkpoints;
 using GovernedCrm.Audit.Store;
 using GovernedCrm.AdminConsole.SignIn;
 using GovernedCrm.Governance.Audit;
-using GovernedCrm.Hosting;
 using GovernedCrm.Store.ConsoleLinks;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.Server.Cli;
@@ -36,10 +33,10 @@ internal static class ConsoleLinkCommand
             Description = $"How long the link works, in minutes (default {ConsoleLinkTokens.DefaultLifetime.TotalMinutes:0}, at most {ConsoleLinkTokens.MaxLifetime.TotalMinutes:0}).",
             DefaultValueFactory = _ => (int)ConsoleLinkTokens.DefaultLifetime.TotalMinutes,
         };
-        var command = new Command("console-link", "Print a one-time sign-in link to the admin console (servers without a token issuer). Exit 0 ok, 1 refused, 2 error.");
-        command.Options.Add(user);
-        command.Options.Add(url);
-        command.Options.Add(minutes);
+        var command = new Command("console-link", "Print a one-time sign-in link to the admin console (servers without a token issuer). Exit 0 ok, 1 refused, 2 error.")
+        {
+            user, url, minutes
+        };
         minutes.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() is < 1 or > 60)

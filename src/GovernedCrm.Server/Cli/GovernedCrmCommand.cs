@@ -1,6 +1,3 @@
-using System.CommandLine;
-using GovernedCrm.Hosting;
-
 namespace GovernedCrm.Server.Cli;
 
 /// <summary>The <c>governed-crm</c> command line: the root command serves over stdio; verbs are subcommands.</summary>

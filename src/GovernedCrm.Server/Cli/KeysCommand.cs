@@ -1,8 +1,5 @@
-using System.CommandLine;
-using GovernedCrm.Hosting;
 using GovernedCrm.Store;
 using GovernedCrm.Store.Vault;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Server.Cli;
 
@@ -24,8 +21,10 @@ internal static class KeysCommand
         var command = new Command("keys", "The token vault's encryption keys (keys/vault.keys in the data folder, or $" + VaultKeyRing.EnvironmentVariable + ").");
         var rotate = new Command(
             "rotate",
-            "Add a new current key to the vault key file (older keys are kept so rows stay readable) and re-encrypt every token vault row with it. Exit 0 done, 2 error.");
-        rotate.Options.Add(ReencryptOnly);
+            "Add a new current key to the vault key file (older keys are kept so rows stay readable) and re-encrypt every token vault row with it. Exit 0 done, 2 error.")
+        {
+            ReencryptOnly
+        };
         rotate.SetAction(RotateAsync);
         command.Subcommands.Add(rotate);
         return command;

@@ -1,15 +1,9 @@
-using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GovernedCrm.Crm;
 using GovernedCrm.Crm.Embedded;
-using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Tools;
 using GovernedCrm.Hosting.Adapters;
-using GovernedCrm.Hosting;
 
 namespace GovernedCrm.Server.Cli;
 
@@ -35,17 +29,17 @@ internal static class PolicyCommand
     public static Command Create()
     {
         var command = new Command("policy", "Validate a policy file, or dry-run a decision.");
-        var check = new Command("check", "Validate a policy file and print a summary of its rules. Exit 0 valid, 1 invalid.");
-        check.Arguments.Add(File);
-        check.Options.Add(Json);
+        var check = new Command("check", "Validate a policy file and print a summary of its rules. Exit 0 valid, 1 invalid.")
+        {
+            File, Json
+        };
         check.SetAction(Check);
         var explain = new Command(
             "explain",
-            "Dry-run one call: the decision, the rule that made it, and why. Reads the targeted record from the data folder's CRM when the tool names one.");
-        explain.Options.Add(User);
-        explain.Options.Add(Tool);
-        explain.Options.Add(Args);
-        explain.Options.Add(Json);
+            "Dry-run one call: the decision, the rule that made it, and why. Reads the targeted record from the data folder's CRM when the tool names one.")
+        {
+            User, Tool, Args, Json
+        };
         explain.SetAction(ExplainAsync);
         command.Subcommands.Add(check);
         command.Subcommands.Add(explain);

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using GovernedCrm.Hosting;
 using GovernedCrm.Hosting.Connectors;
 using GovernedCrm.Hosting.CustomTools;
 
@@ -77,16 +75,10 @@ internal static class ServeCommand
 
     public static Command Create()
     {
-        var serve = new Command("serve", "Run the MCP server: over stdio by default, or over HTTP with --http.");
-        serve.Options.Add(Http);
-        serve.Options.Add(Urls);
-        serve.Options.Add(AllowedHosts);
-        serve.Options.Add(AllowedOriginsOption);
-        serve.Options.Add(JwtIssuer);
-        serve.Options.Add(JwtAudience);
-        serve.Options.Add(JwtKeys);
-        serve.Options.Add(NoConsole);
-        serve.Options.Add(LogFormat);
+        var serve = new Command("serve", "Run the MCP server: over stdio by default, or over HTTP with --http.")
+        {
+            Http, Urls, AllowedHosts, AllowedOriginsOption, JwtIssuer, JwtAudience, JwtKeys, NoConsole, LogFormat
+        };
         serve.SetAction((parse, ct) => RunAsync(
             parse, parse.GetValue(Http), parse.GetValue(Urls), parse.GetValue(AllowedHosts), parse.GetValue(AllowedOriginsOption),
             new JwtOptions(parse.GetValue(JwtIssuer), parse.GetValue(JwtAudience), parse.GetValue(JwtKeys)), ct));

@@ -1,9 +1,4 @@
-using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GovernedCrm.Audit.Verification;
-using GovernedCrm.Hosting;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Server.Cli;
 
@@ -29,11 +24,10 @@ internal static class VerifyCommand
 
     public static Command Create()
     {
-        var command = new Command("verify", "Verify the audit trail: checkpoint signatures, hash chain, Merkle roots, truncation. Exit 0 valid, 1 broken, 2 error.");
-        command.Options.Add(Tenant);
-        command.Options.Add(Json);
-        command.Options.Add(PublicKey);
-        command.Options.Add(Anchor);
+        var command = new Command("verify", "Verify the audit trail: checkpoint signatures, hash chain, Merkle roots, truncation. Exit 0 valid, 1 broken, 2 error.")
+        {
+            Tenant, Json, PublicKey, Anchor
+        };
         command.SetAction(RunAsync);
         return command;
     }

@@ -73,23 +73,10 @@ public sealed partial class VaultKeyRing : IDisposable
             throw new VaultKeyException($"There is no vault key file at '{path}'.");
         }
 
-        byte[] bytes;
-        try
-        {
-            switch (OwnerOnlyFile.TryRead(path, MaxKeyFileBytes, out bytes, out var mode))
-            {
-                case OwnerOnlyReadStatus.AccessibleToOthers:
-                    throw new VaultKeyException(string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"The vault key file '{path}' is accessible to group or others (mode {Convert.ToString((int)mode, 8)}): restrict it to its owner (chmod 600), and rotate the keys if someone else may have read it."));
-                case OwnerOnlyReadStatus.TooLarge:
-                    throw new VaultKeyException($"The vault key file '{path}' is malformed: the file is too large.");
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new VaultKeyException($"The vault key file '{path}' cannot be read: {ex.Message}", ex);
-        }
+        var bytes = OwnerOnlyKeyFile.Read(
+            path, MaxKeyFileBytes, "vault key file", "rotate the keys",
+            (message, cause) => cause is null ? new VaultKeyException(message) : new VaultKeyException(message, cause),
+            () => new VaultKeyException($"The vault key file '{path}' is malformed: the file is too large."));
 
         string content;
         try

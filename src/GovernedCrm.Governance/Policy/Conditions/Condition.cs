@@ -1,5 +1,3 @@
-using GovernedCrm.Governance.Pipeline;
-
 namespace GovernedCrm.Governance.Policy.Conditions;
 
 /// <summary>A rule's parsed <c>when</c> condition: parsed once when the policy loads, evaluated per call.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GovernedCrm.Governance.Policy.Conditions;
 
 /// <summary>

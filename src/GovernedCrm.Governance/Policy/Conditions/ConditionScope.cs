@@ -1,6 +1,3 @@
-using System.Text.Json;
-using GovernedCrm.Governance.Pipeline;
-
 namespace GovernedCrm.Governance.Policy.Conditions;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Policy.Definition;
 
 namespace GovernedCrm.Governance.Policy.Evaluation;

@@ -1,4 +1,3 @@
-using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Policy.Conditions;
 
 namespace GovernedCrm.Governance.Policy.Evaluation;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using GovernedCrm.Governance.Policy.Definition;
 
 namespace GovernedCrm.Governance.Policy.Yaml;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using GovernedCrm.Governance.Policy.Conditions;
 using GovernedCrm.Governance.Policy.Definition;

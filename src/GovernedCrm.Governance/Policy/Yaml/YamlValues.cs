@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GovernedCrm.Governance.Policy.Yaml;
 
 /// <summary>Reads typed values from policy file nodes, reporting anything of the wrong shape.</summary>

@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using GovernedCrm.Audit.Records;
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Steps.Audit;
 using GovernedCrm.Governance.Steps.WriteAheadAudit;

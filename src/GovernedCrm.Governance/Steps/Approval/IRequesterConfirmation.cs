@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Approvals;
 using GovernedCrm.Governance.Steps.WriteAheadAudit;
 

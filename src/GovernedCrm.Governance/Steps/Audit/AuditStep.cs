@@ -1,7 +1,4 @@
-using GovernedCrm.Audit.Records;
-using GovernedCrm.Governance.Pipeline;
 using Microsoft.Extensions.Logging;
-using GovernedCrm.Governance.Audit;
 
 namespace GovernedCrm.Governance.Steps.Audit;
 

@@ -1,6 +1,3 @@
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Pipeline;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -9,15 +6,11 @@ namespace GovernedCrm.Governance.Steps.Audit;
 /// <summary>Registers the audit step. Port: an <see cref="IAuditTrail"/> (required).</summary>
 public static class AuditStepRegistration
 {
-    /// <summary>What a host without an audit trail is told at startup.</summary>
-    public const string MissingTrail =
-        "No audit trail is registered: governed tools cannot run without one. Register an IAuditTrail (GovernedCrm.Audit's AuditWriter).";
-
     /// <summary>Adds the audit step to the default pipeline.</summary>
     /// <param name="services">The host's services.</param>
     /// <returns>The services.</returns>
     public static IServiceCollection AddAuditStep(this IServiceCollection services) =>
         services.AddDefaultStep(AuditStep.StepName, sp => new AuditStep(
-            sp.GetRequiredPort<IAuditTrail>(AuditStep.StepName, MissingTrail),
+            sp.GetRequiredPort<IAuditTrail>(AuditStep.StepName),
             sp.GetService<ILogger<AuditStep>>() ?? NullLogger<AuditStep>.Instance));
 }

@@ -1,4 +1,3 @@
-using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Credentials;
 
 namespace GovernedCrm.Governance.Steps.Credentials;

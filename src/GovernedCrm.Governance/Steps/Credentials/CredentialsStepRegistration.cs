@@ -1,6 +1,3 @@
-using GovernedCrm.Governance.Pipeline;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace GovernedCrm.Governance.Steps.Credentials;
 
 /// <summary>
@@ -9,14 +6,10 @@ namespace GovernedCrm.Governance.Steps.Credentials;
 /// </summary>
 public static class CredentialsStepRegistration
 {
-    /// <summary>What a host without a connection check is told at startup.</summary>
-    public const string MissingCheck =
-        "No CRM connection check is registered: the credentials step cannot tell whether a caller is connected to their CRM. Register an ICrmConnectionCheck (NoConnectionNeeded.Instance when every tenant uses the embedded CRM).";
-
     /// <summary>Adds the credentials step to the default pipeline.</summary>
     /// <param name="services">The host's services.</param>
     /// <returns>The services.</returns>
     public static IServiceCollection AddCredentialsStep(this IServiceCollection services) =>
         services.AddDefaultStep(CredentialsStep.StepName, sp => new CredentialsStep(
-            sp.GetRequiredPort<ICrmConnectionCheck>(CredentialsStep.StepName, MissingCheck)));
+            sp.GetRequiredPort<ICrmConnectionCheck>(CredentialsStep.StepName)));
 }

@@ -1,4 +1,3 @@
-using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Credentials;
 
 namespace GovernedCrm.Governance.Steps.Credentials;

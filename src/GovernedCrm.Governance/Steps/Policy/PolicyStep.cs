@@ -1,6 +1,3 @@
-using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Policy;
-
 namespace GovernedCrm.Governance.Steps.Policy;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Steps.Approval;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernedCrm.Governance.Steps.Policy;
 
@@ -11,15 +8,11 @@ namespace GovernedCrm.Governance.Steps.Policy;
 /// </summary>
 public static class PolicyStepRegistration
 {
-    /// <summary>What a host without a policy is told at startup.</summary>
-    public const string MissingPolicy =
-        "No governance policy is registered: nothing can decide the calls. Register an IGovernancePolicy (AddGovernancePolicy).";
-
     /// <summary>Adds the policy step to the default pipeline.</summary>
     /// <param name="services">The host's services.</param>
     /// <returns>The services.</returns>
     public static IServiceCollection AddPolicyStep(this IServiceCollection services) =>
         services.AddDefaultStep(PolicyStep.StepName, sp => new PolicyStep(
-            sp.GetRequiredPort<IGovernancePolicy>(PolicyStep.StepName, MissingPolicy),
+            sp.GetRequiredPort<IGovernancePolicy>(PolicyStep.StepName),
             approvalsFollow: DefaultGovernancePipeline.HasStep(sp, ApprovalStep.StepName)));
 }

@@ -1,5 +1,3 @@
-using GovernedCrm.Governance.Pipeline;
-
 namespace GovernedCrm.Governance.Steps.RecordContext;
 
 /// <summary>Reads the record a call targets, as it is now, so the policy can decide on its tenant and values.</summary>

@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
-using GovernedCrm.Governance.Pipeline;
 
 namespace GovernedCrm.Governance.Steps.Validation;
 

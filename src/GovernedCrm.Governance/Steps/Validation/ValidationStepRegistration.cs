@@ -1,6 +1,3 @@
-using GovernedCrm.Governance.Pipeline;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace GovernedCrm.Governance.Steps.Validation;
 
 /// <summary>Registers the validation step (arguments against the tool's input schema). It needs no port.</summary>

@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Audit;
-
 namespace GovernedCrm.Governance.Steps.WriteAheadAudit;
 
 /// <summary>Reads what a write is about to change, so the write-ahead entry holds before and proposed values.</summary>

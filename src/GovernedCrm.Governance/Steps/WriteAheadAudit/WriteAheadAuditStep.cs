@@ -1,6 +1,3 @@
-using GovernedCrm.Audit.Records;
-using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Steps.Audit;
 
 namespace GovernedCrm.Governance.Steps.WriteAheadAudit;

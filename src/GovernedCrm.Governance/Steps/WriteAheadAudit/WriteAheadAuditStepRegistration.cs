@@ -1,8 +1,3 @@
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Steps.Audit;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace GovernedCrm.Governance.Steps.WriteAheadAudit;
 
 /// <summary>
@@ -16,6 +11,6 @@ public static class WriteAheadAuditStepRegistration
     /// <returns>The services.</returns>
     public static IServiceCollection AddWriteAheadAuditStep(this IServiceCollection services) =>
         services.AddDefaultStep(WriteAheadAuditStep.StepName, sp => new WriteAheadAuditStep(
-            sp.GetRequiredPort<IAuditTrail>(WriteAheadAuditStep.StepName, AuditStepRegistration.MissingTrail),
+            sp.GetRequiredPort<IAuditTrail>(WriteAheadAuditStep.StepName),
             sp.GetService<IProposalReader>()));
 }
