@@ -1,3 +1,4 @@
+using GovernedCrm.Store.Vault;
 using GovernedCrm.Audit.Records;
 using System.Net;
 using System.Text.Json;
@@ -132,17 +133,27 @@ public sealed class ConsoleAttackTests
     }
 
     [Fact]
-    public async Task ThePageSource_NeverHoldsARedactedValue_TheSigningKey_OrASessionSecret()
+    public async Task ThePageSource_NeverHoldsARedactedValue_AVaultToken_TheSigningKey_OrASessionSecret()
     {
         await using var server = await HttpTestServer.StartAsync(policy: ManagersMayNotReadDealNames());
         var pending = await ProposeAsync(server);
         var rejected = await ProposeAsync(server);
         var service = server.App.Services.GetRequiredService<ApprovalService>();
         (await service.DecideAsync(new ApprovalDecision(rejected.Id, Adam, false, null, $"Not {Canary}, the other one.", null), CancellationToken.None)).Succeeded.Should().BeTrue();
+
+        // The signed-in user's own CRM token sits in the vault: nothing of it may reach a page.
+        const string VaultCanary = "vault-token-canary-7f3e91";
+        var vault = await SqliteTokenVault.OpenAsync(server.Folder, null, TimeProvider.System, null, CancellationToken.None);
+        await vault.StoreAsync("maria", "hubspot", System.Text.Encoding.UTF8.GetBytes($"{{\"access_token\":\"{VaultCanary}\"}}"), CancellationToken.None);
+
         using var maria = new ConsoleSession(server);
         await maria.SignInAsync("maria");
 
         var pages = new[] { await maria.GetStringAsync("/console/approvals"), await maria.GetStringAsync("/console/approvals?tab=decided"), await maria.GetStringAsync("/console") };
+        foreach (var html in pages)
+        {
+            html.Should().NotContain(VaultCanary, "a vault token is never rendered");
+        }
 
         pages[0].Should().Contain(pending.Id).And.Contain(FieldRedaction.Redacted);
         pages[1].Should().Contain(rejected.Id);
