@@ -1,3 +1,5 @@
+using GovernedCrm.Hosting.Stdio;
+
 namespace GovernedCrm.Hosting.Batches;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace GovernedCrm.Hosting.Batches;
 /// </summary>
 /// <param name="inner">The process's standard input.</param>
 /// <param name="refuse">Answers and audits one refused batch.</param>
-internal sealed class BatchRefusingInput(Stream inner, Func<CancellationToken, Task> refuse) : Stream
+internal sealed class BatchRefusingInput(Stream inner, Func<CancellationToken, Task> refuse) : ReadOnlyInputStream(inner)
 {
     private readonly byte[] _buffer = new byte[16 * 1024];
     private int _start;
@@ -23,21 +25,6 @@ internal sealed class BatchRefusingInput(Stream inner, Func<CancellationToken, T
     }
 
     /// <inheritdoc />
-    public override bool CanRead => true;
-
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-
-    /// <inheritdoc />
-    public override bool CanWrite => false;
-
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    /// <inheritdoc />
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         while (true)
@@ -45,7 +32,7 @@ internal sealed class BatchRefusingInput(Stream inner, Func<CancellationToken, T
             if (_start == _end)
             {
                 // Console streams ignore cancellation: stop waiting for them when the server shuts down.
-                var pending = inner.ReadAsync(_buffer, cancellationToken);
+                var pending = Inner.ReadAsync(_buffer, cancellationToken);
                 var read = pending.IsCompletedSuccessfully ? pending.Result : await pending.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
@@ -97,37 +84,5 @@ internal sealed class BatchRefusingInput(Stream inner, Func<CancellationToken, T
                 return written;
             }
         }
-    }
-
-    /// <inheritdoc />
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    /// <inheritdoc />
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }
