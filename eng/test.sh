@@ -21,7 +21,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 echo "==> dotnet test"
-dotnet test GovernedCrm.sln -c Release --no-build --nologo -v quiet
+dotnet test GovernedCrm.sln -c Release --no-build --nologo -v quiet --logger "console;verbosity=minimal"
 
 echo "==> end-to-end tests (official MCP TypeScript SDK and MCP Inspector CLI)"
 # The e2e tests read crm.db with the sqlite3 CLI to prove writes reached the file; a fresh machine may lack it.
