@@ -1,9 +1,5 @@
 using System.Text;
-using System.Text.Json.Nodes;
-using GovernedCrm.AdminConsole.Security;
 using GovernedCrm.AdminConsole.Trail;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 
 namespace GovernedCrm.AdminConsole.Pages;
 

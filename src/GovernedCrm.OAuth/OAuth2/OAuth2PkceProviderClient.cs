@@ -1,7 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
-using GovernedCrm.Crm.Remote;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GovernedCrm.OAuth.OAuth2;
