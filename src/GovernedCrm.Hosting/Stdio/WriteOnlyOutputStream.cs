@@ -1,30 +1,18 @@
 namespace GovernedCrm.Hosting.Stdio;
 
 /// <summary>
-/// The shape every wrapper of the stdio transport's output shares: a forward-only, write-only stream over an inner
-/// stream it owns. A wrapper says only how it writes (<see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>)
-/// and how it flushes (<see cref="FlushAsync(CancellationToken)"/>).
+/// The shape every wrapper of the stdio transport's output shares: a write-only <see cref="ForwardOnlyStream"/>. A
+/// wrapper says only how it writes (<see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>) and how it
+/// flushes (<see cref="FlushAsync(CancellationToken)"/>).
 /// </summary>
 /// <param name="inner">The wrapped output, disposed with this stream.</param>
-internal abstract class WriteOnlyOutputStream(Stream inner) : Stream
+internal abstract class WriteOnlyOutputStream(Stream inner) : ForwardOnlyStream(inner)
 {
-    /// <summary>The wrapped output.</summary>
-    protected Stream Inner { get; } = inner;
-
     /// <inheritdoc />
     public override bool CanRead => false;
 
     /// <inheritdoc />
-    public override bool CanSeek => false;
-
-    /// <inheritdoc />
     public override bool CanWrite => true;
-
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <inheritdoc />
     public abstract override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default);
@@ -44,21 +32,4 @@ internal abstract class WriteOnlyOutputStream(Stream inner) : Stream
 
     /// <inheritdoc />
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            Inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
 }

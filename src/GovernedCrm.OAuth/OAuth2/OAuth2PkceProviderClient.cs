@@ -26,11 +26,7 @@ public sealed partial class OAuth2PkceProviderClient : IOAuthProviderClient
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(time);
-        options.Validate();
-        if (options.Kind != OAuthProviderKind.OAuth2)
-        {
-            throw new OAuthConfigurationException($"OAuth provider '{options.Name}' is of kind {options.Kind}; this client drives plain OAuth 2.0 providers.");
-        }
+        options.ValidateFor(OAuthProviderKind.OAuth2, "this client drives plain OAuth 2.0 providers");
 
         _options = options;
         _http = httpClient;
