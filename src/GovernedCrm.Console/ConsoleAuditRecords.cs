@@ -1,8 +1,5 @@
 using GovernedCrm.Audit.Records;
 using System.Globalization;
-using System.Text.Json.Nodes;
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Identity;
 
 namespace GovernedCrm.AdminConsole;
 

@@ -1,6 +1,4 @@
-using GovernedCrm.AdminConsole.Security;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernedCrm.AdminConsole;

@@ -1,8 +1,6 @@
-using GovernedCrm.AdminConsole.Security;
 using GovernedCrm.Store;
 using GovernedCrm.Store.ConsoleLinks;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,11 +32,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddAntiforgery(o =>
         {
-            o.Cookie.Name = ConsoleSchemes.AntiforgeryCookie;
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.Cookie.Path = ConsoleOptions.BasePath;
+            ConsoleCookies.Harden(o.Cookie, ConsoleSchemes.AntiforgeryCookie);
             o.FormFieldName = ConsoleSchemes.AntiforgeryField;
             o.HeaderName = null;
             o.SuppressXFrameOptionsHeader = true;

@@ -1,5 +1,4 @@
 using GovernedCrm.Audit.Checkpoints;
-using GovernedCrm.Audit.Store;
 
 namespace GovernedCrm.Hosting;
 

@@ -1,5 +1,3 @@
-using GovernedCrm.Audit.Store;
-
 namespace GovernedCrm.Hosting;
 
 /// <summary>

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Queries;
 using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Identity;
 using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Hosting;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Hosting;
 

@@ -1,6 +1,5 @@
 using GovernedCrm.Hosting.Connectors;
 using Microsoft.Extensions.Options;
-using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Hosting;
 

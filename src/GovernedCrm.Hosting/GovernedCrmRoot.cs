@@ -1,6 +1,5 @@
 using GovernedCrm.Hosting.CustomTools;
 using GovernedCrm.Mcp;
-using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Hosting;
 

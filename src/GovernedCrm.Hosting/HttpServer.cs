@@ -1,7 +1,5 @@
 using GovernedCrm.AdminConsole;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using System.Net.Sockets;
 using GovernedCrm.Hosting.Connectors;

@@ -17,7 +17,12 @@ internal sealed record JwtOptions(string? Issuer, string? Audience, string? Keys
 /// which claims name the caller. Built from the command line and the environment, command line first; every
 /// bad value is a <see cref="StartupException"/> with one line that names the option and the problem.
 /// </summary>
-internal sealed class JwtSettings
+/// <param name="issuer">The expected issuer.</param>
+/// <param name="audience">The expected audience.</param>
+/// <param name="keysFile">The JWKS file, if the keys come from one.</param>
+/// <param name="signingKeys">The keys read from it.</param>
+/// <param name="claims">The claims that name the caller.</param>
+internal sealed class JwtSettings(string issuer, string audience, string? keysFile, IReadOnlyList<SecurityKey>? signingKeys, TokenClaimOptions claims)
 {
     public const string IssuerOption = "--jwt-issuer";
     public const string AudienceOption = "--jwt-audience";
@@ -31,29 +36,20 @@ internal sealed class JwtSettings
     /// <summary>The only signature algorithms accepted: asymmetric, so the server never holds a signing secret.</summary>
     public static readonly IReadOnlyList<string> Algorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSsaPssSha256];
 
-    private JwtSettings(string issuer, string audience, string? keysFile, IReadOnlyList<SecurityKey>? signingKeys, TokenClaimOptions claims)
-    {
-        Issuer = issuer;
-        Audience = audience;
-        KeysFile = keysFile;
-        SigningKeys = signingKeys;
-        Claims = claims;
-    }
-
     /// <summary>The expected <c>iss</c>, exactly as the authorization server writes it.</summary>
-    public string Issuer { get; }
+    public string Issuer { get; } = issuer;
 
     /// <summary>The expected <c>aud</c>: this server's MCP resource URL.</summary>
-    public string Audience { get; }
+    public string Audience { get; } = audience;
 
     /// <summary>The JWKS file the keys were read from; null when they come from discovery.</summary>
-    public string? KeysFile { get; }
+    public string? KeysFile { get; } = keysFile;
 
     /// <summary>The issuer's public signing keys from <see cref="KeysFile"/>; null when they come from discovery.</summary>
-    public IReadOnlyList<SecurityKey>? SigningKeys { get; }
+    public IReadOnlyList<SecurityKey>? SigningKeys { get; } = signingKeys;
 
     /// <summary>The claims that name the user, roles and tenant.</summary>
-    public TokenClaimOptions Claims { get; }
+    public TokenClaimOptions Claims { get; } = claims;
 
     /// <summary>The issuer's OpenID discovery document, which points to its signing keys.</summary>
     public string MetadataAddress => Issuer.TrimEnd('/') + "/.well-known/openid-configuration";

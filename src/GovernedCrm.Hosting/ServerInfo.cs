@@ -1,6 +1,5 @@
 using System.Reflection;
 using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Hosting;
 

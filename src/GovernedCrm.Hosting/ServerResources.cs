@@ -1,5 +1,4 @@
 using GovernedCrm.Audit.Checkpoints;
-using GovernedCrm.Audit.Store;
 using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Store;
 
@@ -9,33 +8,30 @@ namespace GovernedCrm.Hosting;
 /// What the server opens before its host starts, so a bad data folder fails fast with exit code 2: the CRM
 /// database, the governance database (approval queue) and the audit trail (database, signing key, anchor). Disposing it signs the final checkpoint.
 /// </summary>
-internal sealed class ServerResources : IAsyncDisposable
+/// <param name="crm">The CRM database.</param>
+/// <param name="audit">The audit trail's writer.</param>
+/// <param name="auditPaths">Where the audit database, key and anchor are.</param>
+/// <param name="approvals">The approval queue.</param>
+/// <param name="approvalOptions">How long proposals wait.</param>
+/// <param name="remote">The remote CRMs, when a connectors file is in force.</param>
+internal sealed class ServerResources(
+    EmbeddedCrmDatabase crm, AuditWriter audit, AuditPaths auditPaths, SqliteApprovalStore approvals, ApprovalOptions approvalOptions, Connectors.RemoteCrms? remote)
+    : IAsyncDisposable
 {
-    private ServerResources(
-        EmbeddedCrmDatabase crm, AuditWriter audit, AuditPaths auditPaths, SqliteApprovalStore approvals, ApprovalOptions approvalOptions, Connectors.RemoteCrms? remote)
-    {
-        Remote = remote;
-        Approvals = approvals;
-        ApprovalOptions = approvalOptions;
-        Crm = crm;
-        Audit = audit;
-        AuditPaths = auditPaths;
-    }
+    public EmbeddedCrmDatabase Crm { get; } = crm;
 
-    public EmbeddedCrmDatabase Crm { get; }
+    public AuditWriter Audit { get; } = audit;
 
-    public AuditWriter Audit { get; }
-
-    public AuditPaths AuditPaths { get; }
+    public AuditPaths AuditPaths { get; } = auditPaths;
 
     /// <summary>The approval queue in the data folder's governance database.</summary>
-    public SqliteApprovalStore Approvals { get; }
+    public SqliteApprovalStore Approvals { get; } = approvals;
 
     /// <summary>How long proposals wait (GOVERNEDCRM_APPROVAL_TTL).</summary>
-    public ApprovalOptions ApprovalOptions { get; }
+    public ApprovalOptions ApprovalOptions { get; } = approvalOptions;
 
     /// <summary>The remote CRMs, token vault and broker, when a connectors file is in force.</summary>
-    public Connectors.RemoteCrms? Remote { get; }
+    public Connectors.RemoteCrms? Remote { get; } = remote;
 
     public static async Task<ServerResources> OpenAsync(
         DataFolder folder, ILoggerFactory loggers, Connectors.ConnectorsConfiguration? connectors, CancellationToken cancellationToken)

@@ -1,7 +1,6 @@
 using System.Reflection;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Tools;
-using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Hosting;
 

@@ -1,12 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Steps.Validation;
 using GovernedCrm.Mcp.Governance;
 using GovernedCrm.Mcp.Identity;
 using GovernedCrm.Mcp.Tools;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using GovernedCrm.Governance.Steps.Approval;
 using GovernedCrm.Governance.Steps.RecordContext;

@@ -1,5 +1,3 @@
-using GovernedCrm.Crm.Remote;
-
 namespace GovernedCrm.OAuth;
 
 /// <summary>

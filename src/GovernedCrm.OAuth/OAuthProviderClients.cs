@@ -1,7 +1,6 @@
 using GovernedCrm.Crm.Providers;
 using GovernedCrm.OAuth.Msal;
 using GovernedCrm.OAuth.OAuth2;
-using Microsoft.Extensions.Logging;
 
 namespace GovernedCrm.OAuth;
 

@@ -38,6 +38,19 @@ public sealed record OAuthProviderOptions
     /// <returns>A description without secrets.</returns>
     public override string ToString() => $"OAuthProviderOptions {{ Name = {Name}, Kind = {Kind}, ClientId = {ClientId} }}";
 
+    /// <summary>Checks the options (<see cref="Validate"/>) for a client that drives providers of one kind only.</summary>
+    /// <param name="kind">The kind the client drives.</param>
+    /// <param name="client">What drives that kind, as the refusal says it, e.g. "MSAL drives OpenID providers only".</param>
+    /// <exception cref="OAuthConfigurationException">Something is missing or wrong, or the provider is of another kind.</exception>
+    internal void ValidateFor(OAuthProviderKind kind, string client)
+    {
+        Validate();
+        if (Kind != kind)
+        {
+            throw new OAuthConfigurationException($"OAuth provider '{Name}' is of kind {Kind}; {client}.");
+        }
+    }
+
     /// <summary>Checks the options and throws one exception listing every problem.</summary>
     /// <exception cref="OAuthConfigurationException">Something is missing or wrong.</exception>
     public void Validate()

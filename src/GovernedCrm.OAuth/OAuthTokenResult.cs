@@ -1,5 +1,3 @@
-using GovernedCrm.Crm.Remote;
-
 namespace GovernedCrm.OAuth;
 
 /// <summary>An access token acquired from a token cache, and the cache to store when acquiring changed it.</summary>

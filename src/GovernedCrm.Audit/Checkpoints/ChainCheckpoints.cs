@@ -1,4 +1,3 @@
-using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Store;
 
 namespace GovernedCrm.Audit.Checkpoints;

@@ -81,25 +81,9 @@ internal sealed class AuditBatchCommands : IDisposable
         return (reader.GetInt64(0), (byte[])reader.GetValue(1), (byte[])reader.GetValue(2));
     }
 
-    public void WriteHead(string chain, long size, byte[] hash, byte[] frontier)
-    {
-        var p = _writeHead.Parameters;
-        p[0].Value = chain;
-        p[1].Value = size;
-        p[2].Value = hash;
-        p[3].Value = frontier;
-        _writeHead.ExecuteNonQuery();
-    }
+    public void WriteHead(string chain, long size, byte[] hash, byte[] frontier) => Execute(_writeHead, chain, size, hash, frontier);
 
-    public void InsertCheckpoint(string chain, long size, string note, long createdAt)
-    {
-        var p = _insertCheckpoint.Parameters;
-        p[0].Value = chain;
-        p[1].Value = size;
-        p[2].Value = note;
-        p[3].Value = createdAt;
-        _insertCheckpoint.ExecuteNonQuery();
-    }
+    public void InsertCheckpoint(string chain, long size, string note, long createdAt) => Execute(_insertCheckpoint, chain, size, note, createdAt);
 
     public void Dispose()
     {
@@ -133,5 +117,16 @@ internal sealed class AuditBatchCommands : IDisposable
 
         command.Prepare();
         return command;
+    }
+
+    // Binds the values to the command's parameters, in the order Create named them, and runs it.
+    private static void Execute(SqliteCommand command, params ReadOnlySpan<object> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+
+        command.ExecuteNonQuery();
     }
 }

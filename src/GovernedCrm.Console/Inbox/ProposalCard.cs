@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Mcp.Tools;
 

@@ -1,13 +1,8 @@
 using GovernedCrm.Audit.Records;
-using System.Text.Json.Nodes;
 using GovernedCrm.AdminConsole.Inbox;
-using GovernedCrm.AdminConsole.Security;
 using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Audit;
 using GovernedCrm.Mcp.Governance;
 using GovernedCrm.Mcp.Tools;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace GovernedCrm.AdminConsole.Pages;

@@ -1,9 +1,6 @@
 using System.Text;
-using System.Text.Json.Nodes;
-using GovernedCrm.AdminConsole.Security;
 using GovernedCrm.AdminConsole.Trail;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace GovernedCrm.AdminConsole.Pages;
 
@@ -42,9 +39,7 @@ public sealed class AuditEntryModel(IAuditBrowser browser, IChainIntegrity integ
         var answer = await browser.EntryAsync(Caller, seq, HttpContext.RequestAborted).ConfigureAwait(false);
         if (!answer.Succeeded)
         {
-            Refusal = $"{answer.Code}: {answer.Message}";
-            Response.StatusCode = StatusCodes.Status404NotFound;
-            return Page();
+            return Refused(answer.Code, answer.Message, StatusCodes.Status404NotFound);
         }
 
         Entry = answer.Body!["entry"] as JsonObject;
@@ -64,12 +59,17 @@ public sealed class AuditEntryModel(IAuditBrowser browser, IChainIntegrity integ
         var proof = await integrity.ProofAsync(Caller, seq, HttpContext.RequestAborted).ConfigureAwait(false);
         if (!proof.Succeeded)
         {
-            Refusal = $"{proof.Code}: {proof.Message}";
-            Response.StatusCode = proof.Code == ProofDownload.RedactedCode ? StatusCodes.Status403Forbidden : StatusCodes.Status409Conflict;
-            return Page();
+            return Refused(proof.Code, proof.Message, proof.Code == ProofDownload.RedactedCode ? StatusCodes.Status403Forbidden : StatusCodes.Status409Conflict);
         }
 
         return File(Encoding.UTF8.GetBytes(proof.Content!), "application/json", proof.FileName);
+    }
+
+    private PageResult Refused(string? code, string? message, int status)
+    {
+        Refusal = $"{code}: {message}";
+        Response.StatusCode = status;
+        return Page();
     }
 
     private bool Allow(long seq)

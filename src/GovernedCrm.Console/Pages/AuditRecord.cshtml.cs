@@ -1,8 +1,4 @@
-using System.Text.Json.Nodes;
-using GovernedCrm.AdminConsole.Security;
 using GovernedCrm.AdminConsole.Trail;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace GovernedCrm.AdminConsole.Pages;

@@ -1,6 +1,3 @@
-using GovernedCrm.AdminConsole.Security;
-using GovernedCrm.Governance.Identity;
-
 namespace GovernedCrm.AdminConsole.Pages;
 
 /// <summary>

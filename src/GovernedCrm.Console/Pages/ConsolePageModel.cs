@@ -1,5 +1,3 @@
-using GovernedCrm.AdminConsole.Security;
-using GovernedCrm.Governance.Identity;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
 

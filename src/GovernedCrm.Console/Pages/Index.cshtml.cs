@@ -1,6 +1,3 @@
-using GovernedCrm.AdminConsole.Security;
-using Microsoft.AspNetCore.Mvc;
-
 namespace GovernedCrm.AdminConsole.Pages;
 
 /// <summary>The console's home: the first section the user may open, else a page saying there is none.</summary>

@@ -1,12 +1,7 @@
 using System.Security.Claims;
-using GovernedCrm.AdminConsole.Security;
 using GovernedCrm.AdminConsole.SignIn;
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Identity;
 using GovernedCrm.Store.ConsoleLinks;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace GovernedCrm.AdminConsole.Pages;

@@ -1,6 +1,4 @@
-using GovernedCrm.AdminConsole.Security;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Mvc;
 
 namespace GovernedCrm.AdminConsole.Pages;
 

@@ -1,5 +1,3 @@
-using GovernedCrm.AdminConsole.Security;
-
 namespace GovernedCrm.AdminConsole.Pages;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using GovernedCrm.AdminConsole.Security;
 using GovernedCrm.AdminConsole.Trail;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 
 namespace GovernedCrm.AdminConsole.Pages;
 

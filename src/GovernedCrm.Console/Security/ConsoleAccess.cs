@@ -1,5 +1,4 @@
 using GovernedCrm.Governance.Approvals;
-using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Tools;
 using Microsoft.Extensions.Options;

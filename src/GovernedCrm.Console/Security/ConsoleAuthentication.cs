@@ -1,10 +1,8 @@
 using System.Security.Claims;
-using GovernedCrm.Governance.Audit;
 using GovernedCrm.Mcp.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,11 +29,7 @@ internal static partial class ConsoleAuthentication
         var builder = services.AddAuthentication();
         builder.AddCookie(ConsoleSchemes.Cookie, o =>
         {
-            o.Cookie.Name = ConsoleSchemes.SessionCookie;
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.Cookie.Path = ConsoleOptions.BasePath;
+            ConsoleCookies.Harden(o.Cookie, ConsoleSchemes.SessionCookie);
             o.ExpireTimeSpan = options.SessionLifetime;
             o.SlidingExpiration = false;
             o.LoginPath = SignInPath;

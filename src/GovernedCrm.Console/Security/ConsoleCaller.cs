@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Policy;
 using GovernedCrm.Mcp.Identity;
 

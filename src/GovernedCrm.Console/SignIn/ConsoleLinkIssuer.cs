@@ -1,5 +1,3 @@
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Identity;
 using GovernedCrm.Store.ConsoleLinks;
 
 namespace GovernedCrm.AdminConsole.SignIn;

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace GovernedCrm.AdminConsole.Trail;
 
 /// <summary>What an audit read answers: the JSON body, or a refusal with a stable code and a message for the reader.</summary>

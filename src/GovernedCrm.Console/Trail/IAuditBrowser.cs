@@ -1,5 +1,3 @@
-using GovernedCrm.Governance.Identity;
-
 namespace GovernedCrm.AdminConsole.Trail;
 
 /// <summary>

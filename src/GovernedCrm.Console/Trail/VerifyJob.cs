@@ -1,5 +1,3 @@
-using GovernedCrm.Governance.Identity;
-
 namespace GovernedCrm.AdminConsole.Trail;
 
 /// <summary>One verification started from the console: its progress while it walks, then its result (or why it has none).</summary>

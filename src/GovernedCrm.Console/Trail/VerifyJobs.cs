@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using GovernedCrm.Audit.Records;
-using GovernedCrm.Governance.Audit;
-using GovernedCrm.Governance.Identity;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using GovernedCrm.Crm.Remote;
 
 namespace GovernedCrm.Crm.HubSpot;
@@ -22,7 +21,7 @@ namespace GovernedCrm.Crm.HubSpot;
 /// <param name="options">The API base and provider name.</param>
 public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions options)
     : RemoteCrmConnector(
-        http, (options ?? throw new ArgumentNullException(nameof(options))).ProviderName, HubSpotProperties.Provider, CrmRecordIdFormat.Numeric, HubSpotProperties.Maps)
+        http, options, HubSpotProperties.Provider, CrmRecordIdFormat.Numeric, HubSpotProperties.Maps)
 {
     private readonly Uri _base = BaseAddressOf(options.BaseAddress);
 
@@ -214,15 +213,15 @@ public sealed class HubSpotCrmConnector(HttpClient http, HubSpotCrmOptions optio
         var response = await Http.SendAsync(actor, method, new Uri(_base, path), null, body, what, cancellationToken, read).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            throw RemoteCrmErrors.FromStatus(HubSpotProperties.Provider, response.Status, response.RetryAfter, ErrorMessage(response), what);
+            throw Failed(response, ErrorMessage(response.Body), what);
         }
 
         return response;
     }
 
     // HubSpot errors: {status, message, category, ...}; only a validation message is echoed (by the mapper, for 400).
-    private static string? ErrorMessage(RemoteCrmResponse response) =>
-        response.Status == HttpStatusCode.BadRequest && response.Body is JsonObject o && o["message"] is JsonValue m && m.TryGetValue<string>(out var text) ? text : null;
+    private static string? ErrorMessage(JsonNode? body) =>
+        body is JsonObject o && o["message"] is JsonValue m && m.TryGetValue<string>(out var text) ? text : null;
 
     // One search request: the mapped properties, in id order; a query, or the page after a cursor.
     private static JsonObject SearchBody(RemotePropertyMap map, int limit, string? query, string? after)

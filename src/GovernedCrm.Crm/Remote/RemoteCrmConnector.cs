@@ -13,14 +13,15 @@ public abstract class RemoteCrmConnector : ICrmConnector
 
     /// <summary>Creates the shared part of a remote connector.</summary>
     /// <param name="http">An HttpClient whose pipeline contains <see cref="CrmAccessTokenHandler"/>.</param>
-    /// <param name="providerName">The provider name the token source knows (<c>hubspot</c>).</param>
+    /// <param name="options">The connector's options: the provider name the token source knows (<c>hubspot</c>).</param>
     /// <param name="displayName">The provider's name for people (<c>HubSpot</c>), used in error messages.</param>
     /// <param name="recordIdFormat">The form of the provider's record ids.</param>
     /// <param name="maps">The provider's property map of each object type.</param>
     private protected RemoteCrmConnector(
-        HttpClient http, string providerName, string displayName, CrmRecordIdFormat recordIdFormat, PerObjectType<RemotePropertyMap> maps)
+        HttpClient http, RemoteCrmOptions options, string displayName, CrmRecordIdFormat recordIdFormat, PerObjectType<RemotePropertyMap> maps)
     {
-        Http = new RemoteCrmHttp(http, providerName, displayName);
+        ArgumentNullException.ThrowIfNull(options);
+        Http = new RemoteCrmHttp(http, options.ProviderName, displayName);
         RecordIdFormat = recordIdFormat;
         _maps = maps;
     }
@@ -96,6 +97,14 @@ public abstract class RemoteCrmConnector : ICrmConnector
 
     /// <summary>The provider's property map of an object type (<c>crm.unknown_object_type</c> for another).</summary>
     private protected RemotePropertyMap MapOf(CrmObjectType objectType) => _maps[objectType];
+
+    /// <summary>The error of a failed answer, by its status (<see cref="RemoteCrmErrors.FromStatus"/>).</summary>
+    /// <param name="response">The answer.</param>
+    /// <param name="crmMessage">The CRM's own message, if it gave one (shown for a 400 only).</param>
+    /// <param name="what">What was asked for, e.g. <c>contact 1042</c>.</param>
+    /// <returns>The exception to throw.</returns>
+    private protected CrmException Failed(RemoteCrmResponse response, string? crmMessage, string what) =>
+        RemoteCrmErrors.FromStatus(Http.DisplayName, response.Status, response.RetryAfter, crmMessage, what);
 
     /// <summary>An API base URL ending in one slash, so that relative paths resolve below it.</summary>
     private protected static Uri BaseAddressOf(Uri url) => new(url.AbsoluteUri.TrimEnd('/') + "/", UriKind.Absolute);

@@ -1,4 +1,3 @@
-using System.Net;
 using GovernedCrm.Crm.Remote;
 
 namespace GovernedCrm.Crm.Salesforce;
@@ -16,7 +15,7 @@ namespace GovernedCrm.Crm.Salesforce;
 /// <param name="options">Instance URL fallback, API version and provider name.</param>
 public sealed class SalesforceCrmConnector(HttpClient http, SalesforceCrmOptions options)
     : RemoteCrmConnector(
-        http, (options ?? throw new ArgumentNullException(nameof(options))).ProviderName, SalesforceFields.Provider, CrmRecordIdFormat.Salesforce, SalesforceFields.Maps)
+        http, options, SalesforceFields.Provider, CrmRecordIdFormat.Salesforce, SalesforceFields.Maps)
 {
     private static readonly string[] SystemFields = ["Id", "CreatedDate", "LastModifiedDate", "SystemModstamp"];
 
@@ -107,8 +106,7 @@ public sealed class SalesforceCrmConnector(HttpClient http, SalesforceCrmOptions
             "REQUEST_LIMIT_EXCEEDED" => new CrmException(CrmErrorCodes.RateLimited,
                 $"Salesforce is limiting the rate of requests ({errorCode}); {RemoteCrmErrors.RetryText(response.RetryAfter)}."),
             "DUPLICATES_DETECTED" or "DUPLICATE_VALUE" => new CrmException(CrmErrorCodes.Duplicate, $"Salesforce refused {what} as a duplicate of an existing record."),
-            _ => RemoteCrmErrors.FromStatus(SalesforceFields.Provider, response.Status, response.RetryAfter,
-                response.Status == HttpStatusCode.BadRequest ? message : null, what),
+            _ => Failed(response, message, what),
         };
     }
 

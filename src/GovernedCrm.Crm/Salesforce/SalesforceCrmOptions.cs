@@ -1,7 +1,9 @@
+using GovernedCrm.Crm.Remote;
+
 namespace GovernedCrm.Crm.Salesforce;
 
 /// <summary>Where the Salesforce connector sends its calls, which API version, and which provider's tokens it asks for.</summary>
-public sealed class SalesforceCrmOptions
+public sealed class SalesforceCrmOptions() : RemoteCrmOptions("salesforce")
 {
     /// <summary>
     /// Stands in when no instance URL is configured: RFC 2606 reserves <c>.invalid</c>, so the name never resolves and
@@ -17,7 +19,4 @@ public sealed class SalesforceCrmOptions
 
     /// <summary>The REST API version, e.g. <c>v60.0</c>.</summary>
     public string ApiVersion { get; set; } = SalesforceDefaults.ApiVersion;
-
-    /// <summary>The provider name the token source knows.</summary>
-    public string ProviderName { get; set; } = "salesforce";
 }

@@ -28,6 +28,20 @@ public static class DefaultGovernancePipeline
     ];
 
     /// <summary>
+    /// Registers the steps every host has, each by its folder's <c>Add…Step</c>: all of <see cref="StepOrder"/> but the
+    /// approval step, which comes with the approval queue (<see cref="ApprovalStepRegistration.AddApprovalStep"/>).
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    internal static void AddSteps(IServiceCollection services) =>
+        services
+            .AddAuditStep()
+            .AddValidationStep()
+            .AddCredentialsStep()
+            .AddRecordContextStep()
+            .AddPolicyStep()
+            .AddWriteAheadAuditStep();
+
+    /// <summary>
     /// A builder holding the registered default steps (<see cref="DefaultStepRegistration"/>) in
     /// <see cref="StepOrder"/>, then the host's own steps (<see cref="GovernanceStepRegistration"/>) each right
     /// after the step it names. Making a step asks for its ports: a missing required port throws

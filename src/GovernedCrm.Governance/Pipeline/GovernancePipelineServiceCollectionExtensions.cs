@@ -1,9 +1,3 @@
-using GovernedCrm.Governance.Steps.Audit;
-using GovernedCrm.Governance.Steps.Credentials;
-using GovernedCrm.Governance.Steps.Policy;
-using GovernedCrm.Governance.Steps.RecordContext;
-using GovernedCrm.Governance.Steps.Validation;
-using GovernedCrm.Governance.Steps.WriteAheadAudit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GovernedCrm.Governance.Pipeline;
@@ -31,13 +25,7 @@ public static class GovernancePipelineServiceCollectionExtensions
 
         services.AddSingleton<PipelineMarker>();
         services.TryAddSingleton(TimeProvider.System);
-        services
-            .AddAuditStep()
-            .AddValidationStep()
-            .AddCredentialsStep()
-            .AddRecordContextStep()
-            .AddPolicyStep()
-            .AddWriteAheadAuditStep();
+        DefaultGovernancePipeline.AddSteps(services);
         services.TryAddSingleton(sp => DefaultGovernancePipeline.Create(sp).Build());
         return services;
     }

@@ -72,33 +72,23 @@ public sealed class PolicyLimiter
         }
 
         var windowTimestamps = ToTimestamps(rate.Window);
-        while (true)
+        return _writers.Use(userKey, now, window =>
         {
-            var window = _writers.Get(userKey, now);
-            lock (window)
+            if (!window.HasRoom(now, windowTimestamps, rate.Max))
             {
-                if (window.Evicted)
-                {
-                    continue;
-                }
-
-                window.LastUsed = now;
-                if (!window.HasRoom(now, windowTimestamps, rate.Max))
-                {
-                    return Deny(limits, PolicyDenialCodes.RateLimit, PolicyRuleIds.WritesPerUser,
-                        $"Too many changes: at most {rate.Max.ToString(CultureInfo.InvariantCulture)} writes per {Describe(rate.Window)}. Try again later.");
-                }
-
-                // Holding the user's window while the rest is checked makes check-and-record atomic per user.
-                var denial = CheckAfterRate(call, limits, userKey, now);
-                if (denial is null)
-                {
-                    window.Record(now);
-                }
-
-                return denial;
+                return Deny(limits, PolicyDenialCodes.RateLimit, PolicyRuleIds.WritesPerUser,
+                    $"Too many changes: at most {rate.Max.ToString(CultureInfo.InvariantCulture)} writes per {Describe(rate.Window)}. Try again later.");
             }
-        }
+
+            // Holding the user's window while the rest is checked makes check-and-record atomic per user.
+            var denial = CheckAfterRate(call, limits, userKey, now);
+            if (denial is null)
+            {
+                window.Record(now);
+            }
+
+            return denial;
+        });
     }
 
     private PolicyDecision.Deny? CheckAfterRate(GovernedCall call, PolicyLimits limits, string userKey, long now)
@@ -120,27 +110,17 @@ public sealed class PolicyLimiter
 
         var record = (call.ObjectType ?? string.Empty).ToLowerInvariant() + "\n" + recordId;
         var sessionKey = call.Origin.SessionId is { } session ? "session\n" + session : "user\n" + userKey;
-        while (true)
+        return _sessions.Use(sessionKey, now, records =>
         {
-            var records = _sessions.Get(sessionKey, now);
-            lock (records)
+            if (!records.Allows(record, maxDistinct))
             {
-                if (records.Evicted)
-                {
-                    continue;
-                }
-
-                records.LastUsed = now;
-                if (!records.Allows(record, maxDistinct))
-                {
-                    return Deny(limits, PolicyDenialCodes.FanOut, PolicyRuleIds.DistinctRecordsPerSession,
-                        $"This session has reached its limit of {maxDistinct.ToString(CultureInfo.InvariantCulture)} distinct records. Start a new session or narrow the task.");
-                }
-
-                records.Record(record);
-                return null;
+                return Deny(limits, PolicyDenialCodes.FanOut, PolicyRuleIds.DistinctRecordsPerSession,
+                    $"This session has reached its limit of {maxDistinct.ToString(CultureInfo.InvariantCulture)} distinct records. Start a new session or narrow the task.");
             }
-        }
+
+            records.Record(record);
+            return (PolicyDecision.Deny?)null;
+        });
     }
 
     private static PolicyDecision.Deny Deny(PolicyLimits limits, string code, string rule, string message) =>

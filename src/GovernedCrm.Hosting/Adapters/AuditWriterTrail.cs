@@ -1,5 +1,4 @@
 using GovernedCrm.Audit.Records;
-using GovernedCrm.Audit.Store;
 using GovernedCrm.Governance.Audit;
 
 namespace GovernedCrm.Hosting.Adapters;

@@ -1,4 +1,3 @@
-using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Steps.RecordContext;
 using GovernedCrm.Governance.Steps.WriteAheadAudit;
 using GovernedCrm.Governance.Tools;

@@ -1,5 +1,4 @@
 using GovernedCrm.Crm.Schema;
-using GovernedCrm.Governance.Identity;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Tools;
 using GovernedCrm.Governance.Steps.RecordContext;

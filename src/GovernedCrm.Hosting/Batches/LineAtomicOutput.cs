@@ -1,3 +1,5 @@
+using GovernedCrm.Hosting.Stdio;
+
 namespace GovernedCrm.Hosting.Batches;
 
 /// <summary>
@@ -6,25 +8,10 @@ namespace GovernedCrm.Hosting.Batches;
 /// (it writes the JSON, then the line end).
 /// </summary>
 /// <param name="inner">The process's standard output.</param>
-internal sealed class LineAtomicOutput(Stream inner) : Stream
+internal sealed class LineAtomicOutput(Stream inner) : WriteOnlyOutputStream(inner)
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly MemoryStream _partial = new();
-
-    /// <inheritdoc />
-    public override bool CanRead => false;
-
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-
-    /// <inheritdoc />
-    public override bool CanWrite => true;
-
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <summary>Writes <paramref name="line"/> and a line end between two whole lines of the other writer, and flushes.</summary>
     /// <param name="line">One message, without a line end.</param>
@@ -35,9 +22,9 @@ internal sealed class LineAtomicOutput(Stream inner) : Stream
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await inner.WriteAsync(line, cancellationToken).ConfigureAwait(false);
-            await inner.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-            await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await Inner.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+            await Inner.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+            await Inner.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -61,11 +48,11 @@ internal sealed class LineAtomicOutput(Stream inner) : Stream
 
             if (_partial.Length > 0)
             {
-                await inner.WriteAsync(_partial.GetBuffer().AsMemory(0, (int)_partial.Length), cancellationToken).ConfigureAwait(false);
+                await Inner.WriteAsync(_partial.GetBuffer().AsMemory(0, (int)_partial.Length), cancellationToken).ConfigureAwait(false);
                 _partial.SetLength(0);
             }
 
-            await inner.WriteAsync(buffer[..(last + 1)], cancellationToken).ConfigureAwait(false);
+            await Inner.WriteAsync(buffer[..(last + 1)], cancellationToken).ConfigureAwait(false);
             _partial.Write(buffer.Span[(last + 1)..]);
         }
         finally
@@ -75,19 +62,12 @@ internal sealed class LineAtomicOutput(Stream inner) : Stream
     }
 
     /// <inheritdoc />
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    /// <inheritdoc />
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await Inner.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -96,23 +76,10 @@ internal sealed class LineAtomicOutput(Stream inner) : Stream
     }
 
     /// <inheritdoc />
-    public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
-
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            inner.Dispose();
             _partial.Dispose();
             _lock.Dispose();
         }

@@ -3,8 +3,6 @@ using System.Text;
 using GovernedCrm.OAuth;
 using GovernedCrm.OAuth.Broker;
 using GovernedCrm.OAuth.Connect;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace GovernedCrm.Hosting.Connectors;

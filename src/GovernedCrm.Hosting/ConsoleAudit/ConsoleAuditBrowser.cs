@@ -1,6 +1,4 @@
 using GovernedCrm.AdminConsole.Trail;
-using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Policy;
 using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Hosting.ConsoleAudit;

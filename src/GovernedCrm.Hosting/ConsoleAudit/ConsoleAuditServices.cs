@@ -1,6 +1,4 @@
 using GovernedCrm.AdminConsole.Trail;
-using GovernedCrm.Governance.Policy;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernedCrm.Hosting.ConsoleAudit;
 

@@ -2,10 +2,7 @@ using GovernedCrm.AdminConsole.Trail;
 using GovernedCrm.Audit.Checkpoints;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Proofs;
-using GovernedCrm.Audit.Store;
 using GovernedCrm.Audit.Verification;
-using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Policy;
 using GovernedCrm.Hosting.Tools;
 using Microsoft.Data.Sqlite;
 

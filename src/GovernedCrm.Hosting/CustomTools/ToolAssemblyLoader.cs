@@ -1,5 +1,4 @@
 using System.Reflection;
-using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Hosting.CustomTools;
 

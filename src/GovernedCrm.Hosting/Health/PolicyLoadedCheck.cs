@@ -1,4 +1,3 @@
-using GovernedCrm.Governance.Policy;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace GovernedCrm.Hosting.Health;

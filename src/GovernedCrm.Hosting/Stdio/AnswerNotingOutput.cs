@@ -6,30 +6,15 @@ namespace GovernedCrm.Hosting.Stdio;
 /// </summary>
 /// <param name="inner">The output (stdout, whole lines).</param>
 /// <param name="ledger">The requests read and answered.</param>
-internal sealed class AnswerNotingOutput(Stream inner, StdioRequestLedger ledger) : Stream
+internal sealed class AnswerNotingOutput(Stream inner, StdioRequestLedger ledger) : WriteOnlyOutputStream(inner)
 {
     private readonly List<byte[]> _unflushed = [];
     private LineObserver? _lines;
 
     /// <inheritdoc />
-    public override bool CanRead => false;
-
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-
-    /// <inheritdoc />
-    public override bool CanWrite => true;
-
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    /// <inheritdoc />
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        await Inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         lock (_unflushed)
         {
             _lines ??= new LineObserver(line => _unflushed.Add(line.ToArray()));
@@ -38,23 +23,9 @@ internal sealed class AnswerNotingOutput(Stream inner, StdioRequestLedger ledger
     }
 
     /// <inheritdoc />
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    /// <inheritdoc />
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
-        await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
-        NoteFlushed();
-    }
-
-    /// <inheritdoc />
-    public override void Flush()
-    {
-        inner.Flush();
+        await Inner.FlushAsync(cancellationToken).ConfigureAwait(false);
         NoteFlushed();
     }
 
@@ -71,25 +42,5 @@ internal sealed class AnswerNotingOutput(Stream inner, StdioRequestLedger ledger
         {
             ledger.Sent(line);
         }
-    }
-
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }

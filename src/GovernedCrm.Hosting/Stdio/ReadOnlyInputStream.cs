@@ -1,29 +1,17 @@
 namespace GovernedCrm.Hosting.Stdio;
 
 /// <summary>
-/// The shape every wrapper of the stdio transport's input shares: a forward-only, read-only stream over an inner
-/// stream it owns. A wrapper says only how it reads (<see cref="ReadAsync(Memory{byte}, CancellationToken)"/>).
+/// The shape every wrapper of the stdio transport's input shares: a read-only <see cref="ForwardOnlyStream"/>. A wrapper
+/// says only how it reads (<see cref="ReadAsync(Memory{byte}, CancellationToken)"/>).
 /// </summary>
 /// <param name="inner">The wrapped input, disposed with this stream.</param>
-internal abstract class ReadOnlyInputStream(Stream inner) : Stream
+internal abstract class ReadOnlyInputStream(Stream inner) : ForwardOnlyStream(inner)
 {
-    /// <summary>The wrapped input.</summary>
-    protected Stream Inner { get; } = inner;
-
     /// <inheritdoc />
     public override bool CanRead => true;
 
     /// <inheritdoc />
-    public override bool CanSeek => false;
-
-    /// <inheritdoc />
     public override bool CanWrite => false;
-
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <inheritdoc />
     public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
@@ -41,22 +29,5 @@ internal abstract class ReadOnlyInputStream(Stream inner) : Stream
     }
 
     /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc />
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            Inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
 }

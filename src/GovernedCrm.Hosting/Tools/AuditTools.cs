@@ -4,7 +4,6 @@ using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Governance;
 using GovernedCrm.Hosting;
 using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
 
 namespace GovernedCrm.Hosting.Tools;
 

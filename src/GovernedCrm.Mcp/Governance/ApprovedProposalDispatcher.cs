@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 
 namespace GovernedCrm.Mcp.Governance;

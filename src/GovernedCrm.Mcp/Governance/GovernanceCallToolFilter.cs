@@ -1,8 +1,6 @@
 using GovernedCrm.Crm;
 using GovernedCrm.Governance.Identity;
-using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Mcp.Identity;
-using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 
 namespace GovernedCrm.Mcp.Governance;

@@ -1,5 +1,3 @@
-using GovernedCrm.Governance.Pipeline;
-
 namespace GovernedCrm.Mcp.Governance;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using GovernedCrm.Governance.Pipeline;
-
 namespace GovernedCrm.Mcp.Governance;
 
 /// <summary>A tool's MCP result as the governance pipeline sees it: error or not, and a compact audit summary.</summary>

@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Client;
 

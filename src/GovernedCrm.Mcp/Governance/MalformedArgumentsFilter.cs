@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Steps.Validation;
 
 namespace GovernedCrm.Mcp.Governance;

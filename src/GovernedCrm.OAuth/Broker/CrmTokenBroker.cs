@@ -1,6 +1,4 @@
-using GovernedCrm.Crm.Remote;
 using GovernedCrm.Governance.Credentials;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GovernedCrm.OAuth.Broker;

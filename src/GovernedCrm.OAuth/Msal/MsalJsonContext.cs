@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace GovernedCrm.OAuth.Msal;
 
 /// <summary>Source-generated JSON for the MSAL cache envelope.</summary>

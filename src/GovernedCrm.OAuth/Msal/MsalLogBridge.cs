@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using MsalLogLevel = Microsoft.Identity.Client.LogLevel;
 
 namespace GovernedCrm.OAuth.Msal;

@@ -1,5 +1,3 @@
-using GovernedCrm.Crm.Remote;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Identity.Client;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
@@ -36,11 +34,7 @@ public sealed partial class MsalOidcProviderClient : IOAuthProviderClient
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(time);
-        options.Validate();
-        if (options.Kind != OAuthProviderKind.Oidc)
-        {
-            throw new OAuthConfigurationException($"OAuth provider '{options.Name}' is of kind {options.Kind}; MSAL drives OpenID providers only.");
-        }
+        options.ValidateFor(OAuthProviderKind.Oidc, "MSAL drives OpenID providers only");
 
         _options = options;
         _authority = options.Authority!.AbsoluteUri.TrimEnd('/');

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace GovernedCrm.OAuth.OAuth2;
 
 /// <summary>Source-generated JSON for the OAuth 2.0 cache and token responses.</summary>

@@ -1,7 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
-using GovernedCrm.Crm.Remote;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GovernedCrm.OAuth.OAuth2;
@@ -29,11 +26,7 @@ public sealed partial class OAuth2PkceProviderClient : IOAuthProviderClient
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(time);
-        options.Validate();
-        if (options.Kind != OAuthProviderKind.OAuth2)
-        {
-            throw new OAuthConfigurationException($"OAuth provider '{options.Name}' is of kind {options.Kind}; this client drives plain OAuth 2.0 providers.");
-        }
+        options.ValidateFor(OAuthProviderKind.OAuth2, "this client drives plain OAuth 2.0 providers");
 
         _options = options;
         _http = httpClient;

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace GovernedCrm.OAuth.OAuth2;
 
 /// <summary>A token endpoint answer (RFC 6749 §5.1 and §5.2), success or error.</summary>

@@ -18,8 +18,8 @@ internal sealed class LimiterTable<TState>(int capacity, long idleTimestamps)
     /// <summary>How many keys are tracked.</summary>
     public int Count => _states.Count;
 
-    /// <summary>The state of <paramref name="key"/>, created when missing. Lock it, and retry when it is <see cref="LimiterState.Evicted"/>.</summary>
-    public TState Get(string key, long now)
+    // The state of the key, created when missing; Use locks it, and retries when it is evicted.
+    private TState Get(string key, long now)
     {
         if (_states.TryGetValue(key, out var state))
         {
@@ -34,6 +34,34 @@ internal sealed class LimiterTable<TState>(int capacity, long idleTimestamps)
         }
 
         return state;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="use"/> on the state of <paramref name="key"/> (created when missing) while holding its lock,
+    /// its last use set to <paramref name="now"/>; a state evicted meanwhile is looked up again, so what
+    /// <paramref name="use"/> checks and records stays in the table.
+    /// </summary>
+    /// <typeparam name="TResult">What <paramref name="use"/> answers.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="now">The current timestamp.</param>
+    /// <param name="use">Checks and records on the state.</param>
+    /// <returns>What <paramref name="use"/> answered.</returns>
+    public TResult Use<TResult>(string key, long now, Func<TState, TResult> use)
+    {
+        while (true)
+        {
+            var state = Get(key, now);
+            lock (state)
+            {
+                if (state.Evicted)
+                {
+                    continue;
+                }
+
+                state.LastUsed = now;
+                return use(state);
+            }
+        }
     }
 
     private void Sweep(long now)

@@ -27,7 +27,7 @@ namespace GovernedCrm.Governance.Steps.Approval;
 /// </remarks>
 public sealed class ApprovalStep(
     IGovernancePolicy policy, IApprovalInbox queue, IAuditTrail trail, TimeProvider time, ApprovalOptions settings, IProposalReader? proposals = null,
-    IApprovalEvidence? evidence = null) : IGovernanceStep
+    IApprovalEvidence? evidence = null) : GovernanceStep(StepName)
 {
     /// <summary>The requester declined the change.</summary>
     public const string DeclinedCode = "approval.declined";
@@ -42,13 +42,8 @@ public sealed class ApprovalStep(
     public const string StepName = "approval";
 
     /// <inheritdoc />
-    public string Name => StepName;
-
-    /// <inheritdoc />
-    public async ValueTask<GovernanceOutcome<TResult>> InvokeAsync<TResult>(GovernedCall call, GovernanceNext<TResult> next, CancellationToken cancellationToken)
+    protected override async ValueTask<GovernanceOutcome<TResult>> RunAsync<TResult>(GovernedCall call, GovernanceNext<TResult> next, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(call);
-        ArgumentNullException.ThrowIfNull(next);
         if (call.Approval is { } approved)
         {
             return await RunApprovedAsync(call, approved, next, cancellationToken).ConfigureAwait(false);

@@ -8,7 +8,7 @@ namespace GovernedCrm.Governance.Steps.Credentials;
 /// Runs before the record-context step, which already needs the caller's credentials to read the targeted record.
 /// </summary>
 /// <param name="check">The connection check.</param>
-public sealed class CredentialsStep(ICrmConnectionCheck check) : IGovernanceStep
+public sealed class CredentialsStep(ICrmConnectionCheck check) : GovernanceStep(StepName)
 {
     /// <summary>The target system whose tools need a CRM connection.</summary>
     public const string CrmTargetSystem = "crm";
@@ -16,14 +16,9 @@ public sealed class CredentialsStep(ICrmConnectionCheck check) : IGovernanceStep
     /// <summary>The step's name in <see cref="Pipeline.DefaultGovernancePipeline.StepOrder"/>.</summary>
     public const string StepName = "credentials";
 
-    /// <inheritdoc/>
-    public string Name => StepName;
-
-    /// <inheritdoc/>
-    public async ValueTask<GovernanceOutcome<TResult>> InvokeAsync<TResult>(GovernedCall call, GovernanceNext<TResult> next, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override async ValueTask<GovernanceOutcome<TResult>> RunAsync<TResult>(GovernedCall call, GovernanceNext<TResult> next, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(call);
-        ArgumentNullException.ThrowIfNull(next);
         if (string.Equals(call.Tool.TargetSystem, CrmTargetSystem, StringComparison.Ordinal)
             && await check.CheckAsync(call.Caller, cancellationToken).ConfigureAwait(false) is { } requirement)
         {

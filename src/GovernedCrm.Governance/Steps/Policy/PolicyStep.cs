@@ -7,7 +7,7 @@ namespace GovernedCrm.Governance.Steps.Policy;
 /// </summary>
 /// <param name="policy">The policy.</param>
 /// <param name="approvalsFollow">True when an approval step runs after this step and handles RequireApproval decisions.</param>
-public sealed class PolicyStep(IGovernancePolicy policy, bool approvalsFollow = false) : IGovernanceStep
+public sealed class PolicyStep(IGovernancePolicy policy, bool approvalsFollow = false) : GovernanceStep(StepName)
 {
     /// <summary>The code used when the policy itself failed: the call is denied, never allowed by accident.</summary>
     public const string EvaluationFailedCode = "policy.error";
@@ -19,13 +19,9 @@ public sealed class PolicyStep(IGovernancePolicy policy, bool approvalsFollow = 
     public const string StepName = "policy";
 
     /// <inheritdoc />
-    public string Name => StepName;
-
-    /// <inheritdoc />
-    public async ValueTask<GovernanceOutcome<TResult>> InvokeAsync<TResult>(
+    protected override async ValueTask<GovernanceOutcome<TResult>> RunAsync<TResult>(
         GovernedCall call, GovernanceNext<TResult> next, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(next);
         PolicyDecision decision;
         try
         {

@@ -6,19 +6,14 @@ namespace GovernedCrm.Governance.Steps.RecordContext;
 /// cannot decide on values it could not see.
 /// </summary>
 /// <param name="reader">Reads the record.</param>
-public sealed class RecordContextStep(IRecordContextReader reader) : IGovernanceStep
+public sealed class RecordContextStep(IRecordContextReader reader) : GovernanceStep(StepName)
 {
     /// <summary>The step's name in <see cref="Pipeline.DefaultGovernancePipeline.StepOrder"/>.</summary>
     public const string StepName = "record-context";
 
     /// <inheritdoc />
-    public string Name => StepName;
-
-    /// <inheritdoc />
-    public async ValueTask<GovernanceOutcome<TResult>> InvokeAsync<TResult>(GovernedCall call, GovernanceNext<TResult> next, CancellationToken cancellationToken)
+    protected override async ValueTask<GovernanceOutcome<TResult>> RunAsync<TResult>(GovernedCall call, GovernanceNext<TResult> next, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(call);
-        ArgumentNullException.ThrowIfNull(next);
         if (call.RecordId is not null)
         {
             call.Current = await reader.ReadAsync(call, cancellationToken).ConfigureAwait(false);

@@ -4,7 +4,7 @@ namespace GovernedCrm.Governance.Steps.Validation;
 /// Refuses calls whose arguments cannot be read faithfully (<see cref="MalformedJson"/>: repeated names, invalid
 /// text, nesting too deep) or do not match the tool's input schema, before any policy, digest or side effect.
 /// </summary>
-public sealed class ArgumentValidationStep : IGovernanceStep
+public sealed class ArgumentValidationStep() : GovernanceStep(StepName)
 {
     /// <summary>The refusal code for arguments that do not match the schema.</summary>
     public const string InvalidArgumentCode = "validation.invalid_argument";
@@ -13,14 +13,9 @@ public sealed class ArgumentValidationStep : IGovernanceStep
     public const string StepName = "validation";
 
     /// <inheritdoc />
-    public string Name => StepName;
-
-    /// <inheritdoc />
-    public async ValueTask<GovernanceOutcome<TResult>> InvokeAsync<TResult>(
+    protected override async ValueTask<GovernanceOutcome<TResult>> RunAsync<TResult>(
         GovernedCall call, GovernanceNext<TResult> next, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(call);
-        ArgumentNullException.ThrowIfNull(next);
         if ((call.MalformedArguments ?? MalformedJson.Find(call.Arguments)) is { } malformed)
         {
             return GovernanceOutcome<TResult>.Refused(malformed);
