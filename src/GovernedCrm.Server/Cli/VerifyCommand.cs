@@ -73,6 +73,18 @@ internal static class VerifyCommand
                 ["checked"] = approvals.Checked,
                 ["disagreeing"] = new JsonArray([.. approvals.Disagreeing.Select(d => (JsonNode)new JsonObject { ["id"] = d.ApprovalId, ["tenant"] = d.Tenant, ["reason"] = d.Reason })]),
             };
+
+            // Exit 1 is a refusal: code and message, as every refusal under --json has them.
+            if (!report.Valid)
+            {
+                output["message"] = report.Summary;
+            }
+            else if (approvals.Disagreeing.Count > 0)
+            {
+                output["code"] = ApprovalCodes.EvidenceMismatch;
+                output["message"] = $"{approvals.Disagreeing.Count} decided proposals disagree with the audit chain: {string.Join(", ", approvals.Disagreeing.Select(d => d.ApprovalId))}";
+            }
+
             await CliConsole.Out.WriteLineAsync(output.ToJsonString()).ConfigureAwait(false);
         }
         else

@@ -56,6 +56,28 @@ public sealed class CliJsonVerbTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_Json_ATamperedQueueRow_IsARefusalWithCodeAndMessage()
+    {
+        var proposal = (await _data.ProposeAsync()).Single();
+        (await _data.RunAsync("maria", "approve", proposal.Id)).ExitCode.Should().Be(0);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_data.Path, "governance.db")};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE approvals SET decided_by = 'vera' WHERE id = $id";
+            update.Parameters.AddWithValue("$id", proposal.Id);
+            (await update.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+
+        var (code, stdout, _) = await ServerProcess.RunAsync(["verify", "--json", "--data", _data.Path]);
+
+        code.Should().Be(1);
+        var refusal = CliErrorOutput.ShouldBeJsonError(stdout, "approval.evidence_mismatch");
+        refusal.GetProperty("message").GetString().Should().Contain(proposal.Id);
+        refusal.GetProperty("approvals").GetProperty("disagreeing")[0].GetProperty("id").GetString().Should().Be(proposal.Id);
+    }
+
+    [Fact]
     public async Task AuditPubkey_Json_ThePublicKey()
     {
         await _data.ProposeAsync();
