@@ -1,12 +1,8 @@
-using GovernedCrm.Audit.Checkpoints;
-using GovernedCrm.Audit.Records;
-using GovernedCrm.Crm;
-using GovernedCrm.Governance.Pipeline;
 
 namespace GovernedCrm.Server.Cli;
 
 /// <summary>
-/// <c>governed-crm approvals list [--all] [--json] | show ID [--json] | approve ID... [--edit JSON] | reject ID... --reason R</c>:
+/// <c>governed-crm approvals list [--all] | show ID | approve ID... [--edit JSON] | reject ID... --reason R</c>, each with <c>--json</c>:
 /// the approver's queue, as the OS user mapped through the policy's <c>cli_users</c> (see <see cref="ShellUser"/>; <c>--as</c>
 /// only where the policy allows that OS user to act for others) with roles and tenant from the policy. <c>list</c> and
 /// <c>show</c> only read (<see cref="ApprovalsView"/>); <c>approve</c> and <c>reject</c> write the queue and the audit trail.
@@ -23,8 +19,6 @@ internal static class ApprovalsCommand
         HelpName = "USER",
         Recursive = true,
     };
-
-    private static readonly Option<bool> Json = new("--json") { Description = "Print JSON instead of text." };
 
     private static readonly Option<bool> Each = new("--each")
     {
@@ -45,15 +39,15 @@ internal static class ApprovalsCommand
         var all = new Option<bool>("--all") { Description = "Every status, not only pending proposals." };
         var list = new Command("list", "List your tenant's pending proposals (all statuses with --all; a proposal past its expiry shows as expired), newest first. Reads only.")
         {
-            all, Json
+            all, CliJson.Option
         };
         list.SetAction((parse, ct) => ReadAsync(parse, async (view, caller) =>
         {
             var showAll = parse.GetValue(all);
             var requests = await view.ListAsync(caller, showAll, ListLimit, ct).ConfigureAwait(false);
-            if (parse.GetValue(Json))
+            if (CliJson.Requested(parse))
             {
-                await CliConsole.Out.WriteLineAsync(ApprovalsOutput.Json(new JsonArray([.. requests.Select(r => (JsonNode)ApprovalsOutput.ToJson(r, view.UnreadableFields(caller, r.ObjectType)))]))).ConfigureAwait(false);
+                await CliConsole.Out.WriteLineAsync(CliJson.Pretty(new JsonArray([.. requests.Select(r => (JsonNode)ApprovalsOutput.ToJson(r, view.UnreadableFields(caller, r.ObjectType)))]))).ConfigureAwait(false);
             }
             else if (requests.Count == 0)
             {
@@ -77,7 +71,7 @@ internal static class ApprovalsCommand
         var id = new Argument<string>("ID") { Description = "The approval id (apr_…)." };
         var show = new Command("show", "Show one proposal: the call, a before → after table of its properties, the agent's reason and confidence, the rule, and the decision and result when there are.")
         {
-            id, Json
+            id, CliJson.Option
         };
         show.SetAction((parse, ct) => ReadAsync(parse, async (view, caller) =>
         {
@@ -85,13 +79,12 @@ internal static class ApprovalsCommand
             var request = await view.FindAsync(approvalId, caller, ct).ConfigureAwait(false);
             if (request is null)
             {
-                CliConsole.Refuse(ApprovalCodes.NotFound, $"There is no approval '{approvalId}' in your tenant.");
-                return ExitCodes.Refused;
+                return CliFailure.Refused(CliJson.Requested(parse), ApprovalCodes.NotFound, $"There is no approval '{approvalId}' in your tenant.");
             }
 
-            if (parse.GetValue(Json))
+            if (CliJson.Requested(parse))
             {
-                await CliConsole.Out.WriteLineAsync(ApprovalsOutput.Json(ApprovalsOutput.ToJson(request, view.UnreadableFields(caller, request.ObjectType)))).ConfigureAwait(false);
+                await CliConsole.Out.WriteLineAsync(CliJson.Pretty(ApprovalsOutput.ToJson(request, view.UnreadableFields(caller, request.ObjectType)))).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 
@@ -115,7 +108,7 @@ internal static class ApprovalsCommand
         };
         var approve = new Command("approve", "Approve proposals (or confirm your own, on a requester route). The server executes approved proposals.")
         {
-            ids, edit, Each
+            ids, edit, Each, CliJson.Option
         };
         approve.Validators.Add(result =>
         {
@@ -134,7 +127,7 @@ internal static class ApprovalsCommand
         var reason = new Option<string?>("--reason") { HelpName = "REASON", Description = "Why (required; kept in the audit trail). Without it the rejection is refused with approval.reason_required." };
         var reject = new Command("reject", "Reject proposals (or decline your own, on a requester route). Needs --reason.")
         {
-            ids, reason, Each
+            ids, reason, Each, CliJson.Option
         };
         reject.SetAction((parse, ct) => DecideAsync(parse, parse.GetValue(ids)!, approve: false, edit: null, parse.GetValue(reason), ct));
         return reject;
@@ -148,19 +141,24 @@ internal static class ApprovalsCommand
                 ? [await context.Service.DecideAsync(new ApprovalDecision(ids[0], caller, approve, edit, note, null) { OnBehalfOf = user.OnBehalfOf }, cancellationToken).ConfigureAwait(false)]
                 : await context.Service.DecideManyAsync(
                     ids, caller, approve, note, cancellationToken, parse.GetValue(Each) ? BulkMode.EachOnItsOwn : BulkMode.AllOrNothing, user.OnBehalfOf).ConfigureAwait(false);
+            if (CliJson.Requested(parse))
+            {
+                await CliConsole.Out.WriteLineAsync(CliJson.Pretty(ApprovalsOutput.Decisions(ids, results))).ConfigureAwait(false);
+            }
+
             foreach (var result in results)
             {
-                if (result.Succeeded)
-                {
-                    await CliConsole.Out.WriteLineAsync(Describe(result)).ConfigureAwait(false);
-                }
-                else
+                if (!result.Succeeded)
                 {
                     CliConsole.Refuse(result.Code!, result.Message);
                 }
+                else if (!CliJson.Requested(parse))
+                {
+                    await CliConsole.Out.WriteLineAsync(Describe(result)).ConfigureAwait(false);
+                }
             }
 
-            if (results.Count > 1 && results.FirstOrDefault(r => r.Request?.BulkId is not null)?.Request?.BulkId is { } bulkId)
+            if (!CliJson.Requested(parse) && results.Count > 1 && results.FirstOrDefault(r => r.Request?.BulkId is not null)?.Request?.BulkId is { } bulkId)
             {
                 await CliConsole.Out.WriteLineAsync(
                     $"bulk decision {bulkId}: {results.Count(r => r.Succeeded)} {(approve ? "approved" : "rejected")}, {results.Count(r => !r.Succeeded)} refused").ConfigureAwait(false);
@@ -199,25 +197,16 @@ internal static class ApprovalsCommand
 
     // Resolves the shell user before touching the data folder: a user the policy does not know, or an --as the policy
     // does not allow, changes nothing.
-    private static async Task<int> GuardAsync(ParseResult parse, Func<CompiledPolicy, ShellUser, Task<int>> action)
-    {
-        try
+    private static Task<int> GuardAsync(ParseResult parse, Func<CompiledPolicy, ShellUser, Task<int>> action) =>
+        CliFailure.GuardAsync(CliJson.Requested(parse), async () =>
         {
             var policy = PolicySource.Load(PolicySource.ResolvePath(parse.GetValue(GovernedCrmCommand.Policy)));
             var environmentUser = Environment.GetEnvironmentVariable(GovernedCrmServices.UserEnvironmentVariable);
             if (!ShellUser.TryResolve(policy, ShellUser.CurrentOsUser(), parse.GetValue(As), environmentUser, out var user, out var code, out var message))
             {
-                CliConsole.Refuse(code, message);
-                return ExitCodes.Refused;
+                return CliFailure.Refused(CliJson.Requested(parse), code, message);
             }
 
             return await action(policy, user!).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is StartupException or SqliteException or IOException or UnauthorizedAccessException or InvalidDataException
-            or AuditKeyException or AuditUnavailableException or GovernedCallException or CrmException)
-        {
-            CliConsole.Fail(ex.Message);
-            return ExitCodes.Error;
-        }
-    }
+        });
 }

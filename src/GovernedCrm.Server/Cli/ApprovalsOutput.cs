@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 
 namespace GovernedCrm.Server.Cli;
 
@@ -10,10 +9,6 @@ namespace GovernedCrm.Server.Cli;
 /// </summary>
 internal static class ApprovalsOutput
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    public static string Json(JsonNode node) => node.ToJsonString(Indented);
-
     /// <summary>One line per proposal under a header: id, status, tool, object/record, requester, rule, created, expires.</summary>
     public static IEnumerable<string> Table(IReadOnlyList<ApprovalRequest> requests)
     {
@@ -129,6 +124,43 @@ internal static class ApprovalsOutput
         ["result"] = view.Result?.DeepClone(),
         ["completedAt"] = r.CompletedAt is { } completed ? Time(completed) : null,
     };
+
+    /// <summary>
+    /// What <c>approve</c> and <c>reject</c> print under <c>--json</c>: one result per id (decided, or refused with its code
+    /// and message), the bulk id of a decision on several ids, and when any was refused the first refusal's
+    /// <c>code</c> and <c>message</c> at the top, as every refusal under <c>--json</c> has them.
+    /// </summary>
+    /// <param name="ids">The ids, in the order given (repeats once).</param>
+    /// <param name="results">Their results, in that order.</param>
+    public static JsonObject Decisions(IReadOnlyList<string> ids, IReadOnlyList<ApprovalResult> results)
+    {
+        var json = new JsonObject
+        {
+            ["bulkId"] = results.Count > 1 ? results.FirstOrDefault(r => r.Request?.BulkId is not null)?.Request?.BulkId : null,
+            ["results"] = new JsonArray([.. ids.Distinct(StringComparer.Ordinal).Zip(results, (id, result) => (JsonNode)Decision(id, result))]),
+        };
+        if (results.FirstOrDefault(r => !r.Succeeded) is { } refused)
+        {
+            json["code"] = refused.Code;
+            json["message"] = refused.Message;
+        }
+
+        return json;
+    }
+
+    private static JsonObject Decision(string id, ApprovalResult result) => result is { Succeeded: true, Request: { } r }
+        ? new JsonObject
+        {
+            ["id"] = r.Id,
+            ["succeeded"] = true,
+            ["status"] = r.Status.ToName(),
+            ["edited"] = r.ApprovedArgumentsJson is not null,
+            ["tool"] = r.Tool,
+            ["objectType"] = r.ObjectType,
+            ["recordId"] = r.RecordId,
+            ["requester"] = r.Requester,
+        }
+        : new JsonObject { ["id"] = id, ["succeeded"] = false, ["code"] = result.Code, ["message"] = result.Message };
 
     public static string Target(ApprovalRequest r) =>
         r.ObjectType is null && r.RecordId is null ? "-" : r.RecordId is null ? r.ObjectType! : $"{r.ObjectType ?? "?"}/{r.RecordId}";

@@ -29,18 +29,10 @@ internal sealed class ApprovalsView
         GovernedCrm.Governance.Policy.FieldRedaction.UnreadableFields(_policy, caller, objectType);
 
     /// <summary>Opens the folder's queue for reading; a folder without a governance database has an empty queue.</summary>
-    /// <exception cref="StartupException">The governance database is unusable or at another schema version.</exception>
+    /// <exception cref="InvalidDataException">The governance database is unusable or at another schema version.</exception>
     public static async Task<ApprovalsView> OpenAsync(DataFolder folder, GovernedCrm.Governance.Policy.CompiledPolicy policy, CancellationToken cancellationToken)
     {
-        SqliteApprovalStore? store;
-        try
-        {
-            store = await SqliteApprovalStore.OpenForReadingAsync(folder.Path, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new StartupException(ex.Message, ex);
-        }
+        var store = await SqliteApprovalStore.OpenForReadingAsync(folder.Path, cancellationToken).ConfigureAwait(false);
 
         // Reading never writes an audit entry: the service's writes are unreachable from here, and refused if reached.
         return new ApprovalsView(store is null ? null : new ApprovalService(store, NoAuditTrail.Instance, TimeProvider.System), policy);

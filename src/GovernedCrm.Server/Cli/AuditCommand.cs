@@ -1,18 +1,21 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using GovernedCrm.Audit.Entries;
 using GovernedCrm.Audit.Proofs;
+using GovernedCrm.AdminConsole.Trail;
 
 namespace GovernedCrm.Server.Cli;
 
 /// <summary>
-/// <c>governed-crm audit pubkey | prove SEQ | check-proof FILE | export | history OBJECT ID | search</c>: the audit tools
-/// for admins and auditors (history and search: <see cref="AuditQueryCommands"/>).
-/// Exit 0 ok, 1 refused (a proof that does not hold), 2 usage, configuration or I/O error. Every one of them only reads:
+/// <c>governed-crm audit pubkey | prove SEQ | check-proof FILE | export | history OBJECT ID | search</c>, each with
+/// <c>--json</c>: the audit tools for admins and auditors (history and search: <see cref="AuditQueryCommands"/>).
+/// Exit 0 ok, 1 refused (a proof that does not hold, or cannot be built yet), 2 usage, configuration or I/O error. Every one of them only reads:
 /// the data folder must exist, and nothing is created, changed or migrated in it (the signing key included).
 /// </summary>
 internal static class AuditCommand
 {
+    /// <summary>The code of <c>check-proof</c> when the proof does not hold (exit 1).</summary>
+    public const string ProofInvalidCode = "audit.proof_invalid";
+
     private static readonly Option<string> Tenant = new("--tenant")
     {
         Description = "The tenant (chain). Default: default.",
@@ -32,11 +35,15 @@ internal static class AuditCommand
 
     private static Command Pubkey()
     {
-        var pubkey = new Command("pubkey", "Print the public key that signs audit checkpoints (C2SP verifier key). The server creates the key on its first start. Keep a copy where the data folder's writers cannot change it.");
-        pubkey.SetAction((parse, ct) => RunAsync(async () =>
+        var pubkey = new Command("pubkey", "Print the public key that signs audit checkpoints (C2SP verifier key). The server creates the key on its first start. Keep a copy where the data folder's writers cannot change it.")
+        {
+            CliJson.Option
+        };
+        pubkey.SetAction((parse, ct) => CliFailure.GuardAsync(CliJson.Requested(parse), async () =>
         {
             var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));
-            await CliConsole.Out.WriteLineAsync(AuditKeys.ReadPublicKey(AuditLocations.Resolve(folder))).ConfigureAwait(false);
+            var key = AuditKeys.ReadPublicKey(AuditLocations.Resolve(folder));
+            await CliConsole.Out.WriteLineAsync(CliJson.Requested(parse) ? new JsonObject { ["publicKey"] = key }.ToJsonString() : key).ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
         return pubkey;
@@ -47,9 +54,9 @@ internal static class AuditCommand
         var sequence = new Argument<long>("SEQ") { Description = "The entry's sequence number in its chain." };
         var prove = new Command("prove", "Print an RFC 9162 inclusion proof of one entry against the newest signed checkpoint (JSON), for 'audit check-proof'.")
         {
-            sequence, Tenant, PublicKey
+            sequence, Tenant, PublicKey, CliJson.Option
         };
-        prove.SetAction((parse, ct) => RunAsync(async () =>
+        prove.SetAction((parse, ct) => CliFailure.GuardAsync(CliJson.Requested(parse), async () =>
         {
             var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));
             var paths = AuditLocations.Resolve(folder);
@@ -63,8 +70,8 @@ internal static class AuditCommand
             }
             catch (InvalidOperationException ex)
             {
-                CliConsole.Fail(ex.Message);
-                return ExitCodes.Refused;
+                // Not provable (yet): exit 1, with the error line it always had.
+                return CliFailure.Error(CliJson.Requested(parse), ProofDownload.UnavailableCode, ex.Message, ExitCodes.Refused);
             }
         }));
         return prove;
@@ -76,9 +83,9 @@ internal static class AuditCommand
         var pubkey = new Option<string>("--pubkey") { Description = "The pinned audit public key, or a file holding it.", Required = true };
         var check = new Command("check-proof", "Check an inclusion proof offline with only the public key. Exit 0 valid, 1 invalid.")
         {
-            file, pubkey
+            file, pubkey, CliJson.Option
         };
-        check.SetAction((parse, ct) => RunAsync(async () =>
+        check.SetAction((parse, ct) => CliFailure.GuardAsync(CliJson.Requested(parse), async () =>
         {
             var path = parse.GetValue(file)!;
             var text = path == "-" ? await CliConsole.In.ReadToEndAsync(ct).ConfigureAwait(false) : await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
@@ -101,8 +108,20 @@ internal static class AuditCommand
             key = File.Exists(key) ? (await File.ReadAllTextAsync(key, ct).ConfigureAwait(false)).Trim() : key.Trim();
             if (!AuditProofs.Check(bundle, key, out var entry, out var problem))
             {
-                await CliConsole.Out.WriteLineAsync($"proof invalid: {problem}").ConfigureAwait(false);
-                return ExitCodes.Refused;
+                return CliFailure.Invalid(CliJson.Requested(parse), ProofInvalidCode, problem!, $"proof invalid: {problem}");
+            }
+
+            if (CliJson.Requested(parse))
+            {
+                await CliConsole.Out.WriteLineAsync(new JsonObject
+                {
+                    ["valid"] = true,
+                    ["chain"] = bundle.Chain,
+                    ["sequence"] = bundle.Sequence,
+                    ["treeSize"] = bundle.TreeSize,
+                    ["entry"] = AuditExportFormat.ToJson(entry!),
+                }.ToJsonString()).ConfigureAwait(false);
+                return ExitCodes.Ok;
             }
 
             await CliConsole.Out.WriteLineAsync(
@@ -119,11 +138,11 @@ internal static class AuditCommand
         var tenant = new Option<string?>("--tenant") { Description = "Only this tenant's chain (default: every chain)." };
         var format = new Option<string>("--format") { Description = "Output format: jsonl (one JSON object per entry).", DefaultValueFactory = _ => "jsonl" };
         format.AcceptOnlyFromAmong("jsonl");
-        var export = new Command("export", "Stream audit entries as JSON lines with stable field names, for SIEM ingestion.")
+        var export = new Command("export", "Stream audit entries as JSON lines with stable field names, for SIEM ingestion (with or without --json; --json makes errors JSON too).")
         {
-            since, tenant, format
+            since, tenant, format, CliJson.Option
         };
-        export.SetAction((parse, ct) => RunAsync(async () =>
+        export.SetAction((parse, ct) => CliFailure.GuardAsync(CliJson.Requested(parse), async () =>
         {
             var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));
             var paths = AuditLocations.Resolve(folder);
@@ -140,24 +159,12 @@ internal static class AuditCommand
         return export;
     }
 
-    private static void RequireDatabase(string path)
+    /// <summary>Fails (exit 2) when the data folder has no audit database: a read-only verb creates none.</summary>
+    internal static void RequireDatabase(string path)
     {
         if (!File.Exists(path))
         {
             throw new StartupException($"there is no audit database at {path} (run the server once, or pass --data)");
-        }
-    }
-
-    private static async Task<int> RunAsync(Func<Task<int>> action)
-    {
-        try
-        {
-            return await action().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is StartupException or SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            CliConsole.Fail(ex.Message);
-            return ExitCodes.Error;
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using GovernedCrm.Audit.Checkpoints;
 
 namespace GovernedCrm.Server.Cli;
 
@@ -15,8 +14,6 @@ namespace GovernedCrm.Server.Cli;
 internal static class AuditQueryCommands
 {
     private static readonly Option<string?> Tenant = new("--tenant") { Description = "The tenant (chain). Default: your own; another only for a role listed under audit.cross_tenant_roles." };
-
-    private static readonly Option<bool> Json = new("--json") { Description = "Print JSON instead of text." };
 
     private static readonly Option<int?> Limit = new("--limit") { Description = "Page size, 1 to 500 (history: 100, search: 50)." };
 
@@ -37,7 +34,7 @@ internal static class AuditQueryCommands
         {
             objectType, id
         };
-        foreach (var option in new Option[] { Tenant, Limit, Cursor, newestFirst, Json, As })
+        foreach (var option in new Option[] { Tenant, Limit, Cursor, newestFirst, CliJson.Option, As })
         {
             history.Options.Add(option);
         }
@@ -47,7 +44,7 @@ internal static class AuditQueryCommands
             var answer = await service.HistoryAsync(caller, new RecordHistoryRequest(
                 parse.GetValue(objectType)!, parse.GetValue(id)!, parse.GetValue(Tenant), parse.GetValue(Limit) ?? RecordHistoryRequest.DefaultLimit,
                 parse.GetValue(Cursor), parse.GetValue(newestFirst)), ct).ConfigureAwait(false);
-            return await PrintAsync(answer, parse.GetValue(Json), AuditQueryOutput.History).ConfigureAwait(false);
+            return await PrintAsync(answer, CliJson.Requested(parse), AuditQueryOutput.History).ConfigureAwait(false);
         }));
         return history;
     }
@@ -63,7 +60,7 @@ internal static class AuditQueryCommands
         var since = new Option<string?>("--since") { Description = "Only entries at or after this time (ISO 8601, e.g. 2026-11-23T09:00:00Z; without an offset, UTC)." };
         var until = new Option<string?>("--until") { Description = "Only entries before this time (ISO 8601)." };
         var search = new Command("search", "Search the audit chain, newest first, a page at a time. Reads only.");
-        foreach (var option in new Option[] { actor, eventName, tool, execution, objectType, id, since, until, Tenant, Limit, Cursor, Json, As })
+        foreach (var option in new Option[] { actor, eventName, tool, execution, objectType, id, since, until, Tenant, Limit, Cursor, CliJson.Option, As })
         {
             search.Options.Add(option);
         }
@@ -74,7 +71,7 @@ internal static class AuditQueryCommands
                 parse.GetValue(Tenant), parse.GetValue(objectType), parse.GetValue(id), parse.GetValue(actor), parse.GetValue(eventName), parse.GetValue(tool),
                 parse.GetValue(execution), Time(parse.GetValue(since), "--since"), Time(parse.GetValue(until), "--until"),
                 parse.GetValue(Limit) ?? AuditSearchRequest.DefaultLimit, parse.GetValue(Cursor)), ct).ConfigureAwait(false);
-            return await PrintAsync(answer, parse.GetValue(Json), AuditQueryOutput.Search).ConfigureAwait(false);
+            return await PrintAsync(answer, CliJson.Requested(parse), AuditQueryOutput.Search).ConfigureAwait(false);
         }));
         return search;
     }
@@ -95,19 +92,14 @@ internal static class AuditQueryCommands
     {
         if (!answer.Succeeded)
         {
-            if (answer.Code == AuditQueryService.InvalidQueryCode)
-            {
-                CliConsole.Fail(answer.Message!);
-                return ExitCodes.Error;
-            }
-
-            CliConsole.Refuse(answer.Code!, answer.Message!);
-            return ExitCodes.Refused;
+            return answer.Code == AuditQueryService.InvalidQueryCode
+                ? CliFailure.Error(json, answer.Code, answer.Message!)
+                : CliFailure.Refused(json, answer.Code!, answer.Message!);
         }
 
         if (json)
         {
-            await CliConsole.Out.WriteLineAsync(AuditQueryOutput.Json(answer.Body!)).ConfigureAwait(false);
+            await CliConsole.Out.WriteLineAsync(CliJson.Pretty(answer.Body!)).ConfigureAwait(false);
         }
         else
         {
@@ -121,38 +113,28 @@ internal static class AuditQueryCommands
     }
 
     // Resolves the shell user before touching the data folder, checks they may read the audit trail, then reads.
-    private static async Task<int> RunAsync(ParseResult parse, Func<AuditQueryService, CallerIdentity, Task<int>> action)
-    {
-        try
+    private static Task<int> RunAsync(ParseResult parse, Func<AuditQueryService, CallerIdentity, Task<int>> action) =>
+        CliFailure.GuardAsync(CliJson.Requested(parse), async () =>
         {
+            var json = CliJson.Requested(parse);
             var compiled = PolicySource.Load(PolicySource.ResolvePath(parse.GetValue(GovernedCrmCommand.Policy)));
             var environmentUser = Environment.GetEnvironmentVariable(GovernedCrmServices.UserEnvironmentVariable);
             if (!ShellUser.TryResolve(compiled, ShellUser.CurrentOsUser(), parse.GetValue(As), environmentUser, out var user, out var code, out var message))
             {
-                CliConsole.Refuse(code, message);
-                return ExitCodes.Refused;
+                return CliFailure.Refused(json, code, message);
             }
 
             var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));
             var paths = AuditLocations.Resolve(folder);
-            if (!File.Exists(paths.DatabasePath))
-            {
-                throw new StartupException($"there is no audit database at {paths.DatabasePath} (run the server once, or pass --data)");
-            }
+            AuditCommand.RequireDatabase(paths.DatabasePath);
 
             var service = AuditQueryService.For(paths.DatabasePath, new AdminToolsPolicy(compiled, GovernedCrmServices.AdminUsers()));
             if (!service.MayRead(user!.Caller))
             {
-                CliConsole.Refuse(AdminToolsPolicy.AdminOnlyCode, $"'{user.Caller.UserId}' may not read the audit trail: it is for admins, and for roles an allow rule names {AuditQueryService.ReadTool} for.");
-                return ExitCodes.Refused;
+                return CliFailure.Refused(json, AdminToolsPolicy.AdminOnlyCode,
+                    $"'{user.Caller.UserId}' may not read the audit trail: it is for admins, and for roles an allow rule names {AuditQueryService.ReadTool} for.");
             }
 
             return await action(service, user.Caller).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is StartupException or SqliteException or IOException or UnauthorizedAccessException or InvalidDataException or AuditKeyException)
-        {
-            CliConsole.Fail(ex.Message);
-            return ExitCodes.Error;
-        }
-    }
+        });
 }

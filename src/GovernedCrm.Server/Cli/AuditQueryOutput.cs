@@ -1,14 +1,8 @@
-using System.Text.Encodings.Web;
-
 namespace GovernedCrm.Server.Cli;
 
 /// <summary>How <c>audit history</c> and <c>audit search</c> print their answers as text (with <c>--json</c>, the service's JSON as is).</summary>
 internal static class AuditQueryOutput
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    public static string Json(JsonObject body) => body.ToJsonString(Indented);
-
     /// <summary>A record's history: one block per entry, its changes indented under it.</summary>
     public static IEnumerable<string> History(JsonObject body)
     {
@@ -65,5 +59,5 @@ internal static class AuditQueryOutput
         }
     }
 
-    private static string Value(JsonNode? value) => value is null ? "(none)" : value.ToJsonString(Indented).ReplaceLineEndings(" ");
+    private static string Value(JsonNode? value) => value is null ? "(none)" : CliJson.Pretty(value).ReplaceLineEndings(" ");
 }

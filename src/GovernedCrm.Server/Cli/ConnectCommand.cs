@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using GovernedCrm.OAuth;
 using GovernedCrm.Hosting.Connectors;
-using GovernedCrm.Store.Vault;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -17,10 +16,17 @@ namespace GovernedCrm.Server.Cli;
 /// <c>governed-crm connect PROVIDER</c>: connects the local user's account at a CRM provider for stdio deployments.
 /// Listens on a loopback redirect (127.0.0.1), prints the provider's authorize URL (state and PKCE; no secret), waits for
 /// the browser to come back, redeems the code and stores the tokens encrypted in the data folder's vault. The tokens are
-/// never printed. Exit 0 connected, 1 refused or no answer in time, 2 usage or configuration error.
+/// never printed. With <c>--json</c>: <c>{"connected": true, "user", "provider"}</c>, refusals and errors as
+/// <c>{code, message}</c>. Exit 0 connected, 1 refused or no answer in time, 2 usage or configuration error.
 /// </summary>
 internal static class ConnectCommand
 {
+    /// <summary>The code of a provider that did not authorize the connection, or did not accept the code (exit 1).</summary>
+    public const string RefusedCode = "connect.refused";
+
+    /// <summary>The code of a browser that did not come back in time (exit 1).</summary>
+    public const string TimeoutCode = "connect.timeout";
+
     private const string CallbackPath = "/callback";
 
     private static readonly Argument<string> Provider = new("provider") { Description = "The provider name from the connectors file (e.g. hubspot)." };
@@ -48,23 +54,22 @@ internal static class ConnectCommand
             "connect",
             "Connect your account at a CRM provider (stdio deployments): opens a loopback redirect, prints the provider's sign-in URL, and stores the tokens encrypted in the vault. Exit 0 connected, 1 refused or timed out, 2 error.")
         {
-            Provider, Port, Timeout, User
+            Provider, Port, Timeout, User, CliJson.Option
         };
         command.SetAction(RunAsync);
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
-    {
-        var provider = parse.GetValue(Provider)!;
-        var user = ActingUser.Name(parse.GetValue(User));
-        var port = parse.GetValue(Port);
-        var timeout = parse.GetValue(Timeout);
-        try
+    private static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        CliFailure.GuardAsync(CliJson.Requested(parse), async () =>
         {
+            var provider = parse.GetValue(Provider)!;
+            var user = ActingUser.Name(parse.GetValue(User));
+            var port = parse.GetValue(Port);
+            var timeout = parse.GetValue(Timeout);
             if (port is < 0 or > 65535 || timeout <= 0)
             {
-                throw new StartupException("--port must be 0-65535 and --timeout a positive number of seconds");
+                return CliFailure.Error(CliJson.Requested(parse), CliFailure.UsageCode, "--port must be 0-65535 and --timeout a positive number of seconds");
             }
 
             var path = ConnectorsFileLoader.ResolvePath(parse.GetValue(GovernedCrmCommand.Connectors))
@@ -78,16 +83,10 @@ internal static class ConnectCommand
             var folder = DataFolder.Open(parse.GetValue(GovernedCrmCommand.Data));
             using var loggers = GovernedCrmServices.StartupLoggers();
             await using var remote = await RemoteCrms.OpenAsync(configuration, folder, loggers, cancellationToken).ConfigureAwait(false);
-            return await ConnectAsync(remote, user, provider, port, TimeSpan.FromSeconds(timeout), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is StartupException or VaultKeyException or InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            CliConsole.Fail(ex.Message);
-            return ExitCodes.Error;
-        }
-    }
+            return await ConnectAsync(remote, user, provider, port, TimeSpan.FromSeconds(timeout), CliJson.Requested(parse), cancellationToken).ConfigureAwait(false);
+        });
 
-    private static async Task<int> ConnectAsync(RemoteCrms remote, string user, string provider, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<int> ConnectAsync(RemoteCrms remote, string user, string provider, int port, TimeSpan timeout, bool json, CancellationToken cancellationToken)
     {
         var state = RandomTokens.New();
         var outcome = new TaskCompletionSource<(int Exit, string Message)>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -144,21 +143,19 @@ internal static class ConnectCommand
             try
             {
                 var (exit, message) = await outcome.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-                if (exit == ExitCodes.Ok)
+                if (exit != ExitCodes.Ok)
                 {
-                    await CliConsole.Out.WriteLineAsync(message).ConfigureAwait(false);
-                }
-                else
-                {
-                    CliConsole.Refuse("connect.refused", message);
+                    return CliFailure.Refused(json, RefusedCode, message);
                 }
 
+                await CliConsole.Out.WriteLineAsync(json
+                    ? new JsonObject { ["connected"] = true, ["user"] = user, ["provider"] = provider }.ToJsonString()
+                    : message).ConfigureAwait(false);
                 return exit;
             }
             catch (TimeoutException)
             {
-                CliConsole.Refuse("connect.timeout", $"no answer from the browser within {(int)timeout.TotalSeconds} s; nothing was connected");
-                return ExitCodes.Refused;
+                return CliFailure.Refused(json, TimeoutCode, $"no answer from the browser within {(int)timeout.TotalSeconds} s; nothing was connected");
             }
             finally
             {

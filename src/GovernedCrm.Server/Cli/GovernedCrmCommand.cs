@@ -49,6 +49,13 @@ internal static class GovernedCrmCommand
         var parse = Create().Parse(args);
         if (parse.Errors.Count > 0)
         {
+            // Under --json the first error is the JSON object (cli.usage); every error keeps its stderr line.
+            if (CliJson.Named(parse))
+            {
+                await CliConsole.Out.WriteLineAsync(
+                    new JsonObject { ["code"] = CliFailure.UsageCode, ["message"] = string.Join(" ", parse.Errors.Select(e => e.Message)) }.ToJsonString()).ConfigureAwait(false);
+            }
+
             foreach (var error in parse.Errors)
             {
                 CliConsole.Fail(error.Message);

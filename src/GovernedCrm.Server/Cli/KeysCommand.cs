@@ -6,7 +6,8 @@ namespace GovernedCrm.Server.Cli;
 /// <summary>
 /// <c>governed-crm keys rotate [--reencrypt-only]</c>: adds a new current key to the vault key file (keeping the old
 /// ones) and re-encrypts every token vault row with it. With <c>GOVERNEDCRM_VAULT_KEY</c> set the operator rotates the
-/// keys, so only <c>--reencrypt-only</c> is accepted. Exit 0 done, 2 usage, configuration or I/O error.
+/// keys, so only <c>--reencrypt-only</c> is accepted (<c>cli.usage</c>). With <c>--json</c>: <c>{"rotated", "keyId",
+/// "unreadable"}</c>, errors as <c>{code, message}</c>. Exit 0 done, 2 usage, configuration or I/O error.
 /// </summary>
 internal static class KeysCommand
 {
@@ -23,23 +24,23 @@ internal static class KeysCommand
             "rotate",
             "Add a new current key to the vault key file (older keys are kept so rows stay readable) and re-encrypt every token vault row with it. Exit 0 done, 2 error.")
         {
-            ReencryptOnly
+            ReencryptOnly, CliJson.Option
         };
         rotate.SetAction(RotateAsync);
         command.Subcommands.Add(rotate);
         return command;
     }
 
-    private static async Task<int> RotateAsync(ParseResult parse, CancellationToken cancellationToken)
-    {
-        var reencryptOnly = parse.GetValue(ReencryptOnly);
-        try
+    private static Task<int> RotateAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        CliFailure.GuardAsync(CliJson.Requested(parse), async () =>
         {
+            var json = CliJson.Requested(parse);
+            var reencryptOnly = parse.GetValue(ReencryptOnly);
             var environmentValue = Environment.GetEnvironmentVariable(VaultKeyRing.EnvironmentVariable);
             var fromEnvironment = !string.IsNullOrWhiteSpace(environmentValue);
             if (fromEnvironment && !reencryptOnly)
             {
-                throw new StartupException(
+                return CliFailure.Error(json, CliFailure.UsageCode,
                     $"the vault keys come from {VaultKeyRing.EnvironmentVariable}, which governed-crm cannot change: the operator rotates them. " +
                     $"Put a new key first in {VaultKeyRing.EnvironmentVariable} (id:base64key of 32 bytes) and keep the old one after it, " +
                     "then run 'governed-crm keys rotate --reencrypt-only'");
@@ -51,15 +52,11 @@ internal static class KeysCommand
             using var keys = await LoadKeysAsync(database, folder.Path, fromEnvironment ? environmentValue : null, reencryptOnly, cancellationToken).ConfigureAwait(false);
             var vault = new SqliteTokenVault(database, keys, TimeProvider.System);
             var result = await vault.RotateAsync(cancellationToken).ConfigureAwait(false);
-            await CliConsole.Out.WriteLineAsync($"rotated {result.Rotated} rows to key {result.KeyId}; {result.Unreadable} unreadable").ConfigureAwait(false);
+            await CliConsole.Out.WriteLineAsync(json
+                ? new JsonObject { ["rotated"] = result.Rotated, ["keyId"] = result.KeyId, ["unreadable"] = result.Unreadable }.ToJsonString()
+                : $"rotated {result.Rotated} rows to key {result.KeyId}; {result.Unreadable} unreadable").ConfigureAwait(false);
             return ExitCodes.Ok;
-        }
-        catch (Exception ex) when (ex is StartupException or VaultKeyException or InvalidDataException or SqliteException or IOException or UnauthorizedAccessException)
-        {
-            CliConsole.Fail(ex.Message);
-            return ExitCodes.Error;
-        }
-    }
+        });
 
     private static async Task<VaultKeyRing> LoadKeysAsync(
         GovernanceDatabase database, string dataFolder, string? environmentValue, bool reencryptOnly, CancellationToken cancellationToken)

@@ -1,7 +1,5 @@
-using GovernedCrm.Crm;
 using GovernedCrm.Crm.Embedded;
 using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Tools;
 using GovernedCrm.Mcp.Tools;
 using GovernedCrm.Hosting.Adapters;
 
@@ -15,6 +13,15 @@ namespace GovernedCrm.Server.Cli;
 /// </summary>
 internal static class PolicyCommand
 {
+    /// <summary>The code of a policy that does not load (exit 1).</summary>
+    public const string PolicyInvalidCode = "policy.invalid";
+
+    /// <summary>The code of <c>explain --tool</c> naming no served tool (exit 2).</summary>
+    public const string UnknownToolCode = "tool.unknown";
+
+    /// <summary>The code of a JSON argument that is not a JSON object (exit 2).</summary>
+    public const string InvalidJsonCode = "cli.invalid_json";
+
     private static readonly Argument<string?> File = new("FILE")
     {
         Description = "The policy file (default: --policy, else $GOVERNEDCRM_POLICY, else the built-in default policy).",
@@ -24,21 +31,20 @@ internal static class PolicyCommand
     private static readonly Option<string> User = new("--user") { Description = "The user to decide for, as a local (stdio) caller.", Required = true };
     private static readonly Option<string> Tool = new("--tool") { Description = "The tool name, e.g. CRM.UpdateRecord.", Required = true };
     private static readonly Option<string> Args = new("--args") { Description = "The tool's arguments as a JSON object. Default: {}.", DefaultValueFactory = _ => "{}" };
-    private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object." };
 
     public static Command Create()
     {
         var command = new Command("policy", "Validate a policy file, or dry-run a decision.");
         var check = new Command("check", "Validate a policy file and print a summary of its rules. Exit 0 valid, 1 invalid.")
         {
-            File, Json
+            File, CliJson.Option
         };
         check.SetAction(Check);
         var explain = new Command(
             "explain",
             "Dry-run one call: the decision, the rule that made it, and why. Reads the targeted record from the data folder's CRM when the tool names one.")
         {
-            User, Tool, Args, Json
+            User, Tool, Args, CliJson.Option
         };
         explain.SetAction(ExplainAsync);
         command.Subcommands.Add(check);
@@ -48,7 +54,7 @@ internal static class PolicyCommand
 
     private static int Check(ParseResult parse)
     {
-        var json = parse.GetValue(Json);
+        var json = CliJson.Requested(parse);
         var path = PolicySource.ResolvePath(parse.GetValue(File) ?? parse.GetValue(GovernedCrmCommand.Policy));
         if (path is null)
         {
@@ -69,10 +75,7 @@ internal static class PolicyCommand
         }
 
         var invalid = PolicySource.Describe(path, result.Errors);
-        CliConsole.Out.WriteLine(json
-            ? new JsonObject { ["valid"] = false, ["code"] = "policy.invalid", ["message"] = invalid }.ToJsonString()
-            : $"policy invalid: {invalid}");
-        return ExitCodes.Refused;
+        return CliFailure.Invalid(json, PolicyInvalidCode, invalid, $"policy invalid: {invalid}");
     }
 
     private static void Print(CompiledPolicy policy, bool json)
@@ -98,7 +101,7 @@ internal static class PolicyCommand
 
     private static async Task<int> ExplainAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var json = parse.GetValue(Json);
+        var json = CliJson.Requested(parse);
         CompiledPolicy policy;
         try
         {
@@ -107,36 +110,26 @@ internal static class PolicyCommand
         catch (StartupException ex)
         {
             // Exit 1 as before: the policy itself is invalid. The stderr line keeps its error form.
-            if (json)
-            {
-                await CliConsole.Out.WriteLineAsync(new JsonObject { ["code"] = "policy.invalid", ["message"] = ex.Message }.ToJsonString()).ConfigureAwait(false);
-            }
-
-            CliConsole.Fail(ex.Message);
-            return ExitCodes.Refused;
+            return CliFailure.Error(json, PolicyInvalidCode, ex.Message, ExitCodes.Refused);
         }
 
+        return await CliFailure.GuardAsync(json, () => ExplainAsync(parse, policy, json, cancellationToken)).ConfigureAwait(false);
+    }
+
+    private static async Task<int> ExplainAsync(ParseResult parse, CompiledPolicy policy, bool json, CancellationToken cancellationToken)
+    {
         // The tools a server configured the same way serves: the built-in ones and the --tools assemblies.
-        GovernedToolCatalog catalog;
-        try
-        {
-            catalog = GovernedCrmRoot.Catalog(GovernedCrmRoot.LoadCustomTools(parse.GetValue(ServeCommand.Tools)));
-        }
-        catch (StartupException ex)
-        {
-            return CliFailure.Error(json, CliFailure.ErrorCode, ex.Message);
-        }
-
+        var catalog = GovernedCrmRoot.Catalog(GovernedCrmRoot.LoadCustomTools(parse.GetValue(ServeCommand.Tools)));
         var toolName = parse.GetValue(Tool)!;
         if (!catalog.TryGetGoverned(toolName, out var tool))
         {
-            return CliFailure.Error(json, "tool.unknown",
+            return CliFailure.Error(json, UnknownToolCode,
                 $"unknown tool '{toolName}'; tools: {string.Join(", ", catalog.Governed.Select(t => t.ToolName).Order(StringComparer.Ordinal))}");
         }
 
         if (!JsonArgument.TryParseObject("--args", parse.GetValue(Args)!, out var arguments, out var argumentsError))
         {
-            return CliFailure.Error(json, "cli.invalid_json", argumentsError);
+            return CliFailure.Error(json, InvalidJsonCode, argumentsError);
         }
 
         var raw = new CallerIdentity(parse.GetValue(User)!, CallerIdentity.DefaultTenant, [], "local");
@@ -152,14 +145,7 @@ internal static class PolicyCommand
         var notes = new List<string>();
         if (call.RecordId is not null)
         {
-            try
-            {
-                call.Current = await ReadRecordAsync(parse, call, notes, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is StartupException or CrmException)
-            {
-                return CliFailure.Error(json, ex is CrmException crm ? crm.Code : CliFailure.ErrorCode, ex.Message);
-            }
+            call.Current = await ReadRecordAsync(parse, call, notes, cancellationToken).ConfigureAwait(false);
         }
 
         var explanation = policy.Explain(call);

@@ -146,14 +146,13 @@ internal static class ServeCommand
         }
         catch (StartupException ex)
         {
-            CliConsole.Fail(ex.Message);
-            return ExitCodes.Error;
+            // serve prints no results, so it takes no --json: its errors are the stderr line.
+            return CliFailure.Error(json: false, CliFailure.ErrorCode, ex.Message);
         }
         catch (IOException ex) when (http)
         {
             // Kestrel reports a busy or unavailable address this way.
-            CliConsole.Fail($"cannot listen on {urls}: {ex.Message}");
-            return ExitCodes.Error;
+            return CliFailure.Error(json: false, CliFailure.ErrorCode, $"cannot listen on {urls}: {ex.Message}");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

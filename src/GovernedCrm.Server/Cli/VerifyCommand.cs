@@ -11,7 +11,6 @@ namespace GovernedCrm.Server.Cli;
 internal static class VerifyCommand
 {
     private static readonly Option<string?> Tenant = new("--tenant") { Description = "Verify only this tenant's chain." };
-    private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object instead of the text report." };
     private static readonly Option<string?> PublicKey = new("--pubkey")
     {
         Description = "The audit public key (as printed by 'governed-crm audit pubkey') or a file holding it. Pin it: without it the key file in the data folder is trusted.",
@@ -26,88 +25,87 @@ internal static class VerifyCommand
     {
         var command = new Command("verify", "Verify the audit trail: checkpoint signatures, hash chain, Merkle roots, truncation. Exit 0 valid, 1 broken, 2 error.")
         {
-            Tenant, Json, PublicKey, Anchor
+            Tenant, CliJson.Option, PublicKey, Anchor
         };
         command.SetAction(RunAsync);
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    // Errors under --json keep the valid: false and error members they always had, besides code and message.
+    private static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        CliFailure.GuardAsync(
+            CliJson.Requested(parse),
+            () => VerifyAsync(parse, CliJson.Requested(parse), cancellationToken),
+            message => new JsonObject { ["valid"] = false, ["error"] = message });
+
+    private static async Task<int> VerifyAsync(ParseResult parse, bool json, CancellationToken cancellationToken)
     {
-        var json = parse.GetValue(Json);
-        try
+        var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));
+        var paths = AuditLocations.Resolve(folder, parse.GetValue(Anchor));
+        AuditCommand.RequireDatabase(paths.DatabasePath);
+
+        if (parse.GetValue(Tenant) is { } tenant)
         {
-            var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));
-            var paths = AuditLocations.Resolve(folder, parse.GetValue(Anchor));
-            if (!File.Exists(paths.DatabasePath))
+            var chains = await AuditChains.ListAsync(paths.DatabasePath, cancellationToken).ConfigureAwait(false);
+            if (!chains.Contains(tenant, StringComparer.Ordinal))
             {
-                throw new StartupException($"there is no audit database at {paths.DatabasePath} (run the server once, or pass --data)");
+                throw new UnknownChainException(AuditChains.UnknownChain(tenant, chains));
             }
-
-            if (parse.GetValue(Tenant) is { } tenant)
-            {
-                var chains = await AuditChains.ListAsync(paths.DatabasePath, cancellationToken).ConfigureAwait(false);
-                if (!chains.Contains(tenant, StringComparer.Ordinal))
-                {
-                    throw new UnknownChainException(AuditChains.UnknownChain(tenant, chains));
-                }
-            }
-
-            var verifierKey = AuditKeys.ResolveVerifierKey(parse.GetValue(PublicKey), paths);
-            IProgress<long>? progress = !json && CliConsole.ErrorIsTerminal
-                ? new Progress<long>(n => CliConsole.Error.Write($"\rverifying: {n} entries"))
-                : null;
-            var report = await AuditVerifier.VerifyAsync(paths.DatabasePath, verifierKey, paths.AnchorPath, parse.GetValue(Tenant), progress, cancellationToken).ConfigureAwait(false);
-            if (progress is not null)
-            {
-                CliConsole.Error.Write("\r\u001b[K");
-            }
-
-            var approvals = await ApprovalCrossCheck.RunAsync(
-                folder.File(GovernedCrm.Store.GovernanceDatabase.FileName), paths.DatabasePath, parse.GetValue(Tenant), cancellationToken).ConfigureAwait(false);
-            if (json)
-            {
-                var output = VerifyReportJson.ToJson(report);
-                output["approvals"] = new JsonObject
-                {
-                    ["checked"] = approvals.Checked,
-                    ["disagreeing"] = new JsonArray([.. approvals.Disagreeing.Select(d => (JsonNode)new JsonObject { ["id"] = d.ApprovalId, ["tenant"] = d.Tenant, ["reason"] = d.Reason })]),
-                };
-                await CliConsole.Out.WriteLineAsync(output.ToJsonString()).ConfigureAwait(false);
-            }
-            else
-            {
-                await CliConsole.Out.WriteLineAsync(report.Summary).ConfigureAwait(false);
-                await CliConsole.Out.WriteLineAsync($"checkpoints checked: {report.Checkpoints}").ConfigureAwait(false);
-                foreach (var warning in report.Warnings)
-                {
-                    await CliConsole.Out.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
-                }
-
-                await CliConsole.Out.WriteLineAsync(
-                    $"approval queue: {approvals.Checked} decided proposals checked against the chain, {approvals.Disagreeing.Count} disagree").ConfigureAwait(false);
-                foreach (var disagreement in approvals.Disagreeing)
-                {
-                    await CliConsole.Out.WriteLineAsync($"tampered approval {disagreement.ApprovalId} (tenant {disagreement.Tenant}): {disagreement.Reason}").ConfigureAwait(false);
-                }
-            }
-
-            // A queue row that disagrees with the chain was changed outside the server: that is tampering too.
-            return report.Valid && approvals.Disagreeing.Count == 0 ? ExitCodes.Ok : ExitCodes.Refused;
         }
-        catch (Exception ex) when (ex is StartupException or UnknownChainException or SqliteException or IOException or UnauthorizedAccessException)
+
+        var verifierKey = AuditKeys.ResolveVerifierKey(parse.GetValue(PublicKey), paths);
+        IProgress<long>? progress = !json && CliConsole.ErrorIsTerminal
+            ? new Progress<long>(n => CliConsole.Error.Write($"\rverifying: {n} entries"))
+            : null;
+        var report = await AuditVerifier.VerifyAsync(paths.DatabasePath, verifierKey, paths.AnchorPath, parse.GetValue(Tenant), progress, cancellationToken).ConfigureAwait(false);
+        if (progress is not null)
         {
-            if (json)
+            CliConsole.Error.Write("\r\u001b[K");
+        }
+
+        var approvals = await ApprovalCrossCheck.RunAsync(
+            folder.File(GovernedCrm.Store.GovernanceDatabase.FileName), paths.DatabasePath, parse.GetValue(Tenant), cancellationToken).ConfigureAwait(false);
+        if (json)
+        {
+            var output = VerifyReportJson.ToJson(report);
+            output["approvals"] = new JsonObject
             {
-                // code and message as every --json error has them; valid and error as before.
-                var code = ex is UnknownChainException ? AuditChains.UnknownChainCode : "cli.error";
-                await CliConsole.Out.WriteLineAsync(
-                    new JsonObject { ["valid"] = false, ["code"] = code, ["message"] = ex.Message, ["error"] = ex.Message }.ToJsonString()).ConfigureAwait(false);
+                ["checked"] = approvals.Checked,
+                ["disagreeing"] = new JsonArray([.. approvals.Disagreeing.Select(d => (JsonNode)new JsonObject { ["id"] = d.ApprovalId, ["tenant"] = d.Tenant, ["reason"] = d.Reason })]),
+            };
+
+            // Exit 1 is a refusal: code and message, as every refusal under --json has them.
+            if (!report.Valid)
+            {
+                output["message"] = report.Summary;
+            }
+            else if (approvals.Disagreeing.Count > 0)
+            {
+                output["code"] = ApprovalCodes.EvidenceMismatch;
+                output["message"] = $"{approvals.Disagreeing.Count} decided proposals disagree with the audit chain: {string.Join(", ", approvals.Disagreeing.Select(d => d.ApprovalId))}";
             }
 
-            CliConsole.Fail(ex.Message);
-            return ExitCodes.Error;
+            await CliConsole.Out.WriteLineAsync(output.ToJsonString()).ConfigureAwait(false);
         }
+        else
+        {
+            await CliConsole.Out.WriteLineAsync(report.Summary).ConfigureAwait(false);
+            await CliConsole.Out.WriteLineAsync($"checkpoints checked: {report.Checkpoints}").ConfigureAwait(false);
+            foreach (var warning in report.Warnings)
+            {
+                await CliConsole.Out.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+            }
+
+            await CliConsole.Out.WriteLineAsync(
+                $"approval queue: {approvals.Checked} decided proposals checked against the chain, {approvals.Disagreeing.Count} disagree").ConfigureAwait(false);
+            foreach (var disagreement in approvals.Disagreeing)
+            {
+                await CliConsole.Out.WriteLineAsync($"tampered approval {disagreement.ApprovalId} (tenant {disagreement.Tenant}): {disagreement.Reason}").ConfigureAwait(false);
+            }
+        }
+
+        // A queue row that disagrees with the chain was changed outside the server: that is tampering too.
+        return report.Valid && approvals.Disagreeing.Count == 0 ? ExitCodes.Ok : ExitCodes.Refused;
     }
 }
 

@@ -116,15 +116,38 @@ public sealed class RemoteCrmResilienceTests
         h.Crm.Calls.Should().ContainSingle();
     }
 
+    [Fact]
+    public async Task RepeatedFailures_OpenTheCircuit_AndCallsAreNotSentWhileItIsOpen()
+    {
+        await using var h = await Harness.StartAsync(new RemoteCrmResilienceOptions
+        {
+            RetryDelay = TimeSpan.FromMilliseconds(50),
+            BreakMinimumThroughput = 2,
+            BreakFailureRatio = 0.5,
+            BreakDuration = TimeSpan.FromSeconds(30),
+        });
+        var id = h.Crm.Seed("contacts", new Dictionary<string, string?> { ["email"] = "frances@example.com", ["lastname"] = "Allen" });
+        h.Crm.FailNext(HttpStatusCode.ServiceUnavailable, count: 5);
+        Task Read() => h.Connector.GetAsync(Alice, CrmObjectType.Contact, id, CancellationToken.None);
+
+        var first = (await FluentActions.Awaiting(Read).Should().ThrowAsync<CrmException>()).Which;
+        var second = (await FluentActions.Awaiting(Read).Should().ThrowAsync<CrmException>()).Which;
+
+        first.Code.Should().Be(CrmErrorCodes.Unavailable);
+        first.Message.Should().Contain("paused", "the retry after the second failure met the open circuit");
+        second.Message.Should().Contain("paused");
+        h.Crm.Calls.Select(c => c.Status).Should().Equal([503, 503], "nothing is sent while the circuit is open");
+    }
+
     private sealed class Harness : IAsyncDisposable
     {
         private readonly RemoteCrmHttpClients _clients;
         private readonly HttpClient _http;
 
-        private Harness(HubSpotDouble crm, FakeTokenSource tokens)
+        private Harness(HubSpotDouble crm, FakeTokenSource tokens, RemoteCrmResilienceOptions options)
         {
             Crm = crm;
-            _clients = new RemoteCrmHttpClients(["hubspot"], tokens, () => new SocketsHttpHandler(), Options);
+            _clients = new RemoteCrmHttpClients(["hubspot"], tokens, () => new SocketsHttpHandler(), options);
             _http = _clients.For("hubspot");
             Connector = new HubSpotCrmConnector(_http, new HubSpotCrmOptions { BaseAddress = crm.BaseAddress });
         }
@@ -133,12 +156,12 @@ public sealed class RemoteCrmResilienceTests
 
         public HubSpotCrmConnector Connector { get; }
 
-        public static async Task<Harness> StartAsync()
+        public static async Task<Harness> StartAsync(RemoteCrmResilienceOptions? options = null)
         {
             var tokens = new FakeTokenSource();
             var crm = new HubSpotDouble(tokens.IntrospectAsync);
             await crm.StartAsync();
-            return new Harness(crm, tokens);
+            return new Harness(crm, tokens, options ?? Options);
         }
 
         public async ValueTask DisposeAsync()

@@ -27,29 +27,9 @@ public sealed class ConnectCommandTests(RemoteCrmFixture fixture) : IClassFixtur
         var contact = fixture.HubSpot.Seed("contacts", new Dictionary<string, string?> { ["email"] = $"cli-{_suffix}@example.test", ["firstname"] = "Cli" });
         var (connectors, environment) = fixture.WriteConnectorsFile(_folder);
 
-        using var connect = System.Diagnostics.Process.Start(StartInfo(connectors, environment, "connect", "hubspot", "--as", alice, "--port", fixture.CliPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--timeout", "60"))!;
-        var stderr = new List<string>();
-        string? url = null;
-        while (url is null && await connect.StandardError.ReadLineAsync() is { } line)
-        {
-            stderr.Add(line);
-            if (line.TrimStart().StartsWith("https://", StringComparison.Ordinal))
-            {
-                url = line.Trim();
-            }
-        }
+        var (exitCode, output, stderr) = await ConnectInBrowserAsync(connectors, environment, alice);
 
-        url.Should().NotBeNull(string.Join('\n', stderr));
-        var callback = await fixture.Idp.SignInAsync(new Uri(url!), alice, fixture.CliRedirect);
-        using (var http = new HttpClient())
-        {
-            var page = await http.GetAsync(callback);
-            page.StatusCode.Should().Be(HttpStatusCode.OK, await page.Content.ReadAsStringAsync());
-        }
-
-        var output = await connect.StandardOutput.ReadToEndAsync();
-        await connect.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        connect.ExitCode.Should().Be(0, string.Join('\n', stderr) + await connect.StandardError.ReadToEndAsync());
+        exitCode.Should().Be(0, string.Join('\n', stderr));
         output.Should().Contain($"connected: {alice} at hubspot");
 
         await using (var client = await StdioClientAsync(connectors, environment, alice))
@@ -80,6 +60,31 @@ public sealed class ConnectCommandTests(RemoteCrmFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task ConnectCommand_Json_PrintsTheConnection_AndTimeoutAndErrorsAsObjects()
+    {
+        var carol = $"carol-{_suffix}";
+        var (connectors, environment) = fixture.WriteConnectorsFile(_folder);
+
+        var (code, stdout, stderr) = await ConnectInBrowserAsync(connectors, environment, carol, "--json");
+        var (timeoutCode, timeout, _) = await RunToEndAsync(StartInfo(connectors, environment, "connect", "hubspot", "--as", carol, "--timeout", "1", "--json"));
+        var (unknownCode, unknown, _) = await RunToEndAsync(StartInfo(connectors, environment, "connect", "pipedrive", "--json"));
+
+        code.Should().Be(0, string.Join('\n', stderr));
+        using (var connected = JsonDocument.Parse(stdout))
+        {
+            connected.RootElement.GetProperty("connected").GetBoolean().Should().BeTrue();
+            connected.RootElement.GetProperty("user").GetString().Should().Be(carol);
+            connected.RootElement.GetProperty("provider").GetString().Should().Be("hubspot");
+            connected.RootElement.EnumerateObject().Should().HaveCount(3, "nothing else, no token, is printed");
+        }
+
+        timeoutCode.Should().Be(1);
+        CliErrorOutput.ShouldBeJsonError(timeout, "connect.timeout");
+        unknownCode.Should().Be(2);
+        CliErrorOutput.ShouldBeJsonError(unknown, "cli.error").GetProperty("message").GetString().Should().Contain("provider 'pipedrive' is not in");
+    }
+
+    [Fact]
     public async Task ConnectCommand_UnknownProviderOrNoConnectorsFile_ExitsTwo()
     {
         var (connectors, environment) = fixture.WriteConnectorsFile(_folder);
@@ -100,6 +105,47 @@ public sealed class ConnectCommandTests(RemoteCrmFixture fixture) : IClassFixtur
     public void Dispose()
     {
         TempFolder.Delete(_folder);
+    }
+
+    // Runs connect on the fixture's registered redirect port, signs the user in at the identity provider and follows the
+    // redirect back to the command, as the user's browser would.
+    private async Task<(int ExitCode, string Stdout, List<string> Stderr)> ConnectInBrowserAsync(
+        string connectors, Dictionary<string, string> environment, string user, params string[] extra)
+    {
+        using var connect = System.Diagnostics.Process.Start(StartInfo(
+            connectors, environment, ["connect", "hubspot", "--as", user, "--port", fixture.CliPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--timeout", "60", .. extra]))!;
+        var stderr = new List<string>();
+        string? url = null;
+        while (url is null && await connect.StandardError.ReadLineAsync() is { } line)
+        {
+            stderr.Add(line);
+            if (line.TrimStart().StartsWith("https://", StringComparison.Ordinal))
+            {
+                url = line.Trim();
+            }
+        }
+
+        url.Should().NotBeNull(string.Join('\n', stderr));
+        var callback = await fixture.Idp.SignInAsync(new Uri(url!), user, fixture.CliRedirect);
+        using (var http = new HttpClient())
+        {
+            var page = await http.GetAsync(callback);
+            page.StatusCode.Should().Be(HttpStatusCode.OK, await page.Content.ReadAsStringAsync());
+        }
+
+        var output = await connect.StandardOutput.ReadToEndAsync();
+        await connect.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        stderr.Add(await connect.StandardError.ReadToEndAsync());
+        return (connect.ExitCode, output, stderr);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunToEndAsync(ProcessStartInfo info)
+    {
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await stdout, await stderr);
     }
 
     private ProcessStartInfo StartInfo(string? connectors, Dictionary<string, string> secrets, params string[] args)

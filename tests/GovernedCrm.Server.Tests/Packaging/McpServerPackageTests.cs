@@ -73,6 +73,24 @@ public sealed class McpServerPackageTests(PackedServerFixture packed) : IClassFi
         runtimes.Should().AllSatisfy(r => r.Value.Should().HaveCount(2, "{0} needs SQLite (e_sqlite3) and NSec (libsodium): {1}", r.Key, string.Join(", ", r.Value)));
     }
 
+    [Theory]
+    [InlineData("osx-x64", 0x01000007)] // CPU_TYPE_X86_64
+    [InlineData("osx-arm64", 0x0100000C)] // CPU_TYPE_ARM64
+    public void Pack_Package_MacNativesAreThinLibrariesOfTheirFoldersCpu(string runtime, int cpuType)
+    {
+        var natives = ToolPackageContents.NativeRuntimes(packed.PackagePath)[runtime];
+
+        natives.Should().NotBeEmpty();
+        foreach (var native in natives)
+        {
+            var bytes = ToolPackageContents.ToolEntry(packed.PackagePath, $"runtimes/{runtime}/{native}");
+
+            // A thin 64-bit Mach-O (MH_MAGIC_64, little-endian) of the folder's CPU, not a universal binary (0xCAFEBABE) of every CPU.
+            BitConverter.ToUInt32(bytes, 0).Should().Be(0xFEEDFACF, "{0} in {1} should be a thin 64-bit Mach-O", native, runtime);
+            BitConverter.ToInt32(bytes, 4).Should().Be(cpuType, "{0} in {1} should be built for that CPU", native, runtime);
+        }
+    }
+
     [Fact]
     public void Pack_Package_HasNoSymbolsDocsOrOtherLanguages()
     {
