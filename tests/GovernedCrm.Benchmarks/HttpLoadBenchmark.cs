@@ -16,7 +16,7 @@ namespace GovernedCrm.Benchmarks;
 internal static class HttpLoadBenchmark
 {
     private const double SliceSecondsTarget = 5;
-    private const double WarmupSecondsPerMode = 4;
+    private const double WarmupSecondsPerMode = 10;
     private const int SettleMilliseconds = 300;
 
     public static async Task<object> RunAsync(string folder, int sessions, int seconds, CancellationToken cancellationToken)
@@ -116,6 +116,7 @@ internal static class HttpLoadBenchmark
                     P50 = Math.Round(LatencyStats.Percentile(Sorted(s.Calls.Select(c => c.Microseconds)), 50), 1),
                     P99 = Math.Round(LatencyStats.Percentile(Sorted(s.Calls.Select(c => c.Microseconds)), 99), 1),
                     ServerCpuSeconds = Math.Round(s.ServerCpuSeconds, 3),
+                    ServerJitThreadCpuSeconds = Math.Round(s.ServerJitCpuSeconds, 3),
                     ClientCpuSeconds = Math.Round(s.ClientCpuSeconds, 3),
                     s.AuditEntries,
                     s.DurableFlushes,
@@ -146,7 +147,7 @@ internal static class HttpLoadBenchmark
     }
 
     private sealed record Slice(
-        bool Governed, double Seconds, List<HttpLoadSession.Call> Calls, List<string> Errors, double ServerCpuSeconds, double ClientCpuSeconds,
+        bool Governed, double Seconds, List<HttpLoadSession.Call> Calls, List<string> Errors, double ServerCpuSeconds, double ServerJitCpuSeconds, double ClientCpuSeconds,
         long AuditEntries, long CommitMilliseconds, long? DurableFlushes, string? FlushCounterUnavailable, double ServerWorkingSetMegabytes);
 
     /// <summary>Every session calls until the slice's time is up; the slice ends when the last call started in it has its answer.</summary>
@@ -156,23 +157,25 @@ internal static class HttpLoadBenchmark
         using var flushes = DurableFlushCounter.TryStart(server.ProcessId, out var unavailable);
         var entriesBefore = await AuditSizeAsync(server, cancellationToken).ConfigureAwait(false);
         var serverCpu = server.CpuSeconds();
+        var jitCpu = server.JitThreadCpuSeconds();
         var clientCpu = ClientCpuSeconds();
         var started = Stopwatch.GetTimestamp();
         var deadline = started + (long)(seconds * Stopwatch.Frequency);
         var results = await Task.WhenAll(clients.Select(c => Task.Run(() => c.RunAsync(governed, deadline, cancellationToken), cancellationToken))).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         serverCpu = server.CpuSeconds() - serverCpu;
+        jitCpu = server.JitThreadCpuSeconds() - jitCpu;
         clientCpu = ClientCpuSeconds() - clientCpu;
         var flushCount = flushes?.Stop();
         var entriesAfter = await AuditSizeAsync(server, cancellationToken).ConfigureAwait(false);
         var commitMillis = await CommitMillisecondsAsync(server, entriesBefore, entriesAfter, cancellationToken).ConfigureAwait(false);
         var calls = results.SelectMany(r => r).ToList();
         var errors = calls.Where(c => c.Error is not null).Select(c => c.Error!).ToList();
-        return new Slice(governed, elapsed, calls, errors, serverCpu, clientCpu, entriesAfter - entriesBefore, commitMillis, flushCount, unavailable, server.WorkingSetMegabytes().Current);
+        return new Slice(governed, elapsed, calls, errors, serverCpu, jitCpu, clientCpu, entriesAfter - entriesBefore, commitMillis, flushCount, unavailable, server.WorkingSetMegabytes().Current);
     }
 
     private sealed record Mode(
-        int Calls, int Errors, string? FirstError, double Seconds, double CallsPerSecond, Latencies Latency, double? ServerCpuMicrosecondsPerCall,
+        int Calls, int Errors, string? FirstError, double Seconds, double CallsPerSecond, Latencies Latency, double? ServerCpuMicrosecondsPerCall, double ServerJitThreadCpuSeconds,
         double ClientCpuMicrosecondsPerCall, double ServerWorkingSetMegabytesMax, long AuditEntries, double EntriesPerCall, long? DurableFlushes,
         double? EntriesPerDurableFlush, double EntriesPerCommitAtMost, string EntriesPerCommitAtMostNote);
 
@@ -199,6 +202,7 @@ internal static class HttpLoadBenchmark
                 Stats(label + " reads", governed, calls.Where(c => !c.Write)),
                 Stats(label + " writes", governed, calls.Where(c => c.Write))),
             calls.Count > 0 ? Math.Round(slices.Sum(s => s.ServerCpuSeconds) * 1e6 / calls.Count, 1) : null,
+            Math.Round(slices.Sum(s => s.ServerJitCpuSeconds), 3),
             calls.Count > 0 ? Math.Round(slices.Sum(s => s.ClientCpuSeconds) * 1e6 / calls.Count, 1) : 0,
             slices.Max(s => s.ServerWorkingSetMegabytes),
             entries,

@@ -121,6 +121,33 @@ internal sealed class HttpLoadServer : IAsyncDisposable
         return _handle.TotalProcessorTime.TotalSeconds;
     }
 
+    /// <summary>
+    /// The CPU time so far of the server's background JIT thread (".NET Tiered Com": tier-1 recompilation of hot
+    /// methods), which a short warm-up leaves busy during the first measured slices; 0 when it cannot be found.
+    /// </summary>
+    public double JitThreadCpuSeconds()
+    {
+        _handle.Refresh();
+        double seconds = 0;
+        foreach (ProcessThread thread in _handle.Threads)
+        {
+            try
+            {
+                var comm = File.ReadAllText($"/proc/{_handle.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}/task/{thread.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}/comm").Trim();
+                if (comm.StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+                {
+                    seconds += thread.TotalProcessorTime.TotalSeconds;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+
+        return seconds;
+    }
+
     /// <summary>The server's resident set now and its peak so far, in MB (VmRSS and VmHWM of /proc/PID/status).</summary>
     public (double Current, double Peak) WorkingSetMegabytes()
     {
