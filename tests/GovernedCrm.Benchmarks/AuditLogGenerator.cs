@@ -19,7 +19,7 @@ namespace GovernedCrm.Benchmarks;
 /// </summary>
 internal static class AuditLogGenerator
 {
-    private const int CheckpointEvery = 1000;
+    public const int CheckpointEvery = 1000;
     private const int TransactionSize = 100_000;
 
     public sealed record GeneratedLog(AuditPaths Paths, string VerifierKey, long Entries, int Checkpoints, double AverageBodyBytes, double Seconds);

@@ -21,6 +21,7 @@ internal static class AuditVerifyBenchmark
     public static async Task<object> RunAsync(string folder, int entries, int smallEntries, int rounds, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
+        var loadBefore = LoadAverage.Read();
         await Console.Error.WriteLineAsync($"benchmark: generating a {entries.ToString(CultureInfo.InvariantCulture)}-entry audit log").ConfigureAwait(false);
         var large = await AuditLogGenerator.CreateAsync(Path.Combine(folder, "large"), entries, cancellationToken).ConfigureAwait(false);
         var databaseBytes = new FileInfo(large.Paths.DatabasePath).Length;
@@ -48,6 +49,7 @@ internal static class AuditVerifyBenchmark
 
         var floors = kinds.ToDictionary(k => k, _ => new List<double>());
         var parallelFloor = new List<double>();
+        var parallelFloorCpu = new List<double>();
         var verify = new List<Measured>();
         for (var round = 0; round < rounds; round++)
         {
@@ -60,14 +62,26 @@ internal static class AuditVerifyBenchmark
             }
 
             Collect();
+            var cpu = ProcessCpuSeconds();
             parallelFloor.Add(Floor(large.Paths.DatabasePath, entries, fastest, threads, cancellationToken));
+            parallelFloorCpu.Add(Math.Round(ProcessCpuSeconds() - cpu, 3));
             Collect();
             verify.Add(await VerifyAsync(large, cancellationToken).ConfigureAwait(false));
         }
 
+        // Where the time goes: the verifier's phases on one thread (the second pass: the first one jits).
+        await Console.Error.WriteLineAsync("benchmark: phase profile (one thread)").ConfigureAwait(false);
+        _ = VerifyPhaseProfile.Run(large.Paths.DatabasePath, RealisticAuditRecords.Tenant, AuditLogGenerator.CheckpointEvery);
+        Collect();
+        var profile = VerifyPhaseProfile.Run(large.Paths.DatabasePath, RealisticAuditRecords.Tenant, AuditLogGenerator.CheckpointEvery);
+        var singleFloorCpu = ProcessCpuSeconds();
+        var singleFloor = Floor(large.Paths.DatabasePath, entries, fastest, 1, cancellationToken);
+        singleFloorCpu = ProcessCpuSeconds() - singleFloorCpu;
+
         var floor = kinds.Min(k => Median(floors[k]));
         var verifySeconds = Median(verify.Select(v => v.Seconds));
         var last = verify[^1];
+        var parallelFloorSeconds = Median(parallelFloor);
 
         await Console.Error.WriteLineAsync($"benchmark: small log ({smallEntries.ToString(CultureInfo.InvariantCulture)} entries)").ConfigureAwait(false);
         var small = await AuditLogGenerator.CreateAsync(Path.Combine(folder, "small"), smallEntries, cancellationToken).ConfigureAwait(false);
@@ -117,8 +131,9 @@ internal static class AuditVerifyBenchmark
             ParallelFloor = new
             {
                 What = $"the same on {threads} threads, each reading a contiguous part with its own connection ({Describe(fastest)}); for comparison only",
-                Seconds = Median(parallelFloor),
+                Seconds = parallelFloorSeconds,
                 All = parallelFloor,
+                CpuSeconds = parallelFloorCpu,
             },
             Verify = new
             {
@@ -127,6 +142,8 @@ internal static class AuditVerifyBenchmark
                 MinSeconds = verify.Min(v => v.Seconds),
                 All = verify.Select(v => v.Seconds).ToArray(),
                 EntriesPerSecond = Math.Round(entries / verifySeconds),
+                CpuSeconds = verify.Select(v => v.CpuSeconds).ToArray(),
+                last.Memory,
                 last.Report.Valid,
                 last.Report.Entries,
                 last.Report.Checkpoints,
@@ -135,7 +152,7 @@ internal static class AuditVerifyBenchmark
                 Gen2Collections = last.Gen2,
             },
             RatioToFloor = Math.Round(verifySeconds / floor, 3),
-            RatioToParallelFloor = Math.Round(verifySeconds / Median(parallelFloor), 3),
+            RatioToParallelFloor = Math.Round(verifySeconds / parallelFloorSeconds, 3),
             Targets = new
             {
                 VerifySecondsAtMost = 1.5,
@@ -156,6 +173,37 @@ internal static class AuditVerifyBenchmark
                 MinMilliseconds = Math.Round(smallRuns[0], 2),
                 MaxMilliseconds = Math.Round(smallRuns[^1], 2),
                 AllocatedBytes = smallLast!.AllocatedBytes,
+                smallLast.Memory,
+            },
+            Profile = new
+            {
+                What = "one thread walks the chain with the verifier's own pieces in the fast path's order; a Stopwatch timestamp between phases, its own cost taken off; the phases add up to CPU time on one core",
+                profile.Entries,
+                Phases = new
+                {
+                    SqliteStepSeconds = profile.StepSeconds,
+                    SqliteColumnsSeconds = profile.ColumnsSeconds,
+                    LeafHashSeconds = profile.LeafHashSeconds,
+                    EntryCheckSeconds = profile.EntryCheckSeconds,
+                    TreeSeconds = profile.TreeSeconds,
+                },
+                profile.TotalSeconds,
+                profile.TimestampNanoseconds,
+                FloorSameRunSeconds = Math.Round(singleFloor, 4),
+                FloorSameRunCpuSeconds = Math.Round(singleFloorCpu, 3),
+            },
+            LoadAverage = new { Before = loadBefore, After = LoadAverage.Read() },
+            Issue17 = new
+            {
+                What = "verify within 1.3x the parallel floor (the same run), peak memory during verify at most 64 MB (resident set growth over the process before verify, and managed heap), the small log in at most 10 ms",
+                RatioToParallelFloorAtMost = 1.3,
+                RatioToParallelFloorMet = verifySeconds / parallelFloorSeconds <= 1.3,
+                CpuRatioToParallelFloor = Math.Round(Median(verify.Select(v => v.CpuSeconds)) / Median(parallelFloorCpu), 3),
+                ParallelFloorCpuSeconds = Median(parallelFloorCpu),
+                MemoryMegabytesAtMost = 64,
+                MemoryMet = last.Memory.PeakGcHeapMegabytes <= 64 && (last.Memory.PeakRssMegabytes - last.Memory.RssBeforeMegabytes ?? 0) <= 64,
+                SmallLogMillisecondsAtMost = 10,
+                SmallLogMet = LatencyStats.Percentile([.. smallRuns], 50) <= 10,
             },
         };
     }
@@ -167,17 +215,28 @@ internal static class AuditVerifyBenchmark
         _ => "SQLitePCL raw step + sqlite3_column_blob span; OpenSSL SHA256_Init/Update/Final",
     };
 
-    private sealed record Measured(VerifyReport Report, double Seconds, long AllocatedBytes, int Gen0, int Gen2);
+    private sealed record Measured(VerifyReport Report, double Seconds, long AllocatedBytes, int Gen0, int Gen2, double CpuSeconds, PeakMemory.Figures Memory);
+
+    private static double ProcessCpuSeconds()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalSeconds;
+    }
 
     private static async Task<Measured> VerifyAsync(AuditLogGenerator.GeneratedLog log, CancellationToken cancellationToken)
     {
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var gen0 = GC.CollectionCount(0);
         var gen2 = GC.CollectionCount(2);
+        var cpu = ProcessCpuSeconds();
+        using var memory = PeakMemory.Start();
         var started = Stopwatch.GetTimestamp();
         var report = await AuditVerifier.VerifyAsync(log.Paths.DatabasePath, log.VerifierKey, log.Paths.AnchorPath, tenant: null, progress: null, cancellationToken).ConfigureAwait(false);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return new Measured(report, Math.Round(seconds, 4), GC.GetTotalAllocatedBytes(precise: true) - allocated, GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2);
+        var figures = memory.Stop();
+        return new Measured(
+            report, Math.Round(seconds, 4), GC.GetTotalAllocatedBytes(precise: true) - allocated, GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2,
+            Math.Round(ProcessCpuSeconds() - cpu, 3), figures);
     }
 
     /// <summary>How a floor pass reads and hashes.</summary>
@@ -237,7 +296,6 @@ internal static class AuditVerifyBenchmark
 
     private static void FloorPart(string databasePath, FloorKind kind, (long From, long To)? range, CancellationToken cancellationToken)
     {
-        using var connection = OpenReadOnly(databasePath);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var context = new byte[256];
         var hash = new byte[32];
@@ -258,7 +316,8 @@ internal static class AuditVerifyBenchmark
         long rows = 0;
         if (kind == FloorKind.AdoIncremental)
         {
-            using var command = connection.CreateCommand();
+            using var ado = OpenReadOnly(databasePath);
+            using var command = ado.CreateCommand();
             command.CommandText = sql;
             command.Parameters.AddWithValue("$chain", RealisticAuditRecords.Tenant);
             command.Parameters.AddWithValue("$from", range?.From ?? 0);
@@ -276,7 +335,12 @@ internal static class AuditVerifyBenchmark
             return;
         }
 
-        var rc = raw.sqlite3_prepare_v2(connection.Handle, sql.Replace("$chain", "?1", StringComparison.Ordinal).Replace("$from", "?2", StringComparison.Ordinal).Replace("$to", "?3", StringComparison.Ordinal), out var statement);
+        // The raw variants open their connection as the verifier's worker threads do: read-only, without SQLite's
+        // per-call connection mutex (a mutex on every column call would slow the floor, not the verifier).
+        var rc = raw.sqlite3_open_v2(databasePath, out var database, raw.SQLITE_OPEN_READONLY | raw.SQLITE_OPEN_NOMUTEX, null);
+        using var connection = database;
+        Check(rc, connection);
+        rc = raw.sqlite3_prepare_v2(connection, sql.Replace("$chain", "?1", StringComparison.Ordinal).Replace("$from", "?2", StringComparison.Ordinal).Replace("$to", "?3", StringComparison.Ordinal), out var statement);
         Check(rc, connection);
         using (statement)
         {
@@ -310,11 +374,11 @@ internal static class AuditVerifyBenchmark
         return connection;
     }
 
-    private static void Check(int rc, SqliteConnection connection)
+    private static void Check(int rc, sqlite3 connection)
     {
         if (rc != raw.SQLITE_OK)
         {
-            SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+            SqliteException.ThrowExceptionForRC(rc, connection);
         }
     }
 

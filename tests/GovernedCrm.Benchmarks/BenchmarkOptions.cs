@@ -11,19 +11,21 @@ internal sealed class BenchmarkOptions
     public const string AuditOverhead = "audit-overhead";
     public const string Policy = "policy";
     public const string AuditQuery = "audit-query";
+    public const string HttpLoad = "http-load";
     public const string All = "all";
 
     public const string Usage =
-        "usage: GovernedCrm.Benchmarks [--suite governed-path|audit-verify|audit-append|audit-overhead|policy|audit-query|all]\n" +
+        "usage: GovernedCrm.Benchmarks [--suite governed-path|audit-verify|audit-append|audit-overhead|policy|audit-query|http-load|all]\n" +
         "         [--iterations N] [--warmup N]          governed-path and audit-overhead: measured and warm-up call pairs (2000, 200)\n" +
         "         [--verify-entries N] [--small-entries N] audit-verify: large and small log sizes (1000000, 10000)\n" +
         "         [--rounds N]                           audit-verify and audit-append: timed rounds (5)\n" +
         "         [--append-entries N] [--callers N]     audit-append: entries per round and concurrent callers (100000, 64)\n" +
         "         [--evaluations N] [--policy-warmup N]  policy: timed and warm-up decisions (200000, 50000)\n" +
         "         [--query-entries N] [--query-samples N] audit-query: trail size (1000000, cached in the temp folder) and timed queries of each kind (200)\n" +
+        "         [--sessions N] [--seconds N]           http-load: concurrent HTTP sessions and measured seconds per mode (16, 20); not part of all\n" +
         "       Prints one JSON object on stdout; progress goes to stderr. The default suite is governed-path.";
 
-    private static readonly string[] Suites = [GovernedPath, AuditVerify, AuditAppend, AuditOverhead, Policy, AuditQuery, All];
+    private static readonly string[] Suites = [GovernedPath, AuditVerify, AuditAppend, AuditOverhead, Policy, AuditQuery, HttpLoad, All];
 
     public string Suite { get; private set; } = GovernedPath;
 
@@ -48,6 +50,10 @@ internal sealed class BenchmarkOptions
     public int QueryEntries { get; private set; } = 1_000_000;
 
     public int QuerySamples { get; private set; } = 200;
+
+    public int Sessions { get; private set; } = 16;
+
+    public int Seconds { get; private set; } = 20;
 
     public static bool TryParse(string[] args, out BenchmarkOptions options, out string error)
     {
@@ -102,6 +108,8 @@ internal sealed class BenchmarkOptions
                 case "--policy-warmup": options.PolicyWarmup = value; break;
                 case "--query-entries": options.QueryEntries = value; break;
                 case "--query-samples": options.QuerySamples = value; break;
+                case "--sessions": options.Sessions = value; break;
+                case "--seconds": options.Seconds = value; break;
                 default:
                     error = $"unknown argument '{name}'";
                     return false;
@@ -113,5 +121,5 @@ internal sealed class BenchmarkOptions
 
     private static bool IsKnownNumber(string name) =>
         name is "--iterations" or "--warmup" or "--verify-entries" or "--small-entries" or "--rounds" or "--append-entries" or "--callers"
-            or "--evaluations" or "--policy-warmup" or "--query-entries" or "--query-samples";
+            or "--evaluations" or "--policy-warmup" or "--query-entries" or "--query-samples" or "--sessions" or "--seconds";
 }

@@ -35,11 +35,13 @@ internal sealed class BenchmarkServer : IAsyncDisposable
     /// The policy the governed calls are decided by: the built-in default policy's rules, with its limits raised
     /// so a benchmark loop is measured, not throttled (the limits are still checked on every call).
     /// </summary>
-    public static CompiledPolicy Policy { get; } = PolicyLoader.Load(
-        BuiltInPolicy.Text()
-            .Replace("writes_per_user: { max: 60, window: 60s }", "writes_per_user: { max: 100000000, window: 60s }", StringComparison.Ordinal)
-            .Replace("distinct_records_per_session: 500", "distinct_records_per_session: 100000000", StringComparison.Ordinal),
-        "built-in default policy, limits raised").Policy ?? throw new InvalidOperationException("The benchmark policy does not load.");
+    public static CompiledPolicy Policy { get; } = PolicyLoader.Load(PolicyText, "built-in default policy, limits raised").Policy
+        ?? throw new InvalidOperationException("The benchmark policy does not load.");
+
+    /// <summary>The text of <see cref="Policy"/> (the http-load suite hands it to the server process as its policy file).</summary>
+    public static string PolicyText => BuiltInPolicy.Text()
+        .Replace("writes_per_user: { max: 60, window: 60s }", "writes_per_user: { max: 100000000, window: 60s }", StringComparison.Ordinal)
+        .Replace("distinct_records_per_session: 500", "distinct_records_per_session: 100000000", StringComparison.Ordinal);
 
     public string[] PipelineSteps { get; }
 

@@ -9,7 +9,8 @@ namespace GovernedCrm.Benchmarks;
 /// hashing its bodies once), audit-append (durable group-commit throughput with concurrent callers) and
 /// audit-overhead (what auditing adds to one governed tool call), policy (decision time of the rule-based
 /// policy and its limiter), audit-query (search and record history on a 1,000,000-entry trail, not part of all:
-/// its trail is cached in the temp folder), or all of them. Prints one JSON object on
+/// its trail is cached in the temp folder), http-load (the real server over HTTP under concurrent sessions, governed
+/// against ungoverned tools; not part of all: it starts a server process on a loopback port), or all of them. Prints one JSON object on
 /// stdout; progress goes to stderr. Never run as a timed unit test.
 /// </summary>
 internal static class Program
@@ -72,6 +73,8 @@ internal static class Program
                 return await PolicyBenchmark.RunAsync(options.Evaluations, options.PolicyWarmup).ConfigureAwait(false);
             case BenchmarkOptions.AuditQuery:
                 return await AuditQueryBenchmark.RunAsync(options.QueryEntries, options.QuerySamples, cancellationToken).ConfigureAwait(false);
+            case BenchmarkOptions.HttpLoad:
+                return await InFolder(BenchmarkOptions.HttpLoad, path => HttpLoadBenchmark.RunAsync(path, options.Sessions, options.Seconds, cancellationToken)).ConfigureAwait(false);
             default:
                 await Console.Error.WriteLineAsync("benchmark: suite governed-path").ConfigureAwait(false);
                 var governedPath = await GovernedPath().ConfigureAwait(false);

@@ -27,15 +27,16 @@ internal static class OpenSslSha256
     /// <summary>True when the functions are there and agree with <see cref="SHA256"/>.</summary>
     public static bool IsAvailable => Usable.Value;
 
-    /// <summary>SHA-256(<paramref name="first"/> ‖ <paramref name="second"/>) into <paramref name="destination"/>[..32].</summary>
+    /// <summary>SHA-256(<paramref name="first"/> ‖ <paramref name="second"/> ‖ <paramref name="third"/>) into <paramref name="destination"/>[..32].</summary>
     /// <param name="context">A buffer of <see cref="ContextSize"/> bytes owned by the calling thread.</param>
     /// <param name="first">The first part of the input.</param>
-    /// <param name="second">The rest of the input.</param>
+    /// <param name="second">The second part.</param>
+    /// <param name="third">The rest of the input.</param>
     /// <param name="destination">Receives the hash.</param>
-    public static void Hash(byte[] context, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Span<byte> destination)
+    public static void Hash(byte[] context, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> third, Span<byte> destination)
     {
         ref var ctx = ref MemoryMarshal.GetArrayDataReference(context);
-        if (Init(ref ctx) != 1 || !Append(ref ctx, first) || !Append(ref ctx, second)
+        if (Init(ref ctx) != 1 || !Append(ref ctx, first) || !Append(ref ctx, second) || !Append(ref ctx, third)
             || Final(ref MemoryMarshal.GetReference(destination[..32]), ref ctx) != 1)
         {
             throw new CryptographicException("OpenSSL SHA-256 failed.");
@@ -91,7 +92,7 @@ internal static class OpenSslSha256
         {
             var input = data.AsSpan(0, Math.Min(length, data.Length));
             var split = input.Length / 3;
-            Hash(context, input[..split], input[split..], ours);
+            Hash(context, input[..split], input[split..(2 * split)], input[(2 * split)..], ours);
             SHA256.HashData(input, reference);
             if (!ours.SequenceEqual(reference) || context.AsSpan(KnownContextSize).ContainsAnyExcept(Guard))
             {

@@ -7,8 +7,9 @@ namespace GovernedCrm.Audit.Verification;
 /// Reads the rows of one prepared statement, for the verifier's hot loop. Where available, the column functions
 /// of the very SQLite library Microsoft.Data.Sqlite loaded (e_sqlite3) are called directly on the statement
 /// pointer: SQLitePCL's calls marshal a SafeHandle and switch GC mode on every call, which costs more than the
-/// column read itself, and the walk makes about fifteen such calls per entry. Blob and text values are copied
-/// into a buffer owned by the reader (valid until the next row). Otherwise, SQLitePCL's own calls are used.
+/// column read itself, and the walk makes about fifteen such calls per entry. Blob and text values are spans
+/// over SQLite's own copy of the value, as SQLitePCL's sqlite3_column_blob returns them: valid until the next
+/// step, reset or type conversion of that column. Otherwise, SQLitePCL's own calls are used.
 /// Not thread-safe; one per statement at a time.
 /// </summary>
 internal sealed class SqliteColumns
@@ -16,8 +17,6 @@ internal sealed class SqliteColumns
     private static readonly Lazy<bool> Direct = new(Probe, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly bool _direct;
-    private byte[] _row = new byte[16 * 1024];
-    private int _used;
     private sqlite3_stmt? _statement;
     private IntPtr _handle;
     private bool _addedReference;
@@ -55,18 +54,17 @@ internal sealed class SqliteColumns
     }
 
     /// <summary>sqlite3_step; the values of the previous row are no longer valid.</summary>
-    public int Step()
-    {
-        _used = 0;
-        return _direct ? NativeMethods.Step(_handle) : raw.sqlite3_step(_statement);
-    }
+    public int Step() => _direct ? NativeMethods.Step(_handle) : raw.sqlite3_step(_statement);
 
     public long Int64(int column) => _direct ? NativeMethods.ColumnInt64(_handle, column) : raw.sqlite3_column_int64(_statement, column);
 
     public int Type(int column) => _direct ? NativeMethods.ColumnType(_handle, column) : raw.sqlite3_column_type(_statement, column);
 
-    /// <summary>The value as sqlite3_column_blob returns it (text and numbers converted as SQLite converts them; NULL is empty).</summary>
-    public ReadOnlySpan<byte> Blob(int column)
+    /// <summary>
+    /// The value as sqlite3_column_blob returns it (text and numbers converted as SQLite converts them; NULL is
+    /// empty): SQLite's own bytes, valid until the next step or reset, and until this column is read as another type.
+    /// </summary>
+    public unsafe ReadOnlySpan<byte> Blob(int column)
     {
         if (!_direct)
         {
@@ -76,22 +74,7 @@ internal sealed class SqliteColumns
         // sqlite3_column_blob first, then sqlite3_column_bytes, as SQLite's documentation asks.
         var pointer = NativeMethods.ColumnBlob(_handle, column);
         var length = NativeMethods.ColumnBytes(_handle, column);
-        if (length <= 0 || pointer == IntPtr.Zero)
-        {
-            return [];
-        }
-
-        if (_row.Length - _used < length)
-        {
-            // Earlier spans of this row keep the old buffer alive; it is only replaced, never reused.
-            _row = new byte[Math.Max(_row.Length * 2, _used + length)];
-            _used = 0;
-        }
-
-        Marshal.Copy(pointer, _row, _used, length);
-        var value = _row.AsSpan(_used, length);
-        _used += length;
-        return value;
+        return length <= 0 || pointer == IntPtr.Zero ? [] : new ReadOnlySpan<byte>((void*)pointer, length);
     }
 
     private static bool Probe()
