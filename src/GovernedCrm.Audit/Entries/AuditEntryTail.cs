@@ -64,12 +64,7 @@ public sealed class AuditEntryTail : IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!AuditEntryCodec.TryDecode(reader.GetFieldValue<byte[]>(1), out var entry, out var error))
-            {
-                throw new InvalidDataException($"The audit entry {chain}/{reader.GetInt64(0)} cannot be decoded ({error}); run governed-crm verify.");
-            }
-
-            entries.Add(entry!);
+            entries.Add(AuditEntryReader.Decode(chain, reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
         }
 
         return entries;

@@ -98,9 +98,8 @@ public sealed class AuditExportFollowTests : IDisposable
     [Fact]
     public async Task Syslog_TlsCollectorWithPrivateCa_ReceivesOctetCountedRfc5424FramesThatParse()
     {
-        using var certificates = CollectorCertificates.Create();
         var ca = _folder.File("ca.pem");
-        certificates.WriteAuthorityPem(ca);
+        using var certificates = CollectorCertificates.Create(ca);
         await using var collector = SyslogCollector.Start(certificates.Server);
         await using (var appender = await AuditAppender.OpenAsync(Data))
         {
@@ -130,9 +129,8 @@ public sealed class AuditExportFollowTests : IDisposable
     [Fact]
     public async Task Syslog_CollectorDownForAWhileThenUp_NothingLostNothingRepeated()
     {
-        using var certificates = CollectorCertificates.Create();
         var ca = _folder.File("ca.pem");
-        certificates.WriteAuthorityPem(ca);
+        using var certificates = CollectorCertificates.Create(ca);
         await using var collector = SyslogCollector.Start(certificates.Server);
         await using var appender = await AuditAppender.OpenAsync(Data);
         await appender.AppendAsync("default", 30);
@@ -178,7 +176,7 @@ public sealed class AuditExportFollowTests : IDisposable
     [Fact]
     public async Task Syslog_CollectorCertificateNotTrusted_Exit2NothingSent()
     {
-        using var certificates = CollectorCertificates.Create();
+        using var certificates = CollectorCertificates.Create(_folder.File("ca.pem"));
         await using var collector = SyslogCollector.Start(certificates.Server);
         await using (var appender = await AuditAppender.OpenAsync(Data))
         {

@@ -17,7 +17,8 @@ internal sealed class CollectorCertificates : IDisposable
     /// <summary>The collector's certificate with its private key.</summary>
     public X509Certificate2 Server { get; }
 
-    public static CollectorCertificates Create()
+    /// <summary>Creates the certificates and writes the CA certificate as PEM to <paramref name="authorityPem"/> (for --syslog-ca).</summary>
+    public static CollectorCertificates Create(string authorityPem)
     {
         var now = TimeProvider.System.GetUtcNow();
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -40,11 +41,9 @@ internal sealed class CollectorCertificates : IDisposable
         using var signed = request.Create(authority, now.AddHours(-1), now.AddHours(23), RandomNumberGenerator.GetBytes(16));
         using var withKey = signed.CopyWithPrivateKey(serverKey);
         var server = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+        File.WriteAllText(authorityPem, authority.ExportCertificatePem());
         return new CollectorCertificates(authority, server);
     }
-
-    /// <summary>Writes the CA certificate as PEM (for --syslog-ca).</summary>
-    public void WriteAuthorityPem(string path) => File.WriteAllText(path, Authority.ExportCertificatePem());
 
     public void Dispose()
     {
