@@ -23,12 +23,14 @@ public static class AuditEntryReader
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!AuditEntryCodec.TryDecode(reader.GetFieldValue<byte[]>(2), out var entry, out var error))
-            {
-                throw new InvalidDataException($"The audit entry {reader.GetString(0)}/{reader.GetInt64(1)} cannot be decoded ({error}); run governed-crm verify.");
-            }
-
-            yield return entry!;
+            yield return Decode(reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2));
         }
     }
+
+    /// <summary>Decodes a stored body for a reader that cannot go on without it.</summary>
+    /// <exception cref="InvalidDataException">The body does not decode (run verify).</exception>
+    internal static AuditEntry Decode(string chain, long sequence, byte[] body) =>
+        AuditEntryCodec.TryDecode(body, out var entry, out var error)
+            ? entry!
+            : throw new InvalidDataException($"The audit entry {chain}/{sequence} cannot be decoded ({error}); run governed-crm verify.");
 }

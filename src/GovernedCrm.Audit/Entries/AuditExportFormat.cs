@@ -4,6 +4,9 @@ namespace GovernedCrm.Audit.Entries;
 /// <summary>The stable JSON shape of one exported entry (field names are a contract for SIEM pipelines).</summary>
 public static class AuditExportFormat
 {
+    /// <summary>How every export format writes an entry's timestamp (UTC, milliseconds, RFC 3339).</summary>
+    public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
     /// <summary>The entry as one JSON object with the export's field names.</summary>
     /// <param name="entry">The entry (redact it first for a reader who may not see every value).</param>
     /// <returns>The JSON object.</returns>
@@ -14,7 +17,7 @@ public static class AuditExportFormat
         {
             ["chain"] = r.Tenant,
             ["seq"] = entry.Sequence,
-            ["timestamp"] = entry.Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            ["timestamp"] = entry.Timestamp.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture),
             ["event"] = r.Event.ToString().ToLowerInvariant(),
             ["action"] = r.Action.ToString().ToLowerInvariant(),
             ["actor"] = r.Actor,

@@ -136,25 +136,19 @@ internal static class AuditCommand
     {
         var since = new Option<long>("--since") { Description = "Only entries from this sequence number on (per chain).", DefaultValueFactory = _ => 0 };
         var tenant = new Option<string?>("--tenant") { Description = "Only this tenant's chain (default: every chain)." };
-        var format = new Option<string>("--format") { Description = "Output format: jsonl (one JSON object per entry).", DefaultValueFactory = _ => "jsonl" };
-        format.AcceptOnlyFromAmong("jsonl");
-        var export = new Command("export", "Stream audit entries as JSON lines with stable field names, for SIEM ingestion (with or without --json; --json makes errors JSON too).")
+        var format = new Option<string>("--format") { Description = "Output format: jsonl (one JSON object per entry), cef (ArcSight CEF lines), syslog (RFC 5424 messages).", DefaultValueFactory = _ => "jsonl" };
+        format.AcceptOnlyFromAmong("jsonl", "cef", "syslog");
+        var export = new Command("export", "Stream audit entries (JSON lines, CEF or RFC 5424 syslog) to stdout, a file or a syslog collector, for SIEM ingestion; --follow keeps sending new ones. See docs/siem.md.")
         {
             since, tenant, format, CliJson.Option
         };
+        AuditExportFollow.AddOptions(export);
         export.SetAction((parse, ct) => CliFailure.GuardAsync(CliJson.Requested(parse), async () =>
         {
             var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));
             var paths = AuditLocations.Resolve(folder);
             RequireDatabase(paths.DatabasePath);
-            var output = CliConsole.Out;
-            await foreach (var entry in AuditEntryReader.ReadAsync(paths.DatabasePath, parse.GetValue(tenant), parse.GetValue(since), ct).ConfigureAwait(false))
-            {
-                await output.WriteLineAsync(AuditExportFormat.ToJson(entry).ToJsonString()).ConfigureAwait(false);
-            }
-
-            await output.FlushAsync(ct).ConfigureAwait(false);
-            return ExitCodes.Ok;
+            return await AuditExportFollow.RunAsync(parse, paths.DatabasePath, parse.GetValue(tenant), parse.GetValue(since), parse.GetValue(format)!, ct).ConfigureAwait(false);
         }));
         return export;
     }
