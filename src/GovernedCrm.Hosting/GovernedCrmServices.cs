@@ -84,6 +84,9 @@ internal static class GovernedCrmServices
         return services;
     }
 
+    /// <summary>The standard Logging configuration key for the MCP SDK's level, as an environment variable.</summary>
+    public const string SdkLogLevelVariable = "Logging__LogLevel__ModelContextProtocol";
+
     /// <summary>A logger factory for what runs before the host exists (opening the audit trail), writing to stderr.</summary>
     /// <returns>The factory.</returns>
     public static ILoggerFactory StartupLoggers() => LoggerFactory.Create(LogToStandardError);
@@ -98,5 +101,14 @@ internal static class GovernedCrmServices
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        // The MCP SDK logs several Information lines per request (handler called, completed, transport reads): on a
+        // busy server that is most of the log and a measurable cost per call, and the audit trail already records
+        // every call. Its warnings and errors still show; setting the standard variable for that category
+        // (Logging__LogLevel__ModelContextProtocol) leaves the level to the configuration.
+        if (Environment.GetEnvironmentVariable(SdkLogLevelVariable) is null)
+        {
+            logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
+        }
     }
 }

@@ -35,6 +35,23 @@ public sealed class JsonLogTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_Default_LeavesOutTheSdksPerRequestInformationLines()
+    {
+        var stderr = await RunAsync(["serve", "--data", _folder.File("data")], null);
+
+        Lines(stderr).Should().NotContain(l => l.Contains("ModelContextProtocol", StringComparison.Ordinal), "the SDK's per-request lines are below its warning level");
+        Lines(stderr).Should().Contain(l => l.Contains("serving MCP over stdio", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Serve_SdkLevelFromTheStandardVariable_BringsTheLinesBack()
+    {
+        var stderr = await RunAsync(["serve", "--data", _folder.File("data")], new Dictionary<string, string?> { ["Logging__LogLevel__ModelContextProtocol"] = "Information" });
+
+        Lines(stderr).Should().Contain(l => l.Contains("info: ModelContextProtocol", StringComparison.Ordinal) && l.Contains("'initialize'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Serve_UnknownLogFormat_ExitsTwo()
     {
         var (code, _, stderr) = await ServerProcess.RunAsync(["serve", "--log-format", "xml", "--data", _folder.File("data")]);
