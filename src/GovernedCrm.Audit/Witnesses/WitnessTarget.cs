@@ -17,25 +17,25 @@ public sealed record WitnessTarget(WitnessKind Kind, string Location)
     /// <summary>Parses one value: an http:// or https:// URL, otherwise a folder.</summary>
     /// <param name="value">The value.</param>
     /// <returns>The witness.</returns>
-    /// <exception cref="ArgumentException">The value is empty, a URL with credentials or a fragment, or of another scheme.</exception>
+    /// <exception cref="FormatException">The value is empty, a URL with credentials or a fragment, or of another scheme.</exception>
     public static WitnessTarget Parse(string value)
     {
         var text = value?.Trim() ?? "";
         if (text.Length == 0)
         {
-            throw new ArgumentException("a witness is an http(s) URL or a folder; the value is empty", nameof(value));
+            throw new FormatException("a witness is an http(s) URL or a folder; the value is empty");
         }
 
         if (text.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
             {
-                throw new ArgumentException("a witness URL must be an absolute http(s) URL", nameof(value));
+                throw new FormatException("a witness URL must be an absolute http(s) URL");
             }
 
             if (uri.UserInfo.Length > 0 || uri.Fragment.Length > 0)
             {
-                throw new ArgumentException("a witness URL must not carry credentials (user@) or a fragment", nameof(value));
+                throw new FormatException("a witness URL must not carry credentials (user@) or a fragment");
             }
 
             var kind = uri.AbsolutePath.EndsWith(AddCheckpointPath, StringComparison.Ordinal) ? WitnessKind.TlogWitness : WitnessKind.Http;
@@ -44,7 +44,7 @@ public sealed record WitnessTarget(WitnessKind Kind, string Location)
 
         if (text.Contains("://", StringComparison.Ordinal))
         {
-            throw new ArgumentException("a witness URL must be http:// or https://", nameof(value));
+            throw new FormatException("a witness URL must be http:// or https://");
         }
 
         return new WitnessTarget(WitnessKind.Directory, Path.GetFullPath(text));
@@ -54,7 +54,7 @@ public sealed record WitnessTarget(WitnessKind Kind, string Location)
     /// <param name="options">The <c>--witness</c> values.</param>
     /// <param name="environment">The environment variable's value, or null.</param>
     /// <returns>The witnesses, duplicates removed (none: no witness).</returns>
-    /// <exception cref="ArgumentException">A value is not a witness.</exception>
+    /// <exception cref="FormatException">A value is not a witness.</exception>
     public static IReadOnlyList<WitnessTarget> Resolve(IReadOnlyList<string>? options, string? environment)
     {
         var values = options is { Count: > 0 }

@@ -6,8 +6,9 @@ using GovernedCrm.Audit.Proofs;
 namespace GovernedCrm.Server.Cli;
 
 /// <summary>
-/// <c>governed-crm audit pubkey | prove SEQ | check-proof FILE | export | history OBJECT ID | search</c>: the audit tools
-/// for admins and auditors (history and search: <see cref="AuditQueryCommands"/>).
+/// <c>governed-crm audit pubkey | prove SEQ | check-proof FILE | prove-consistency OLD NEW | check-consistency FILE | export |
+/// history OBJECT ID | search</c>: the audit tools for admins and auditors (history and search: <see cref="AuditQueryCommands"/>;
+/// consistency proofs: <see cref="ConsistencyCommands"/>).
 /// Exit 0 ok, 1 refused (a proof that does not hold), 2 usage, configuration or I/O error. Every one of them only reads:
 /// the data folder must exist, and nothing is created, changed or migrated in it (the signing key included).
 /// </summary>
@@ -23,9 +24,9 @@ internal static class AuditCommand
 
     public static Command Create()
     {
-        var audit = new Command("audit", "Audit trail tools: print the public key, prove or check one entry, export entries, a record's history, search.")
+        var audit = new Command("audit", "Audit trail tools: print the public key, prove or check one entry, prove or check consistency between two sizes, export entries, a record's history, search.")
         {
-            Pubkey(), Prove(), CheckProof(), Export(), AuditQueryCommands.History(), AuditQueryCommands.Search()
+            Pubkey(), Prove(), CheckProof(), ConsistencyCommands.Prove(), ConsistencyCommands.Check(), Export(), AuditQueryCommands.History(), AuditQueryCommands.Search()
         };
         return audit;
     }
