@@ -4,7 +4,7 @@ using GovernedCrm.Hosting.CustomTools;
 namespace GovernedCrm.Server.Cli;
 
 /// <summary>
-/// <c>governed-crm serve [--http] [--no-console] [--urls URL] [--allowed-hosts HOSTS] [--allowed-origins ORIGINS] [--jwt-issuer URL] [--jwt-audience URL] [--jwt-keys FILE] [--tools PATH.dll]...</c>:
+/// <c>governed-crm serve [--http] [--no-console] [--urls URL] [--allowed-hosts HOSTS] [--allowed-origins ORIGINS] [--jwt-issuer URL] [--jwt-audience URL] [--jwt-keys FILE] [--tools PATH.dll]... [--witness URL|DIR]...</c>:
 /// runs the MCP server.
 /// </summary>
 internal static class ServeCommand
