@@ -82,7 +82,7 @@ internal static class AuditCommand
         check.SetAction((parse, ct) => RunAsync(async () =>
         {
             var path = parse.GetValue(file)!;
-            var text = path == "-" ? await CliConsole.In.ReadToEndAsync(ct).ConfigureAwait(false) : await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
+            var text = await CliConsole.ReadInputAsync(path, ct).ConfigureAwait(false);
             InclusionProofBundle? bundle;
             try
             {

@@ -96,7 +96,7 @@ internal static class ConsistencyCommands
             try
             {
                 var path = parse.GetValue(file)!;
-                var text = path == "-" ? await CliConsole.In.ReadToEndAsync(ct).ConfigureAwait(false) : await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
+                var text = await CliConsole.ReadInputAsync(path, ct).ConfigureAwait(false);
                 ConsistencyProofBundle? bundle;
                 try
                 {

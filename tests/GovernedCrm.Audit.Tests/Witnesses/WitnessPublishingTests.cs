@@ -69,10 +69,8 @@ public sealed class WitnessPublishingTests
     public async Task TlogWitness_CosignsEachCheckpointAfterCheckingTheConsistencyProofFromItsSize_AndTheCosignatureIsKept()
     {
         await using var audit = await TempAudit.CreateAsync(checkpointEvery: 10);
-        await using var double_ = new WitnessDouble(audit.VerifierKey);
-        await double_.StartAsync();
-        await audit.CloseAsync();
-        await audit.OpenAsync(checkpointEvery: 10, witnesses: [WitnessTarget.Parse(double_.AddCheckpointUrl.ToString())]);
+        var opened = await ReopenWithDoubleAsync(audit, 10);
+        await using var double_ = opened.Double;
 
         for (var round = 1; round <= 3; round++)
         {
@@ -98,10 +96,8 @@ public sealed class WitnessPublishingTests
     public async Task HttpCollector_GetsTheNewestSignedNote()
     {
         await using var audit = await TempAudit.CreateAsync(checkpointEvery: 10);
-        await using var double_ = new WitnessDouble(audit.VerifierKey);
-        await double_.StartAsync();
-        await audit.CloseAsync();
-        await audit.OpenAsync(checkpointEvery: 10, witnesses: [WitnessTarget.Parse(double_.NotesUrl.ToString())]);
+        var opened = await ReopenWithDoubleAsync(audit, 10, collector: true);
+        await using var double_ = opened.Double;
 
         await audit.AppendAsync(25);
         await audit.CloseAsync();
@@ -114,11 +110,9 @@ public sealed class WitnessPublishingTests
     public async Task WitnessDown_NoAppendWaitsForIt_ThenItCatchesUpWithTheNewestCheckpoint()
     {
         await using var audit = await TempAudit.CreateAsync(checkpointEvery: 20);
-        await using var double_ = new WitnessDouble(audit.VerifierKey);
-        await double_.StartAsync();
-        await audit.CloseAsync();
+        var opened = await ReopenWithDoubleAsync(audit, 20);
+        await using var double_ = opened.Double;
         double_.Down = true;
-        await audit.OpenAsync(checkpointEvery: 20, witnesses: [WitnessTarget.Parse(double_.AddCheckpointUrl.ToString())]);
 
         // Each request to the witness hangs for the 2 s request timeout; appends must not notice.
         var slowest = TimeSpan.Zero;
@@ -145,11 +139,9 @@ public sealed class WitnessPublishingTests
     public async Task Restart_PublishingResumesFromTheDurablePosition_WithAProofFromThere()
     {
         await using var audit = await TempAudit.CreateAsync(checkpointEvery: 10);
-        await using var double_ = new WitnessDouble(audit.VerifierKey);
-        await double_.StartAsync();
-        var witness = WitnessTarget.Parse(double_.AddCheckpointUrl.ToString());
-        await audit.CloseAsync();
-        await audit.OpenAsync(checkpointEvery: 10, witnesses: [witness]);
+        var opened = await ReopenWithDoubleAsync(audit, 10);
+        await using var double_ = opened.Double;
+        var witness = opened.Target;
         await audit.AppendAndCloseAsync(10);
         double_.SizeOf(Origin).Should().Be(10);
 

@@ -39,6 +39,17 @@ internal static class WitnessTestSupport
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Starts a witness double trusting the audit's key, and reopens the writer publishing to it (tlog-witness, or the collector when <paramref name="collector"/>).</summary>
+    public static async Task<(WitnessDouble Double, WitnessTarget Target)> ReopenWithDoubleAsync(TempAudit audit, int checkpointEvery, bool collector = false)
+    {
+        var witness = new WitnessDouble(audit.VerifierKey);
+        await witness.StartAsync();
+        var target = WitnessTarget.Parse((collector ? witness.NotesUrl : witness.AddCheckpointUrl).ToString());
+        await audit.CloseAsync();
+        await audit.OpenAsync(checkpointEvery, witnesses: [target]);
+        return (witness, target);
+    }
+
     public static WitnessTarget Folder(TempAudit audit, string name = "witness")
     {
         var folder = Path.Combine(audit.Folder, name);

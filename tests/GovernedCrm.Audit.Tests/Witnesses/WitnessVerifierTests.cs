@@ -60,11 +60,9 @@ public sealed class WitnessVerifierTests
     public async Task HostRewrite_TlogWitnessCosignedNewest_WitnessMismatch_AndTheWitnessRefusesTheNewKey()
     {
         await using var audit = await TempAudit.CreateAsync(checkpointEvery: 10);
-        await using var double_ = new WitnessDouble(audit.VerifierKey);
-        await double_.StartAsync();
-        var witness = WitnessTarget.Parse(double_.AddCheckpointUrl.ToString());
-        await audit.CloseAsync();
-        await audit.OpenAsync(checkpointEvery: 10, witnesses: [witness]);
+        var opened = await ReopenWithDoubleAsync(audit, 10);
+        await using var double_ = opened.Double;
+        var witness = opened.Target;
         await audit.AppendAndCloseAsync(30);
         var before = await WitnessVerifier.CheckAsync(audit.Paths.DatabasePath, witness, ["default"], double_.VerifierKey, CancellationToken.None);
 
@@ -84,12 +82,10 @@ public sealed class WitnessVerifierTests
     public async Task PinnedWitnessKey_AnswerNotCosignedByIt_IsAnErrorNotAPass()
     {
         await using var audit = await TempAudit.CreateAsync(checkpointEvery: 10);
-        await using var double_ = new WitnessDouble(audit.VerifierKey);
+        var opened = await ReopenWithDoubleAsync(audit, 10);
+        await using var double_ = opened.Double;
         await using var impostor = new WitnessDouble(audit.VerifierKey, "witness.test/impostor");
-        await double_.StartAsync();
-        var witness = WitnessTarget.Parse(double_.AddCheckpointUrl.ToString());
-        await audit.CloseAsync();
-        await audit.OpenAsync(checkpointEvery: 10, witnesses: [witness]);
+        var witness = opened.Target;
         await audit.AppendAndCloseAsync(10);
 
         var check = async () => await WitnessVerifier.CheckAsync(audit.Paths.DatabasePath, witness, ["default"], impostor.VerifierKey, CancellationToken.None);
