@@ -6,10 +6,10 @@ namespace GovernedCrm.Server.Tests.Packaging;
 internal static class ToolPackageContents
 {
     /// <summary>
-    /// The bound on the .nupkg: 11 MB. The natives of the six supported runtimes (SQLite and libsodium) are 7.8 MB of it
+    /// The bound on the .nupkg: 11.5 MB (the package is 11.0 MB). The natives of the six supported runtimes (SQLite and libsodium) are 7.8 MB of it
     /// compressed, the managed assemblies 3 MB (see docs/development.md, "Packaging").
     /// </summary>
-    public const long MaxPackageBytes = 11_000_000;
+    public const long MaxPackageBytes = 11_500_000;
 
     public static IReadOnlyList<string> SupportedRuntimes { get; } = ["linux-x64", "linux-arm64", "osx-x64", "osx-arm64", "win-x64", "win-arm64"];
 
