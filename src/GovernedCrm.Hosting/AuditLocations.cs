@@ -16,11 +16,13 @@ internal static class AuditLocations
         NonEmpty(Environment.GetEnvironmentVariable(KeyEnvironmentVariable)),
         NonEmpty(anchorOverride) ?? NonEmpty(Environment.GetEnvironmentVariable(AnchorEnvironmentVariable)));
 
-    public static AuditStoreOptions Tuning() => new()
+    /// <summary>The writer's settings from the environment; the server adds the witnesses it publishes to.</summary>
+    public static AuditStoreOptions Tuning(IReadOnlyList<GovernedCrm.Audit.Witnesses.WitnessTarget>? witnesses = null) => new()
     {
         DatabasePath = string.Empty,
         CheckpointEveryEntries = PositiveOr(CheckpointEveryEnvironmentVariable, 1000),
         WalCheckpointEveryEntries = PositiveOr(WalCheckpointEveryEnvironmentVariable, 4096),
+        Witnesses = witnesses ?? [],
     };
 
     private static int PositiveOr(string variable, int fallback) =>

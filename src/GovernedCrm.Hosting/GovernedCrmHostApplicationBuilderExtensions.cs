@@ -35,10 +35,11 @@ public static class GovernedCrmHostApplicationBuilderExtensions
             {
                 Connectors = connectorsPath is null ? null : ConnectorsFileLoader.Load(connectorsPath, Environment.GetEnvironmentVariable),
                 CustomTools = GovernedCrmRoot.LoadCustomTools([.. options.ToolAssemblies]),
+                Witnesses = WitnessSettings.Resolve(null, Environment.GetEnvironmentVariable),
             };
             folder = DataFolder.Open(options.DataFolder);
             using var loggers = GovernedCrmServices.StartupLoggers();
-            resources = ServerResources.OpenAsync(folder, loggers, policy.Connectors, CancellationToken.None).GetAwaiter().GetResult();
+            resources = ServerResources.OpenAsync(folder, loggers, policy.Connectors, policy.Witnesses, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (StartupException ex)
         {

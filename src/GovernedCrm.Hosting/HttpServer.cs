@@ -22,7 +22,7 @@ internal static class HttpServer
     public static async Task RunAsync(DataFolder folder, HttpServerSettings settings, ServerPolicy policy, CancellationToken cancellationToken)
     {
         using var loggers = GovernedCrmServices.StartupLoggers();
-        var resources = await ServerResources.OpenAsync(folder, loggers, policy.Connectors, cancellationToken).ConfigureAwait(false);
+        var resources = await ServerResources.OpenAsync(folder, loggers, policy.Connectors, policy.Witnesses, cancellationToken).ConfigureAwait(false);
         await using var _ = resources.ConfigureAwait(false);
         var app = Build(folder, resources, settings, policy, configureWebHost: null);
         await using (app.ConfigureAwait(false))

@@ -10,4 +10,7 @@ internal sealed record ServerPolicy(CompiledPolicy Policy, string? Path)
 
     /// <summary>The tool classes of custom tool assemblies (<c>--tools</c>), served and governed besides the built-in tools.</summary>
     public IReadOnlyList<Type> CustomTools { get; init; } = [];
+
+    /// <summary>Where signed audit checkpoints are published besides the anchor (<c>--witness</c>, <c>GOVERNEDCRM_WITNESS</c>).</summary>
+    public IReadOnlyList<Audit.Witnesses.WitnessTarget> Witnesses { get; init; } = [];
 }

@@ -34,7 +34,8 @@ internal sealed class ServerResources(
     public Connectors.RemoteCrms? Remote { get; } = remote;
 
     public static async Task<ServerResources> OpenAsync(
-        DataFolder folder, ILoggerFactory loggers, Connectors.ConnectorsConfiguration? connectors, CancellationToken cancellationToken)
+        DataFolder folder, ILoggerFactory loggers, Connectors.ConnectorsConfiguration? connectors, IReadOnlyList<Audit.Witnesses.WitnessTarget> witnesses,
+        CancellationToken cancellationToken)
     {
         var approvalOptions = ApprovalSettings.Resolve();
         var crm = await GovernedCrmServices.OpenCrmAsync(folder, cancellationToken).ConfigureAwait(false);
@@ -43,7 +44,7 @@ internal sealed class ServerResources(
         try
         {
             var remote = connectors is null ? null : await Connectors.RemoteCrms.OpenAsync(connectors, folder, loggers, cancellationToken).ConfigureAwait(false);
-            var audit = await AuditTrailFactory.OpenAsync(paths, TimeProvider.System, loggers, AuditLocations.Tuning(), cancellationToken).ConfigureAwait(false);
+            var audit = await AuditTrailFactory.OpenAsync(paths, TimeProvider.System, loggers, AuditLocations.Tuning(witnesses), cancellationToken).ConfigureAwait(false);
             return new ServerResources(crm, audit, paths, approvals, approvalOptions, remote);
         }
         catch (Exception ex) when (ex is AuditKeyException or InvalidDataException or IOException or UnauthorizedAccessException or GovernedCrm.Store.Vault.VaultKeyException)

@@ -6,7 +6,7 @@ internal static class StdioServer
     public static async Task RunAsync(DataFolder folder, ServerPolicy policy, CancellationToken cancellationToken)
     {
         using var loggers = GovernedCrmServices.StartupLoggers();
-        var resources = await ServerResources.OpenAsync(folder, loggers, policy.Connectors, cancellationToken).ConfigureAwait(false);
+        var resources = await ServerResources.OpenAsync(folder, loggers, policy.Connectors, policy.Witnesses, cancellationToken).ConfigureAwait(false);
         await using var _ = resources.ConfigureAwait(false);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         var mcp = GovernedCrmRoot.Add(builder, folder, resources, policy);

@@ -1,6 +1,7 @@
 using GovernedCrm.Audit.Store;
 using GovernedCrm.Audit.Tests.Entries;
 using GovernedCrm.Audit.Verification;
+using GovernedCrm.Audit.Witnesses;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -29,14 +30,15 @@ internal sealed class TempAudit : IAsyncDisposable
 
     public string VerifierKey { get; private set; } = "";
 
-    public static async Task<TempAudit> CreateAsync(int checkpointEvery = 1000, int walCheckpointEvery = 4096)
+    public static async Task<TempAudit> CreateAsync(int checkpointEvery = 1000, int walCheckpointEvery = 4096, IReadOnlyList<WitnessTarget>? witnesses = null)
     {
         var audit = new TempAudit(new TempFolder("governedcrm-audit-"), new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero)));
-        await audit.OpenAsync(checkpointEvery, walCheckpointEvery);
+        await audit.OpenAsync(checkpointEvery, walCheckpointEvery, witnesses);
         return audit;
     }
 
-    public async Task OpenAsync(int checkpointEvery = 1000, int walCheckpointEvery = 4096)
+    /// <summary>Opens the writer; with witnesses, it publishes to them (short timeouts and retries: a test advances <see cref="Time"/> past a backoff).</summary>
+    public async Task OpenAsync(int checkpointEvery = 1000, int walCheckpointEvery = 4096, IReadOnlyList<WitnessTarget>? witnesses = null)
     {
         Writer = await AuditTrailFactory.OpenAsync(
             Paths, Time, NullLoggerFactory.Instance,
@@ -47,6 +49,14 @@ internal sealed class TempAudit : IAsyncDisposable
                 WalCheckpointEveryEntries = walCheckpointEvery,
                 BusyTimeout = TimeSpan.FromMilliseconds(500),
                 BusyRetry = TimeSpan.FromMilliseconds(500),
+                Witnesses = witnesses ?? [],
+                WitnessPublishing = new WitnessPublisherOptions
+                {
+                    RequestTimeout = TimeSpan.FromSeconds(2),
+                    RetryMin = TimeSpan.FromSeconds(1),
+                    RetryMax = TimeSpan.FromSeconds(4),
+                    ShutdownGrace = TimeSpan.FromSeconds(5),
+                },
             },
             CancellationToken.None);
         using var key = GovernedCrm.Audit.Checkpoints.AuditSigningKey.LoadOrCreate(Paths.KeyFilePath, AuditTrailFactory.KeyName);

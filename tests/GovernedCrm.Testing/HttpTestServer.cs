@@ -59,7 +59,7 @@ internal sealed class HttpTestServer : IAsyncDisposable
                 b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
             }
         });
-        var resources = await ServerResources.OpenAsync(folder, startupLogs, policy.Connectors, CancellationToken.None);
+        var resources = await ServerResources.OpenAsync(folder, startupLogs, policy.Connectors, policy.Witnesses, CancellationToken.None);
         var app = HttpServer.Build(folder, resources, new HttpServerSettings(urls ?? HttpServer.DefaultUrls, HttpServer.DefaultAllowedHosts, jwt, allowedOrigins),
             policy, host =>
             {

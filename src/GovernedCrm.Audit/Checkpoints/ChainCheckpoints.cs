@@ -31,4 +31,24 @@ public static class ChainCheckpoints
 
         return null;
     }
+
+    /// <summary>The chains that have at least one checkpoint in the database, in order.</summary>
+    /// <param name="databasePath">The audit database.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The chain names.</returns>
+    /// <exception cref="Microsoft.Data.Sqlite.SqliteException">The database is missing or unreadable.</exception>
+    public static async Task<IReadOnlyList<string>> ChainsAsync(string databasePath, CancellationToken cancellationToken)
+    {
+        await using var connection = await AuditReadConnection.OpenAsync(databasePath, cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT chain FROM audit_checkpoints ORDER BY chain";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var chains = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            chains.Add(reader.GetString(0));
+        }
+
+        return chains;
+    }
 }

@@ -86,31 +86,38 @@ internal static class SignedNoteFormat
         return true;
     }
 
-    /// <summary>key ID = SHA-256(key name || 0x0A || 0x01 || 32-byte Ed25519 public key)[:4], big-endian.</summary>
-    public static uint KeyId(string keyName, ReadOnlySpan<byte> publicKey)
+    /// <summary>
+    /// key ID = SHA-256(key name || 0x0A || type || 32-byte Ed25519 public key)[:4], big-endian; the type is 0x01 for
+    /// note signatures, 0x04 for tlog cosignatures (c2sp.org/tlog-cosignature).
+    /// </summary>
+    public static uint KeyId(string keyName, ReadOnlySpan<byte> publicKey, byte type = Ed25519Type)
     {
         var nameBytes = Encoding.UTF8.GetBytes(keyName);
         var input = new byte[nameBytes.Length + 2 + publicKey.Length];
         nameBytes.CopyTo(input, 0);
         input[nameBytes.Length] = 0x0A;
-        input[nameBytes.Length + 1] = Ed25519Type;
+        input[nameBytes.Length + 1] = type;
         publicKey.CopyTo(input.AsSpan(nameBytes.Length + 2));
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(input, hash);
         return BinaryPrimitives.ReadUInt32BigEndian(hash);
     }
 
-    /// <summary>The verifier key "&lt;name&gt;+&lt;8 hex digits key id&gt;+&lt;base64(0x01 || public key)&gt;".</summary>
-    public static string FormatVerifierKey(string keyName, uint keyId, ReadOnlySpan<byte> publicKey)
+    /// <summary>The verifier key "&lt;name&gt;+&lt;8 hex digits key id&gt;+&lt;base64(type || public key)&gt;".</summary>
+    public static string FormatVerifierKey(string keyName, uint keyId, ReadOnlySpan<byte> publicKey, byte type = Ed25519Type)
     {
         var blob = new byte[1 + publicKey.Length];
-        blob[0] = Ed25519Type;
+        blob[0] = type;
         publicKey.CopyTo(blob.AsSpan(1));
         return string.Create(CultureInfo.InvariantCulture, $"{keyName}+{keyId:x8}+{Convert.ToBase64String(blob)}");
     }
 
     /// <summary>Parses an Ed25519 verifier key; the key id must match the name and the key.</summary>
-    public static bool TryParseVerifierKey(string? verifierKey, out string keyName, out uint keyId, out byte[] publicKey)
+    public static bool TryParseVerifierKey(string? verifierKey, out string keyName, out uint keyId, out byte[] publicKey) =>
+        TryParseVerifierKey(verifierKey, Ed25519Type, out keyName, out keyId, out publicKey);
+
+    /// <summary>Parses an Ed25519 verifier key of the given signature type; the key id must match the name and the key.</summary>
+    public static bool TryParseVerifierKey(string? verifierKey, byte type, out string keyName, out uint keyId, out byte[] publicKey)
     {
         keyName = "";
         keyId = 0;
@@ -137,13 +144,13 @@ internal static class SignedNoteFormat
             || !TryParseKeyId(verifierKey.AsSpan(first + 1, second - first - 1), out var id)
             || !TryDecodeBase64Strict(verifierKey[(second + 1)..], out var blob)
             || blob.Length != 1 + Ed25519KeyLength
-            || blob[0] != Ed25519Type)
+            || blob[0] != type)
         {
             return false;
         }
 
         var key = blob[1..];
-        if (KeyId(name, key) != id)
+        if (KeyId(name, key, type) != id)
         {
             return false;
         }

@@ -9,6 +9,9 @@ public sealed record AuditPaths(string DatabasePath, string KeyFilePath, string 
     /// <summary>The key file's default location inside the data folder.</summary>
     public static readonly string DefaultKeyFile = Path.Combine("keys", "audit-signing.key");
 
+    /// <summary>Where the witness publisher keeps how far each witness has been given each chain: <c>witnesses/</c> beside the database.</summary>
+    public string WitnessStateFolder => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(DatabasePath))!, "witnesses");
+
     /// <summary>The defaults for a data folder, with optional overrides for the key and anchor files.</summary>
     /// <param name="dataFolder">The data folder.</param>
     /// <param name="keyFile">Another key file location, if configured.</param>

@@ -1,3 +1,5 @@
+using GovernedCrm.Audit.Witnesses;
+
 namespace GovernedCrm.Audit.Store;
 
 /// <summary>Where the audit trail lives and how it checkpoints.</summary>
@@ -36,4 +38,10 @@ public sealed class AuditStoreOptions
 
     /// <summary>The most entries committed in one transaction.</summary>
     public int MaxBatch { get; init; } = 512;
+
+    /// <summary>Where every signed checkpoint is published besides the anchor file (none by default).</summary>
+    public IReadOnlyList<WitnessTarget> Witnesses { get; init; } = [];
+
+    /// <summary>How publishing to the witnesses is paced (polls, retries, timeouts).</summary>
+    public WitnessPublisherOptions WitnessPublishing { get; init; } = new();
 }

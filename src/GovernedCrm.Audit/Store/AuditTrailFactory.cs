@@ -1,4 +1,5 @@
 using GovernedCrm.Audit.Checkpoints;
+using GovernedCrm.Audit.Witnesses;
 
 namespace GovernedCrm.Audit.Store;
 
@@ -31,14 +32,19 @@ public static class AuditTrailFactory
             CheckpointInterval = tuning?.CheckpointInterval ?? TimeSpan.FromSeconds(60),
             MaxBatch = tuning?.MaxBatch ?? 512,
             WalCheckpointEveryEntries = tuning?.WalCheckpointEveryEntries ?? 4096,
+            Witnesses = tuning?.Witnesses ?? [],
+            WitnessPublishing = tuning?.WitnessPublishing ?? new(),
         };
         var key = AuditSigningKey.LoadOrCreate(paths.KeyFilePath, KeyName);
         var database = new AuditDatabase(options);
-        var publisher = new SignedCheckpointPublisher(key, new AnchorFile(paths.AnchorPath), loggers.CreateLogger<SignedCheckpointPublisher>());
-        var writer = new AuditWriter(database, publisher, time, loggers.CreateLogger<AuditWriter>(), key);
+        var witnesses = options.Witnesses.Count == 0 ? null : WitnessPublisher.Create(
+            paths.DatabasePath, key.VerifierKey, options.Witnesses, paths.WitnessStateFolder, time, loggers.CreateLogger<WitnessPublisher>(), options.WitnessPublishing);
+        var publisher = new SignedCheckpointPublisher(key, new AnchorFile(paths.AnchorPath), loggers.CreateLogger<SignedCheckpointPublisher>(), witnesses is null ? null : witnesses.Notify);
+        var writer = new AuditWriter(database, publisher, time, loggers.CreateLogger<AuditWriter>(), key, witnesses);
         try
         {
             await writer.StartAsync(cancellationToken).ConfigureAwait(false);
+            witnesses?.Start();
         }
         catch (SqliteException ex)
         {

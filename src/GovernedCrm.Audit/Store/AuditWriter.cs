@@ -18,6 +18,7 @@ public sealed class AuditWriter : IAsyncDisposable
     private readonly AppendQueue _queue = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly IDisposable? _owned;
+    private readonly IAsyncDisposable? _downstream;
     private readonly CheckpointExporter _exporter;
     private readonly WalCheckpointer _walCheckpointer;
     private readonly WalSyncer _syncer;
@@ -36,10 +37,13 @@ public sealed class AuditWriter : IAsyncDisposable
     /// <param name="time">Stamps entries and paces checkpoints.</param>
     /// <param name="logger">Logs failures and checkpoints.</param>
     /// <param name="owned">Disposed with the writer (the signing key).</param>
-    public AuditWriter(AuditDatabase database, ICheckpointPublisher checkpoints, TimeProvider time, ILogger<AuditWriter> logger, IDisposable? owned = null)
+    /// <param name="downstream">Disposed once every checkpoint is exported, before <paramref name="owned"/> (the witness publisher).</param>
+    public AuditWriter(
+        AuditDatabase database, ICheckpointPublisher checkpoints, TimeProvider time, ILogger<AuditWriter> logger, IDisposable? owned = null, IAsyncDisposable? downstream = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         _owned = owned;
+        _downstream = downstream;
         _database = database;
         _time = time;
         _logger = logger;
@@ -119,6 +123,11 @@ public sealed class AuditWriter : IAsyncDisposable
         // Every committed group is flushed and acknowledged (and its checkpoint notes queued) before the exporter drains.
         await _syncer.DisposeAsync().ConfigureAwait(false);
         await _exporter.DisposeAsync().ConfigureAwait(false);
+        if (_downstream is not null)
+        {
+            await _downstream.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _walCheckpointer.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();

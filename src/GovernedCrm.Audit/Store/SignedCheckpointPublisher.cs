@@ -10,7 +10,8 @@ namespace GovernedCrm.Audit.Store;
 /// <param name="key">The signing key.</param>
 /// <param name="anchor">The anchor file.</param>
 /// <param name="logger">Logs every checkpoint.</param>
-public sealed partial class SignedCheckpointPublisher(AuditSigningKey key, AnchorFile anchor, ILogger<SignedCheckpointPublisher> logger) : ICheckpointPublisher
+/// <param name="exported">Called after each export (wakes the witness publisher; must not block).</param>
+public sealed partial class SignedCheckpointPublisher(AuditSigningKey key, AnchorFile anchor, ILogger<SignedCheckpointPublisher> logger, Action? exported = null) : ICheckpointPublisher
 {
     /// <inheritdoc />
     public string Sign(string chain, long size, byte[] root) =>
@@ -23,6 +24,7 @@ public sealed partial class SignedCheckpointPublisher(AuditSigningKey key, Ancho
         ArgumentNullException.ThrowIfNull(note);
         var lines = note.Split('\n', 4);
         LogCheckpoint(logger, chain, size, lines.Length > 2 ? lines[2] : "");
+        exported?.Invoke();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit checkpoint signed: chain {Chain} size {Size} root {Root}")]

@@ -38,4 +38,10 @@ public static class VerifyCodes
 
     /// <summary>The recorded chain head disagrees with the entries.</summary>
     public const string HeadMismatch = "HEAD_MISMATCH";
+
+    /// <summary>
+    /// A witness holds a checkpoint the local chain does not extend: the entries up to that size differ from what was
+    /// witnessed, or the chain is shorter (history rewritten on the host, key and anchor included).
+    /// </summary>
+    public const string WitnessMismatch = "WITNESS_MISMATCH";
 }

@@ -7,7 +7,7 @@ namespace GovernedCrm.Persistence.Files;
 /// still there after a power loss. .NET cannot open a folder as a file, hence the three libc calls. Best effort: on
 /// other systems, or when the folder cannot be opened, nothing happens (the rename itself is still atomic).
 /// </summary>
-internal static class FolderSync
+public static class FolderSync
 {
     /// <summary>Flushes the folder where the platform allows it.</summary>
     /// <param name="directory">The folder.</param>

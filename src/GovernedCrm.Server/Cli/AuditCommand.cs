@@ -6,8 +6,9 @@ using GovernedCrm.AdminConsole.Trail;
 namespace GovernedCrm.Server.Cli;
 
 /// <summary>
-/// <c>governed-crm audit pubkey | prove SEQ | check-proof FILE | export | history OBJECT ID | search</c>, each with
-/// <c>--json</c>: the audit tools for admins and auditors (history and search: <see cref="AuditQueryCommands"/>).
+/// <c>governed-crm audit pubkey | prove SEQ | check-proof FILE | prove-consistency OLD NEW | check-consistency FILE | export |
+/// history OBJECT ID | search</c>, each with <c>--json</c>: the audit tools for admins and auditors (history and search:
+/// <see cref="AuditQueryCommands"/>; consistency proofs: <see cref="ConsistencyCommands"/>).
 /// Exit 0 ok, 1 refused (a proof that does not hold, or cannot be built yet), 2 usage, configuration or I/O error. Every one of them only reads:
 /// the data folder must exist, and nothing is created, changed or migrated in it (the signing key included).
 /// </summary>
@@ -26,9 +27,9 @@ internal static class AuditCommand
 
     public static Command Create()
     {
-        var audit = new Command("audit", "Audit trail tools: print the public key, prove or check one entry, export entries, a record's history, search.")
+        var audit = new Command("audit", "Audit trail tools: print the public key, prove or check one entry, prove or check consistency between two sizes, export entries, a record's history, search.")
         {
-            Pubkey(), Prove(), CheckProof(), Export(), AuditQueryCommands.History(), AuditQueryCommands.Search()
+            Pubkey(), Prove(), CheckProof(), ConsistencyCommands.Prove(), ConsistencyCommands.Check(), Export(), AuditQueryCommands.History(), AuditQueryCommands.Search()
         };
         return audit;
     }
@@ -88,7 +89,7 @@ internal static class AuditCommand
         check.SetAction((parse, ct) => CliFailure.GuardAsync(CliJson.Requested(parse), async () =>
         {
             var path = parse.GetValue(file)!;
-            var text = path == "-" ? await CliConsole.In.ReadToEndAsync(ct).ConfigureAwait(false) : await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
+            var text = await CliConsole.ReadInputAsync(path, ct).ConfigureAwait(false);
             InclusionProofBundle? bundle;
             try
             {

@@ -17,6 +17,13 @@ internal static class CliConsole
     public static bool ErrorIsTerminal => !Console.IsErrorRedirected;
 #pragma warning restore RS0030
 
+    /// <summary>The text of a file argument, or of stdin when it is <c>-</c>.</summary>
+    /// <param name="path">The argument.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The text.</returns>
+    public static Task<string> ReadInputAsync(string path, CancellationToken cancellationToken) =>
+        path == "-" ? In.ReadToEndAsync(cancellationToken) : File.ReadAllTextAsync(path, cancellationToken);
+
     /// <summary>Prints a one-line error to stderr, as every command does before exiting with code 2.</summary>
     /// <param name="message">The message.</param>
     public static void Fail(string message) => Error.WriteLine($"governed-crm: error: {message}");

@@ -4,7 +4,7 @@ using GovernedCrm.Hosting.CustomTools;
 namespace GovernedCrm.Server.Cli;
 
 /// <summary>
-/// <c>governed-crm serve [--http] [--no-console] [--urls URL] [--allowed-hosts HOSTS] [--allowed-origins ORIGINS] [--jwt-issuer URL] [--jwt-audience URL] [--jwt-keys FILE] [--tools PATH.dll]...</c>:
+/// <c>governed-crm serve [--http] [--no-console] [--urls URL] [--allowed-hosts HOSTS] [--allowed-origins ORIGINS] [--jwt-issuer URL] [--jwt-audience URL] [--jwt-keys FILE] [--tools PATH.dll]... [--witness URL|DIR]...</c>:
 /// runs the MCP server.
 /// </summary>
 internal static class ServeCommand
@@ -46,6 +46,12 @@ internal static class ServeCommand
         Description = $"HTTP mode: a JWKS file with the issuer's public signing keys. Default ${JwtSettings.KeysVariable}, else the keys named by the issuer's /.well-known/openid-configuration.",
     };
 
+    private static readonly Option<string[]> Witness = new(WitnessSettings.Option)
+    {
+        Description = $"Publish every signed audit checkpoint to this witness too: an http(s) URL (a C2SP tlog-witness when it ends in /add-checkpoint) or a folder on another volume; repeatable. Default ${WitnessSettings.Variable} (comma separated). See docs/witnesses.md.",
+        HelpName = "URL|DIR",
+    };
+
     private static readonly Option<bool> NoConsole = new("--no-console")
     {
         Description = "HTTP mode: do not serve the admin console at /console (docs/console.md).",
@@ -77,16 +83,17 @@ internal static class ServeCommand
     {
         var serve = new Command("serve", "Run the MCP server: over stdio by default, or over HTTP with --http.")
         {
-            Http, Urls, AllowedHosts, AllowedOriginsOption, JwtIssuer, JwtAudience, JwtKeys, NoConsole, LogFormat
+            Http, Urls, AllowedHosts, AllowedOriginsOption, JwtIssuer, JwtAudience, JwtKeys, Witness, NoConsole, LogFormat
         };
         serve.SetAction((parse, ct) => RunAsync(
             parse, parse.GetValue(Http), parse.GetValue(Urls), parse.GetValue(AllowedHosts), parse.GetValue(AllowedOriginsOption),
-            new JwtOptions(parse.GetValue(JwtIssuer), parse.GetValue(JwtAudience), parse.GetValue(JwtKeys)), ct));
+            new JwtOptions(parse.GetValue(JwtIssuer), parse.GetValue(JwtAudience), parse.GetValue(JwtKeys)), ct, parse.GetValue(Witness)));
         return serve;
     }
 
     public static async Task<int> RunAsync(
-        ParseResult parse, bool http, string? urls, string? allowedHosts, string? allowedOrigins, JwtOptions jwt, CancellationToken cancellationToken)
+        ParseResult parse, bool http, string? urls, string? allowedHosts, string? allowedOrigins, JwtOptions jwt, CancellationToken cancellationToken,
+        IReadOnlyList<string>? witnesses = null)
     {
         Hosting.Logging.ConsoleLogFormat.Choose(parse.GetValue(LogFormat));
         try
@@ -113,6 +120,7 @@ internal static class ServeCommand
                 HttpServer.RequireAuthenticationOffLoopback(settings);
             }
 
+            var witnessTargets = WitnessSettings.Resolve(witnesses, Environment.GetEnvironmentVariable);
             var toolTypes = GovernedCrmRoot.LoadCustomTools(parse.GetValue(Tools));
             var policyPath = PolicySource.ResolvePath(parse.GetValue(GovernedCrmCommand.Policy));
             var connectorsPath = ConnectorsFileLoader.ResolvePath(parse.GetValue(GovernedCrmCommand.Connectors));
@@ -120,6 +128,7 @@ internal static class ServeCommand
             {
                 Connectors = connectorsPath is null ? null : ConnectorsFileLoader.Load(connectorsPath, Environment.GetEnvironmentVariable),
                 CustomTools = toolTypes,
+                Witnesses = witnessTargets,
             };
             if (settings is { Jwt: not null } && policy.Connectors is { SignIn: null, Tenants.Count: > 0 })
             {

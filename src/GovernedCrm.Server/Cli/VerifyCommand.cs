@@ -1,9 +1,11 @@
 using GovernedCrm.Audit.Verification;
+using GovernedCrm.Audit.Witnesses;
 
 namespace GovernedCrm.Server.Cli;
 
 /// <summary>
-/// <c>governed-crm verify [--tenant T] [--json] [--pubkey KEY] [--anchor FILE]</c>: walks the audit trail.
+/// <c>governed-crm verify [--tenant T] [--json] [--pubkey KEY] [--anchor FILE] [--witness URL|DIR]... [--witness-key KEY]</c>: walks the
+/// audit trail, then checks it against what each witness holds.
 /// Exit 0 valid, 1 broken or tampered, 2 usage, configuration or I/O error. Reads only: the data folder must exist,
 /// and nothing in it is created, changed or migrated (the audit database is opened with writes refused, the key file
 /// is read, never created).
@@ -21,11 +23,25 @@ internal static class VerifyCommand
         Description = $"The anchor file of exported checkpoints (default: ${AuditLocations.AnchorEnvironmentVariable}, else beside the audit database).",
     };
 
+    private static readonly Option<string[]> Witness = new(WitnessSettings.Option)
+    {
+        Description = "Also check the chain against what this witness holds (a folder or an http(s) URL, as for serve --witness); repeatable. A history rewritten on this host is WITNESS_MISMATCH (exit 1); a witness that cannot be read is an error (exit 2).",
+        HelpName = "URL|DIR",
+    };
+
+    private static readonly Option<string?> WitnessKey = new("--witness-key")
+    {
+        Description = "The HTTP witnesses' cosigner key (C2SP verifier key, type 0x04) or a file holding it: only their checkpoints cosigned by it count.",
+    };
+
+    /// <summary>The code of <c>verify --witness</c> when a witness cannot be read or its answer cannot be trusted (exit 2).</summary>
+    public const string WitnessUnavailableCode = "audit.witness_unavailable";
+
     public static Command Create()
     {
-        var command = new Command("verify", "Verify the audit trail: checkpoint signatures, hash chain, Merkle roots, truncation. Exit 0 valid, 1 broken, 2 error.")
+        var command = new Command("verify", "Verify the audit trail: checkpoint signatures, hash chain, Merkle roots, truncation, and (--witness) what witnesses hold. Exit 0 valid, 1 broken, 2 error.")
         {
-            Tenant, CliJson.Option, PublicKey, Anchor
+            Tenant, CliJson.Option, PublicKey, Anchor, Witness, WitnessKey
         };
         command.SetAction(RunAsync);
         return command;
@@ -40,6 +56,10 @@ internal static class VerifyCommand
 
     private static async Task<int> VerifyAsync(ParseResult parse, bool json, CancellationToken cancellationToken)
     {
+        var witnesses = ParseWitnesses(parse.GetValue(Witness));
+        var witnessKey = parse.GetValue(WitnessKey) is { } keyValue
+            ? (File.Exists(keyValue) ? await File.ReadAllTextAsync(keyValue, cancellationToken).ConfigureAwait(false) : keyValue).Trim()
+            : null;
         var folder = DataFolder.OpenExisting(parse.GetValue(GovernedCrmCommand.Data));
         var paths = AuditLocations.Resolve(folder, parse.GetValue(Anchor));
         AuditCommand.RequireDatabase(paths.DatabasePath);
@@ -63,6 +83,23 @@ internal static class VerifyCommand
             CliConsole.Error.Write("\r\u001b[K");
         }
 
+        // A witness holding a tree this chain does not extend is a rewritten history (WITNESS_MISMATCH): exit 1.
+        var witnessed = new List<WitnessCheck>();
+        if (report.Valid && witnesses.Count > 0)
+        {
+            var chains = parse.GetValue(Tenant) is { } only ? [only] : await AuditChains.ListAsync(paths.DatabasePath, cancellationToken).ConfigureAwait(false);
+            foreach (var witness in witnesses)
+            {
+                var check = await WitnessVerifier.CheckAsync(paths.DatabasePath, witness, chains, witnessKey, cancellationToken).ConfigureAwait(false);
+                witnessed.Add(check);
+                report = WitnessVerifier.Apply(report, check);
+                if (!report.Valid)
+                {
+                    break;
+                }
+            }
+        }
+
         var approvals = await ApprovalCrossCheck.RunAsync(
             folder.File(GovernedCrm.Store.GovernanceDatabase.FileName), paths.DatabasePath, parse.GetValue(Tenant), cancellationToken).ConfigureAwait(false);
         if (json)
@@ -73,6 +110,11 @@ internal static class VerifyCommand
                 ["checked"] = approvals.Checked,
                 ["disagreeing"] = new JsonArray([.. approvals.Disagreeing.Select(d => (JsonNode)new JsonObject { ["id"] = d.ApprovalId, ["tenant"] = d.Tenant, ["reason"] = d.Reason })]),
             };
+            output["witnesses"] = new JsonArray([.. witnessed.Select(w => (JsonNode)new JsonObject
+            {
+                ["witness"] = w.Witness,
+                ["chains"] = new JsonArray([.. w.Chains.Select(c => (JsonNode)new JsonObject { ["chain"] = c.Chain, ["checkpoints"] = c.Checkpoints, ["newestSize"] = c.NewestSize })]),
+            })]);
 
             // Exit 1 is a refusal: code and message, as every refusal under --json has them.
             if (!report.Valid)
@@ -91,6 +133,12 @@ internal static class VerifyCommand
         {
             await CliConsole.Out.WriteLineAsync(report.Summary).ConfigureAwait(false);
             await CliConsole.Out.WriteLineAsync($"checkpoints checked: {report.Checkpoints}").ConfigureAwait(false);
+            foreach (var chain in witnessed.SelectMany(w => w.Chains.Select(c => (w.Witness, c))))
+            {
+                await CliConsole.Out.WriteLineAsync(
+                    $"witness {chain.Witness}: chain '{chain.c.Chain}' extends its {chain.c.Checkpoints} checkpoint(s), the newest at size {chain.c.NewestSize}").ConfigureAwait(false);
+            }
+
             foreach (var warning in report.Warnings)
             {
                 await CliConsole.Out.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
@@ -106,6 +154,18 @@ internal static class VerifyCommand
 
         // A queue row that disagrees with the chain was changed outside the server: that is tampering too.
         return report.Valid && approvals.Disagreeing.Count == 0 ? ExitCodes.Ok : ExitCodes.Refused;
+    }
+
+    private static IReadOnlyList<WitnessTarget> ParseWitnesses(string[]? values)
+    {
+        try
+        {
+            return [.. (values ?? []).Select(WitnessTarget.Parse).Distinct()];
+        }
+        catch (FormatException ex)
+        {
+            throw new StartupException($"{WitnessSettings.Option}: {ex.Message}");
+        }
     }
 }
 
