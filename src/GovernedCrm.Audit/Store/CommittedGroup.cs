@@ -10,6 +10,23 @@ namespace GovernedCrm.Audit.Store;
 internal sealed class CommittedGroup(WalFile? wal, PendingEntry[] pending, AuditReceipt[] receipts, SignedNote[] notes, CheckpointExporter exporter, ILogger logger)
     : DurableTicket(wal, pending.Length)
 {
+    public override int DemandedCount
+    {
+        get
+        {
+            var demanded = 0;
+            foreach (var entry in pending)
+            {
+                demanded += entry.Demanded ? 1 : 0;
+            }
+
+            return demanded;
+        }
+    }
+
+    // A group of checkpoint notes only is flushed at once: the notes leave for the anchor file after the flush.
+    public override bool Lazy => pending.Length > 0 && DemandedCount == 0;
+
     public override void Durable()
     {
         for (var i = 0; i < pending.Length; i++)
