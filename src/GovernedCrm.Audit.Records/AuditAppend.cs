@@ -31,6 +31,9 @@ public sealed class AuditAppend
     /// <summary>True once the entry is durable or has failed (waiting then returns at once).</summary>
     public bool IsCompleted => _durable.IsCompleted;
 
+    /// <summary>Why the entry could not be written, once that is known; null while pending and once durable.</summary>
+    public AuditUnavailableException? Failure => _durable.IsFaulted ? _durable.Exception?.InnerException as AuditUnavailableException : null;
+
     /// <summary>A handle on an entry that is durable already.</summary>
     /// <param name="receipt">Where it is.</param>
     /// <returns>The handle.</returns>

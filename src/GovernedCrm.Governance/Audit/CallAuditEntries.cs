@@ -33,6 +33,21 @@ public sealed class CallAuditEntries
         _entries.Add(await trail.EnqueueAsync(record, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>The failure of an entry already known to have failed, without waiting; null when none is known.</summary>
+    /// <returns>The failure, or null.</returns>
+    public AuditUnavailableException? KnownFailure()
+    {
+        foreach (var entry in _entries)
+        {
+            if (entry.Failure is { } failure)
+            {
+                return failure;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// Waits until every entry handed over so far is durable. An entry that failed (even one handed over long
     /// before, whose successors did reach the disk) fails the wait.

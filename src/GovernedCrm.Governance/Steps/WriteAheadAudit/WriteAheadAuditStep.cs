@@ -38,6 +38,7 @@ public sealed class WriteAheadAuditStep(IAuditTrail trail, IProposalReader? prop
             };
         }
 
+        AuditUnavailableException? failure = null;
         try
         {
             await call.AuditEntries.EnqueueAsync(trail, record, cancellationToken).ConfigureAwait(false);
@@ -49,8 +50,14 @@ public sealed class WriteAheadAuditStep(IAuditTrail trail, IProposalReader? prop
         }
         catch (AuditUnavailableException ex)
         {
+            failure = ex;
+        }
+
+        // A read runs before its entries are durable, but not once one of them is known to have failed.
+        if ((failure ?? call.AuditEntries.KnownFailure()) is { } unavailable)
+        {
             return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(
-                AuditStep.UnavailableCode, $"{ex.Message} The call was not carried out: nothing runs without its audit entry."));
+                AuditStep.UnavailableCode, $"{unavailable.Message} The call was not carried out: nothing runs without its audit entry."));
         }
 
         call.WriteAheadRecorded = true;
