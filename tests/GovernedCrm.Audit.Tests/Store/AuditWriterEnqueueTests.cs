@@ -1,6 +1,5 @@
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Audit.Tests.Entries;
-using Microsoft.Data.Sqlite;
 
 namespace GovernedCrm.Audit.Tests.Store;
 
@@ -65,13 +64,7 @@ public sealed class AuditWriterEnqueueTests
     {
         await using var audit = await TempAudit.CreateAsync();
         await audit.Writer!.AppendAsync(AuditEntryCodecTests.SampleRecord(), CancellationToken.None);
-        await using var locker = new SqliteConnection($"Data Source={audit.Paths.DatabasePath};Pooling=False");
-        await locker.OpenAsync();
-        await using (var begin = locker.CreateCommand())
-        {
-            begin.CommandText = "BEGIN IMMEDIATE;";
-            await begin.ExecuteNonQueryAsync();
-        }
+        await using var locker = await audit.LockAsync();
 
         var handle = await audit.Writer.EnqueueAsync(AuditEntryCodecTests.SampleRecord(), CancellationToken.None);
         handle.Position.Should().BePositive("the hand-over succeeds: the failure comes later");
@@ -80,11 +73,7 @@ public sealed class AuditWriterEnqueueTests
 
         (await act.Should().ThrowAsync<AuditUnavailableException>()).Which.Message.Should().Contain("locked");
         handle.Failure.Should().NotBeNull();
-        await using (var rollback = locker.CreateCommand())
-        {
-            rollback.CommandText = "ROLLBACK;";
-            await rollback.ExecuteNonQueryAsync();
-        }
+        await TempAudit.ReleaseAsync(locker);
 
         var after = await audit.Writer.EnqueueAsync(AuditEntryCodecTests.SampleRecord(), CancellationToken.None);
         (await after.WaitDurableAsync(CancellationToken.None)).Sequence.Should().Be(1, "the failed entry was never committed");

@@ -1,14 +1,10 @@
-using System.Text.Json.Nodes;
 using GovernedCrm.Audit.Records;
 using GovernedCrm.Governance.Audit;
 using GovernedCrm.Governance.Pipeline;
-using GovernedCrm.Governance.Policy;
 using GovernedCrm.Governance.Steps.Audit;
-using GovernedCrm.Governance.Steps.Policy;
 using GovernedCrm.Governance.Steps.Validation;
-using GovernedCrm.Governance.Steps.WriteAheadAudit;
 using GovernedCrm.Governance.Tools;
-using Microsoft.Extensions.Logging.Abstractions;
+using static GovernedCrm.Governance.Tests.Audit.AuditStepsTests;
 
 namespace GovernedCrm.Governance.Tests.Audit;
 
@@ -30,7 +26,7 @@ public sealed class DurabilityOrderTests
         var call = await ReceivedAsync(trail, TestCalls.Create(WriteArguments));
         IReadOnlyList<AuditEventType>? durableAtToolTime = null;
 
-        var outcome = await Pipeline(trail).ExecuteAsync(call, (c, _) =>
+        var outcome = await AuditStepsTests.Pipeline(trail).ExecuteAsync(call, (c, _) =>
         {
             durableAtToolTime = trail.DurableEvents(c.ExecutionId);
             return ValueTask.FromResult(new Result(false, null, """{"after":{"amount":5}}"""));
@@ -48,7 +44,7 @@ public sealed class DurabilityOrderTests
         var trail = new DelayedFlushAuditTrail(SlowFlush);
         var call = await ReceivedAsync(trail, TestCalls.Create(action == GovernedAction.Read ? ReadArguments : WriteArguments, action: action));
 
-        var outcome = await Pipeline(trail).ExecuteAsync(call, (_, _) => ValueTask.FromResult(new Result(false, null, "{}")), CancellationToken.None);
+        var outcome = await AuditStepsTests.Pipeline(trail).ExecuteAsync(call, (_, _) => ValueTask.FromResult(new Result(false, null, "{}")), CancellationToken.None);
 
         outcome.Executed.Should().BeTrue();
         trail.DurableEvents(call.ExecutionId).Should().Equal(
@@ -64,7 +60,7 @@ public sealed class DurabilityOrderTests
         IReadOnlyList<AuditEventType>? durableAtToolTime = null;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
 
-        await Pipeline(trail).ExecuteAsync(call, (c, _) =>
+        await AuditStepsTests.Pipeline(trail).ExecuteAsync(call, (c, _) =>
         {
             durableAtToolTime = trail.DurableEvents(c.ExecutionId);
             return ValueTask.FromResult(new Result(false, null, "{}"));
@@ -83,7 +79,7 @@ public sealed class DurabilityOrderTests
         var call = await ReceivedAsync(trail, TestCalls.Create(action == GovernedAction.Read ? ReadArguments : WriteArguments, action: action));
         var ran = false;
 
-        var outcome = await Pipeline(trail).ExecuteAsync(call, (_, _) =>
+        var outcome = await AuditStepsTests.Pipeline(trail).ExecuteAsync(call, (_, _) =>
         {
             ran = true;
             return ValueTask.FromResult(new Result(false, null, """{"secret":"record data"}"""));
@@ -115,7 +111,7 @@ public sealed class DurabilityOrderTests
         var proposedDurableWhenWritten = false;
         var written = false;
 
-        var outcome = await Pipeline(trail).ExecuteAsync(call, (c, _) =>
+        var outcome = await AuditStepsTests.Pipeline(trail).ExecuteAsync(call, (c, _) =>
         {
             written = true;
             proposedDurableWhenWritten = trail.DurableEvents(c.ExecutionId).Contains(AuditEventType.Proposed);
@@ -135,7 +131,7 @@ public sealed class DurabilityOrderTests
         var trail = new DelayedFlushAuditTrail(SlowFlush) { FailWhen = r => r.Event == AuditEventType.Proposed };
         var ran = false;
 
-        var outcome = await Pipeline(trail).ExecuteAsync(TestCalls.Create(WriteArguments), (_, _) =>
+        var outcome = await AuditStepsTests.Pipeline(trail).ExecuteAsync(TestCalls.Create(WriteArguments), (_, _) =>
         {
             ran = true;
             return ValueTask.FromResult(new Result(false, null, null));
@@ -152,7 +148,7 @@ public sealed class DurabilityOrderTests
         var trail = new DelayedFlushAuditTrail(SlowFlush);
         var call = await ReceivedAsync(trail, TestCalls.Create("""{"recordId":7}""", """{"type":"object","properties":{"recordId":{"type":"string"}}}"""));
 
-        var outcome = await Pipeline(trail).ExecuteAsync(call, (_, _) => ValueTask.FromResult(new Result(false, null, null)), CancellationToken.None);
+        var outcome = await AuditStepsTests.Pipeline(trail).ExecuteAsync(call, (_, _) => ValueTask.FromResult(new Result(false, null, null)), CancellationToken.None);
 
         outcome.Refusal!.Code.Should().Be(ArgumentValidationStep.InvalidArgumentCode);
         trail.DurableEvents(call.ExecutionId).Should().Equal([AuditEventType.Received, AuditEventType.Denied]);
@@ -181,19 +177,4 @@ public sealed class DurabilityOrderTests
     }
 
     private static AuditRecord Record(GovernedCall call, AuditEventType type) => AuditRecords.For(call, type, AuditActionType.Read, type.ToString().ToLowerInvariant());
-
-    private static GovernancePipeline Pipeline(IAuditTrail trail) => new GovernancePipelineBuilder()
-        .AddStep(new AuditStep(trail, NullLogger<AuditStep>.Instance))
-        .AddStep(new ArgumentValidationStep())
-        .AddStep(new PolicyStep(new AllowAllPolicy()))
-        .AddStep(new WriteAheadAuditStep(trail, new FixedProposals()))
-        .Build();
-
-    private sealed record Result(bool IsError, string? ErrorCode, string? AuditSummary) : IGovernedResult;
-
-    private sealed class FixedProposals : IProposalReader
-    {
-        public ValueTask<Proposal?> ReadAsync(GovernedCall call, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<Proposal?>(new Proposal(["amount"], new JsonObject { ["amount"] = 1000 }, new JsonObject { ["amount"] = 5 }));
-    }
 }
