@@ -79,6 +79,25 @@ internal sealed class TempAudit : IAsyncDisposable
         }
     }
 
+    /// <summary>Holds the database's write lock, as another process would (BEGIN IMMEDIATE), until <see cref="ReleaseAsync"/>.</summary>
+    public async Task<SqliteConnection> LockAsync()
+    {
+        var locker = new SqliteConnection($"Data Source={Paths.DatabasePath};Pooling=False");
+        await locker.OpenAsync();
+        await using var begin = locker.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE;";
+        await begin.ExecuteNonQueryAsync();
+        return locker;
+    }
+
+    /// <summary>Releases a lock taken with <see cref="LockAsync"/>.</summary>
+    public static async Task ReleaseAsync(SqliteConnection locker)
+    {
+        await using var rollback = locker.CreateCommand();
+        rollback.CommandText = "ROLLBACK;";
+        await rollback.ExecuteNonQueryAsync();
+    }
+
     public async Task CloseAsync()
     {
         if (Writer is not null)

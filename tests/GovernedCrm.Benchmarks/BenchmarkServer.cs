@@ -45,7 +45,14 @@ internal sealed class BenchmarkServer : IAsyncDisposable
 
     public string[] PipelineSteps { get; }
 
-    public static async Task<BenchmarkServer> StartAsync(string dataFolder, IAuditTrail audit, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Starts the server on a fresh demo CRM in <paramref name="dataFolder"/>.</summary>
+    /// <param name="dataFolder">The data folder.</param>
+    /// <param name="audit">The audit trail.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="cancellationToken">Cancels startup.</param>
+    /// <param name="extra">More server set-up (the governed-path breakdown's probe steps).</param>
+    /// <returns>The started server with a connected client.</returns>
+    public static async Task<BenchmarkServer> StartAsync(string dataFolder, IAuditTrail audit, TimeProvider time, CancellationToken cancellationToken, Action<IMcpServerBuilder>? extra = null)
     {
         var server = await McpTestServer.StartAsync(
             new McpTestServerOptions
@@ -60,7 +67,11 @@ internal sealed class BenchmarkServer : IAsyncDisposable
                     services.AddGovernancePolicy(new ActivePolicy(Policy, time));
                 },
                 ServerOptions = o => o.ServerInfo = new Implementation { Name = "governed-crm-benchmark", Version = "0.1.0" },
-                Tools = mcp => mcp.WithCrmTools().WithTools<BenchmarkTools>(),
+                Tools = mcp =>
+                {
+                    mcp.WithCrmTools().WithTools<BenchmarkTools>().WithTools<BenchmarkWriteTools>();
+                    extra?.Invoke(mcp);
+                },
                 ClientInfo = new Implementation { Name = "governed-crm-benchmark-client", Version = "0.1.0" },
             },
             cancellationToken).ConfigureAwait(false);
@@ -77,9 +88,12 @@ internal sealed class BenchmarkServer : IAsyncDisposable
                 }
             }
 
-            if (!catalog.IsUngoverned(BenchmarkTools.GetRecordUngoverned))
+            foreach (var tool in new[] { BenchmarkTools.GetRecordUngoverned, BenchmarkWriteTools.UpdateRecordUngoverned })
             {
-                throw new InvalidOperationException($"Expected {BenchmarkTools.GetRecordUngoverned} to be ungoverned; the comparison would be meaningless.");
+                if (!catalog.IsUngoverned(tool))
+                {
+                    throw new InvalidOperationException($"Expected {tool} to be ungoverned; the comparison would be meaningless.");
+                }
             }
 
             var pipelineSteps = server.Services.GetRequiredService<GovernancePipeline>().Steps.Select(s => s.Name).ToArray();

@@ -113,7 +113,7 @@ internal static class Program
             }
         }
 
-        Task<object> GovernedPath() => InFolder(BenchmarkOptions.GovernedPath, path => GovernedPathBenchmark.RunAsync(path, options.Iterations, options.Warmup, cancellationToken));
+        Task<object> GovernedPath() => InFolder(BenchmarkOptions.GovernedPath, path => GovernedPathBenchmark.RunAsync(path, options.Iterations, options.Warmup, options.Rounds, cancellationToken));
         Task<object> Verify() => InFolder(BenchmarkOptions.AuditVerify, path => AuditVerifyBenchmark.RunAsync(path, options.VerifyEntries, options.SmallEntries, options.Rounds, cancellationToken));
         Task<object> Append() => InFolder(BenchmarkOptions.AuditAppend, path => AuditAppendBenchmark.RunAsync(path, options.AppendEntries, options.Rounds, options.Callers, cancellationToken));
         Task<object> Overhead() => InFolder(BenchmarkOptions.AuditOverhead, path => AuditOverheadBenchmark.RunAsync(path, options.Iterations, options.Warmup, cancellationToken));

@@ -10,6 +10,8 @@ namespace GovernedCrm.Audit.Store;
 internal sealed class AppendQueue
 {
     private readonly Channel<PendingEntry> _channel = Channel.CreateBounded<PendingEntry>(new BoundedChannelOptions(65_536) { SingleReader = true });
+    private readonly Lock _order = new();
+    private long _enqueued;
 
     /// <summary>True when nothing is waiting.</summary>
     public bool IsEmpty => _channel.Reader.Count == 0;
@@ -17,17 +19,25 @@ internal sealed class AppendQueue
     /// <summary>Queues an entry, waiting while the queue is full.</summary>
     /// <param name="entry">The entry.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>A task.</returns>
+    /// <returns>The entry's position: 1 for the first entry queued, in the order the writer takes them.</returns>
     /// <exception cref="AuditUnavailableException">The writer is shutting down.</exception>
-    public async ValueTask EnqueueAsync(PendingEntry entry, CancellationToken cancellationToken)
+    public async ValueTask<long> EnqueueAsync(PendingEntry entry, CancellationToken cancellationToken)
     {
-        try
+        while (true)
         {
-            await _channel.Writer.WriteAsync(entry, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            throw new AuditUnavailableException("The audit trail is shutting down.");
+            // The position is counted under the same lock as the write, so positions follow the queue's order.
+            lock (_order)
+            {
+                if (_channel.Writer.TryWrite(entry))
+                {
+                    return ++_enqueued;
+                }
+            }
+
+            if (!await _channel.Writer.WaitToWriteAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new AuditUnavailableException("The audit trail is shutting down.");
+            }
         }
     }
 

@@ -76,17 +76,26 @@ public sealed class AuditWriter : IAsyncDisposable
     /// <exception cref="AuditUnavailableException">The entry could not be written, or the writer is not running.</exception>
     public async ValueTask<AuditReceipt> AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        if (_loop is null)
-        {
-            throw new AuditUnavailableException("The audit trail is not started.");
-        }
-
-        // The body (all but its header) and the column values are encoded here, on the caller's thread, off the
-        // writer's critical path.
-        var pending = new PendingEntry(record, AuditEntryCodec.EncodeUnsequenced(AuditChains.Origin(record.Tenant), record));
+        var pending = Encode(record, demanded: true);
         await _queue.EnqueueAsync(pending, cancellationToken).ConfigureAwait(false);
         return await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Queues an entry for its tenant's chain and returns at once with its position: entries queued later by this
+    /// process come after it in the chain. It is committed with the next group; the flush that makes it durable
+    /// starts once someone waits for it (<see cref="AuditAppend.WaitDurableAsync"/>) or a later entry is waited
+    /// for, and after a few milliseconds at the latest.
+    /// </summary>
+    /// <param name="record">What the entry says (already redacted).</param>
+    /// <param name="cancellationToken">Cancels waiting for room in the queue.</param>
+    /// <returns>The handle; its wait fails with <see cref="AuditUnavailableException"/> if the entry cannot be written.</returns>
+    /// <exception cref="AuditUnavailableException">The writer is not running.</exception>
+    public async ValueTask<AuditAppend> EnqueueAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        var pending = Encode(record, demanded: false);
+        var position = await _queue.EnqueueAsync(pending, cancellationToken).ConfigureAwait(false);
+        return new AuditAppend(position, pending.Completion.Task, pending.Demand);
     }
 
     /// <summary>Stops accepting entries, commits what is queued, signs final checkpoints.</summary>
@@ -132,6 +141,19 @@ public sealed class AuditWriter : IAsyncDisposable
         await _connection.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
         _owned?.Dispose();
+    }
+
+    // The body (all but its header) and the column values are encoded here, on the caller's thread, off the
+    // writer's critical path.
+    private PendingEntry Encode(AuditRecord record, bool demanded)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (_loop is null)
+        {
+            throw new AuditUnavailableException("The audit trail is not started.");
+        }
+
+        return new PendingEntry(record, AuditEntryCodec.EncodeUnsequenced(AuditChains.Origin(record.Tenant), record), _syncer, demanded);
     }
 
     // The writer loop: take a group, catch the WAL up if a background checkpoint finished, commit, sign what is due.

@@ -10,6 +10,14 @@ namespace GovernedCrm.Audit.Store;
 internal sealed class CommittedGroup(WalFile? wal, PendingEntry[] pending, AuditReceipt[] receipts, SignedNote[] notes, CheckpointExporter exporter, ILogger logger)
     : DurableTicket(wal, pending.Length)
 {
+    // Entries appended with a wait are demanded from the start: a group of only those never needs counting again.
+    private int _demanded = CountDemanded(pending);
+
+    public override int DemandedCount => _demanded == pending.Length ? _demanded : _demanded = CountDemanded(pending);
+
+    // A group of checkpoint notes only is flushed at once: the notes leave for the anchor file after the flush.
+    public override bool Lazy => pending.Length > 0 && DemandedCount == 0;
+
     public override void Durable()
     {
         for (var i = 0; i < pending.Length; i++)
@@ -31,5 +39,16 @@ internal sealed class CommittedGroup(WalFile? wal, PendingEntry[] pending, Audit
         {
             item.Fail(reason);
         }
+    }
+
+    private static int CountDemanded(PendingEntry[] entries)
+    {
+        var demanded = 0;
+        foreach (var entry in entries)
+        {
+            demanded += entry.Demanded ? 1 : 0;
+        }
+
+        return demanded;
     }
 }

@@ -10,7 +10,9 @@ namespace GovernedCrm.Audit.Store;
 /// file (fsync: one flush covers every frame written before it started, so it covers every group queued by then)
 /// and only then acknowledges the groups, in commit order. The result is the same durability as
 /// synchronous = FULL (an append is acknowledged only once its commit frame is on disk) while the next group's
-/// inserts overlap the flush instead of waiting for it.
+/// inserts overlap the flush instead of waiting for it. A group whose entries nobody waits for yet (queued with
+/// <see cref="AuditWriter.EnqueueAsync"/>) does not start a flush: it waits, at most <see cref="MaxLazyTicks"/>,
+/// until a caller waits for one of them or for a later entry, so one flush covers all the entries of a call.
 /// </summary>
 /// <remarks>
 /// A group that is committed but not yet flushed is visible to other connections, and later groups (of this or
@@ -25,13 +27,15 @@ internal sealed partial class WalSyncer : IAsyncDisposable
     /// <summary>The longest a committed group waits for others to share its flush (1 ms).</summary>
     private static readonly long MaxGatherTicks = Stopwatch.Frequency / 1000;
 
+    /// <summary>The longest committed entries nobody waits for put off their flush (5 ms).</summary>
+    private static readonly long MaxLazyTicks = Stopwatch.Frequency / 200;
+
     private readonly Queue<DurableTicket> _queue = new();
     private readonly ILogger _logger;
     private readonly Thread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _completed;
     private bool _urgent;
-    private int _queuedEntries;
     private int _lastFlushEntries;
     private long _firstQueuedAt;
     private string? _failure;
@@ -50,6 +54,15 @@ internal sealed partial class WalSyncer : IAsyncDisposable
         lock (_queue)
         {
             Add(ticket);
+        }
+    }
+
+    /// <summary>A caller now waits for an entry: wakes the flush thread if it is putting a flush off.</summary>
+    public void Poke()
+    {
+        lock (_queue)
+        {
+            Monitor.Pulse(_queue);
         }
     }
 
@@ -92,25 +105,49 @@ internal sealed partial class WalSyncer : IAsyncDisposable
         }
 
         _queue.Enqueue(ticket);
-        _queuedEntries += ticket.Count;
         Monitor.Pulse(_queue);
     }
 
     /// <summary>
-    /// True while it pays to wait for more groups before flushing: fewer entries are queued than the previous flush
-    /// acknowledged (those callers are probably appending again right now), and the oldest queued group has
-    /// waited less than <see cref="MaxGatherTicks"/>. Without this, the first caller back after a flush gets a flush
-    /// of its own and everyone behind it waits for a whole second flush.
+    /// True while nobody waits for any queued group (all were queued without a wait and none is waited for since),
+    /// for at most <see cref="MaxLazyTicks"/> after the oldest was queued: their flush can wait for the call's
+    /// next wait, which then covers them all.
     /// </summary>
-    private bool ShouldGather(out int waitMilliseconds)
+    private bool ShouldPutOff(out int waitMilliseconds)
     {
         waitMilliseconds = 0;
-        if (_completed || _urgent || _queuedEntries >= _lastFlushEntries)
+        if (_completed || _urgent)
         {
             return false;
         }
 
-        var left = MaxGatherTicks - (Stopwatch.GetTimestamp() - _firstQueuedAt);
+        foreach (var ticket in _queue)
+        {
+            if (!ticket.Lazy)
+            {
+                return false;
+            }
+        }
+
+        return Left(MaxLazyTicks, out waitMilliseconds);
+    }
+
+    /// <summary>
+    /// True while it pays to wait for more groups before flushing: fewer entries are waited for than the previous
+    /// flush acknowledged to waiting callers (those callers are probably appending again right now), and the oldest
+    /// queued group has waited less than <see cref="MaxGatherTicks"/>. Without this, the first caller back after a
+    /// flush gets a flush of its own and everyone behind it waits for a whole second flush.
+    /// </summary>
+    private bool ShouldGather(out int waitMilliseconds)
+    {
+        waitMilliseconds = 0;
+        return !_completed && !_urgent && DemandedEntries() < _lastFlushEntries && Left(MaxGatherTicks, out waitMilliseconds);
+    }
+
+    private bool Left(long limitTicks, out int waitMilliseconds)
+    {
+        waitMilliseconds = 0;
+        var left = limitTicks - (Stopwatch.GetTimestamp() - _firstQueuedAt);
         if (left <= 0)
         {
             return false;
@@ -118,6 +155,17 @@ internal sealed partial class WalSyncer : IAsyncDisposable
 
         waitMilliseconds = (int)Math.Max(1, left * 1000 / Stopwatch.Frequency);
         return true;
+    }
+
+    private int DemandedEntries()
+    {
+        var demanded = 0;
+        foreach (var ticket in _queue)
+        {
+            demanded += ticket.DemandedCount;
+        }
+
+        return demanded;
     }
 
     private void Run()
@@ -140,18 +188,22 @@ internal sealed partial class WalSyncer : IAsyncDisposable
                         return;
                     }
 
+                    while (ShouldPutOff(out var wait))
+                    {
+                        Monitor.Wait(_queue, wait);
+                    }
+
                     while (ShouldGather(out var wait))
                     {
                         Monitor.Wait(_queue, wait);
                     }
 
+                    _lastFlushEntries = DemandedEntries();
                     while (_queue.TryDequeue(out var ticket))
                     {
                         group.Add(ticket);
                     }
 
-                    _lastFlushEntries = _queuedEntries;
-                    _queuedEntries = 0;
                     _urgent = false;
                 }
 
@@ -232,6 +284,12 @@ internal abstract class DurableTicket(WalFile? wal, int count)
     public WalFile? Wal { get; } = wal;
 
     public int Count { get; } = count;
+
+    /// <summary>How many of its entries a caller waits for.</summary>
+    public virtual int DemandedCount => Count;
+
+    /// <summary>True when nobody waits for the group yet, so its flush may be put off.</summary>
+    public virtual bool Lazy => false;
 
     /// <summary>Called once the group is on disk.</summary>
     public abstract void Durable();

@@ -26,6 +26,12 @@ public sealed class GovernedCall
     /// </summary>
     public bool WriteAheadRecorded { get; set; }
 
+    /// <summary>
+    /// The call's audit entries handed to the trail so far (the transport adds its RECEIVED entry before the
+    /// pipeline runs). The write-ahead step waits for them before a write runs; the audit step before any answer.
+    /// </summary>
+    public CallAuditEntries AuditEntries { get; } = new();
+
     /// <summary>The tool's input schema (JSON Schema), used by the validation step.</summary>
     public JsonElement? InputSchema { get; init; }
 

@@ -28,7 +28,7 @@ internal sealed class AuditTools(ServerResources resources, GovernedCallAccessor
         [Description("Verify this tenant's chain (default: yours; every chain for a cross-tenant role).")] string? tenant = null,
         CancellationToken cancellationToken = default)
     {
-        var caller = governed.Require().Caller;
+        var caller = await ChainWithThisCallAsync(cancellationToken).ConfigureAwait(false);
         var everyChain = AuditScope.SeesEveryChain(policy, caller);
         string? chain;
         if (tenant is null)
@@ -67,11 +67,20 @@ internal sealed class AuditTools(ServerResources resources, GovernedCallAccessor
         [Description("The nextCursor of the previous page.")] string? cursor = null,
         CancellationToken cancellationToken = default)
     {
-        var caller = governed.Require().Caller;
+        var caller = await ChainWithThisCallAsync(cancellationToken).ConfigureAwait(false);
         var answer = await AuditQueryService.For(resources.AuditPaths.DatabasePath, policy).HistoryAsync(
             caller, new RecordHistoryRequest(objectType, recordId, Tenant: null, limit ?? RecordHistoryRequest.DefaultLimit, cursor), cancellationToken).ConfigureAwait(false);
         return answer.Succeeded
             ? GovernanceToolResults.Success(answer.Body!)
             : GovernanceToolResults.Error(answer.Code!, answer.Message!);
+    }
+
+    // A read runs while its own RECEIVED and PROPOSED entries are being flushed; a tool that reads the chain itself
+    // waits for them first, so it reads the chain as it stands with this call's arrival in it.
+    private async Task<GovernedCrm.Governance.Identity.CallerIdentity> ChainWithThisCallAsync(CancellationToken cancellationToken)
+    {
+        var call = governed.Require();
+        await call.AuditEntries.WaitDurableAsync(cancellationToken).ConfigureAwait(false);
+        return call.Caller;
     }
 }

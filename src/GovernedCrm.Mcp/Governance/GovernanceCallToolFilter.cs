@@ -25,21 +25,24 @@ internal static class GovernanceCallToolFilter
             }
 
             var name = tool.ProtocolTool.Name;
-            if (context.Items.TryGetValue(AuditReceivedFilter.UnrecordedItem, out var unrecorded) && unrecorded is string reason)
+            if (await AuditReceivedFilter.KnownFailureAsync(context.Items).ConfigureAwait(false) is { } reason)
             {
-                return GovernanceToolResults.Error(
-                    GovernedCrm.Governance.Steps.Audit.AuditStep.UnavailableCode, $"{reason} The call was not carried out: nothing runs without its audit entry.");
+                return Unrecorded(reason);
             }
 
             var catalog = services.GetRequiredService<GovernedToolCatalog>();
-            if (catalog.IsUngoverned(name))
+            var ungoverned = catalog.IsUngoverned(name);
+            if (ungoverned || !catalog.TryGetGoverned(name, out var descriptor))
             {
-                return await next(context, cancellationToken).ConfigureAwait(false);
-            }
+                // No pipeline: the RECEIVED entry is the call's only entry, durable before the tool runs or the answer leaves.
+                if (await AuditReceivedFilter.WaitDurableAsync(context.Items, cancellationToken).ConfigureAwait(false) is { } failure)
+                {
+                    return Unrecorded(failure);
+                }
 
-            if (!catalog.TryGetGoverned(name, out var descriptor))
-            {
-                return GovernanceToolResults.Error(UnregisteredToolCode, $"Tool '{name}' has no governance metadata, so it cannot run.", "denied");
+                return ungoverned
+                    ? await next(context, cancellationToken).ConfigureAwait(false)
+                    : GovernanceToolResults.Error(UnregisteredToolCode, $"Tool '{name}' has no governance metadata, so it cannot run.", "denied");
             }
 
             // A call that claims to run an approval but names none this server sent (a forged ticket, a vanished
@@ -81,6 +84,12 @@ internal static class GovernanceCallToolFilter
                         ? new MrtrConfirmation(context.Params!, services.GetRequiredService<RequestStateSigner>())
                         : null,
             };
+
+            if (AuditReceivedFilter.Received(context.Items) is { } receivedEntry)
+            {
+                // The pipeline waits for it with the call's other entries: before a write runs, and before the answer.
+                call.AuditEntries.Add(receivedEntry);
+            }
 
             var accessor = services.GetRequiredService<GovernedCallAccessor>();
             var pipeline = services.GetRequiredService<GovernancePipeline>();
@@ -182,6 +191,9 @@ internal static class GovernanceCallToolFilter
 
             return ToolResultRedaction.Apply(outcome.Result!.Result, hidden);
         };
+
+    private static CallToolResult Unrecorded(string reason) => GovernanceToolResults.Error(
+        GovernedCrm.Governance.Steps.Audit.AuditStep.UnavailableCode, $"{reason} The call was not carried out: nothing runs without its audit entry.");
 
     // A call this process sent itself to run an approved proposal carries a ticket naming it; the proposal is read
     // from the queue here and checked against the audit chain by the approval step. Null: a live call.

@@ -89,22 +89,12 @@ public sealed class AuditWriterTests
     {
         await using var audit = await TempAudit.CreateAsync();
         await audit.Writer!.AppendAsync(AuditEntryCodecTests.SampleRecord(), CancellationToken.None);
-        await using var locker = new SqliteConnection($"Data Source={audit.Paths.DatabasePath};Pooling=False");
-        await locker.OpenAsync();
-        await using (var begin = locker.CreateCommand())
-        {
-            begin.CommandText = "BEGIN IMMEDIATE;";
-            await begin.ExecuteNonQueryAsync();
-        }
+        await using var locker = await audit.LockAsync();
 
         var act = async () => await audit.Writer.AppendAsync(AuditEntryCodecTests.SampleRecord(), CancellationToken.None);
 
         (await act.Should().ThrowAsync<AuditUnavailableException>()).Which.Message.Should().Contain("locked");
-        await using (var rollback = locker.CreateCommand())
-        {
-            rollback.CommandText = "ROLLBACK;";
-            await rollback.ExecuteNonQueryAsync();
-        }
+        await TempAudit.ReleaseAsync(locker);
 
         var after = await audit.Writer.AppendAsync(AuditEntryCodecTests.SampleRecord(), CancellationToken.None);
         after.Sequence.Should().Be(1, "the failed entry was never committed, and the writer recovers");

@@ -147,14 +147,15 @@ public sealed partial class AuditStepsTests
             .Should().NotContain("because").And.NotContain("abc-123").And.NotContain("sk-live");
     }
 
-    private static GovernancePipeline Pipeline(IAuditTrail trail) => new GovernancePipelineBuilder()
+    /// <summary>The audit, validation, policy (allow all) and write-ahead steps over the trail; the durability tests use it too.</summary>
+    internal static GovernancePipeline Pipeline(IAuditTrail trail) => new GovernancePipelineBuilder()
         .AddStep(new AuditStep(trail, NullLogger<AuditStep>.Instance))
         .AddStep(new ArgumentValidationStep())
         .AddStep(new PolicyStep(new AllowAllPolicy()))
         .AddStep(new WriteAheadAuditStep(trail, new FixedProposals()))
         .Build();
 
-    private sealed record Result(bool IsError, string? ErrorCode, string? AuditSummary) : IGovernedResult;
+    internal sealed record Result(bool IsError, string? ErrorCode, string? AuditSummary) : IGovernedResult;
 
     private sealed class FixedProposals : IProposalReader
     {

@@ -62,7 +62,7 @@ public sealed class ApprovalStep(
             {
                 if (!confirmation.CarriesAnswer)
                 {
-                    await AppendAsync(Record(call, approval, AuditEventType.ApprovalRequested, AuditActionType.Write, "confirmation_requested", proposal)).ConfigureAwait(false);
+                    await EnqueueAsync(call, Record(call, approval, AuditEventType.ApprovalRequested, AuditActionType.Write, "confirmation_requested", proposal)).ConfigureAwait(false);
                 }
 
                 var answer = await AskAsync(confirmation, new ConfirmationRequest(call, approval, proposal), cancellationToken).ConfigureAwait(false);
@@ -71,11 +71,11 @@ public sealed class ApprovalStep(
                     case ConfirmationAnswer.Accepted accepted:
                         return await ConfirmedAsync(call, approval, proposal, accepted.EditedProperties, next, cancellationToken).ConfigureAwait(false);
                     case ConfirmationAnswer.Declined:
-                        await AppendAsync(Record(call, approval, AuditEventType.Rejected, AuditActionType.Reject, "rejected:declined;single", proposal) with { Approver = call.Caller.UserId }).ConfigureAwait(false);
+                        await EnqueueAsync(call, Record(call, approval, AuditEventType.Rejected, AuditActionType.Reject, "rejected:declined;single", proposal) with { Approver = call.Caller.UserId }).ConfigureAwait(false);
                         return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(
                             DeclinedCode, "You declined the change, so nothing was changed.", approval.Rule));
                     case ConfirmationAnswer.Refused refused:
-                        await AppendAsync(Record(call, approval, AuditEventType.Rejected, AuditActionType.Deny, $"refused:{refused.Code}", proposal)).ConfigureAwait(false);
+                        await EnqueueAsync(call, Record(call, approval, AuditEventType.Rejected, AuditActionType.Deny, $"refused:{refused.Code}", proposal)).ConfigureAwait(false);
                         return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(refused.Code, refused.Message, approval.Rule));
                     case ConfirmationAnswer.Unavailable unavailable:
                         queueNote = unavailable.Why;
@@ -150,7 +150,7 @@ public sealed class ApprovalStep(
             if (decision is PolicyDecision.Deny deny)
             {
                 call.Arguments = original;
-                await AppendAsync(Record(call, approval, AuditEventType.Rejected, AuditActionType.Reject, $"rejected:edit_denied:{deny.Code};single", proposal) with
+                await EnqueueAsync(call, Record(call, approval, AuditEventType.Rejected, AuditActionType.Reject, $"rejected:edit_denied:{deny.Code};single", proposal) with
                 {
                     Approver = call.Caller.UserId,
                     Result = new JsonObject { ["editedValues"] = edited.DeepClone(), ["code"] = deny.Code }.ToJsonString(),
@@ -162,7 +162,7 @@ public sealed class ApprovalStep(
             approvedValues = AuditRecords.Json(edited);
         }
 
-        await AppendAsync(Record(call, approval, AuditEventType.Approved, AuditActionType.Approve, approvedValues is null ? "approved;single" : "approved:edited;single", proposal) with
+        await EnqueueAsync(call, Record(call, approval, AuditEventType.Approved, AuditActionType.Approve, approvedValues is null ? "approved;single" : "approved:edited;single", proposal) with
         {
             Approver = call.Caller.UserId,
             Result = approvedValues is null ? null : new JsonObject { ["approvedValues"] = JsonNode.Parse(approvedValues), ["edited"] = true, ["editedBy"] = call.Caller.UserId }.ToJsonString(),
@@ -255,7 +255,9 @@ public sealed class ApprovalStep(
             ProposedValues = proposal is null ? null : AuditRecords.Json(proposal.Proposed, call.Tool.SensitiveArguments),
         };
 
-    private ValueTask<AuditReceipt> AppendAsync(AuditRecord record) => trail.AppendAsync(record, CancellationToken.None);
+    // Handed over without waiting: the write-ahead step's wait (before the change runs) or the audit step's (before
+    // the answer) covers it. Only the question to the requester may go out first; it is not an answer and changes nothing.
+    private ValueTask EnqueueAsync(GovernedCall call, AuditRecord record) => call.AuditEntries.EnqueueAsync(trail, record, CancellationToken.None);
 
     // The edited values replace the named properties of the call's properties argument; everything else stays.
     private static Dictionary<string, JsonElement>? Merge(GovernedCall call, JsonObject edited)

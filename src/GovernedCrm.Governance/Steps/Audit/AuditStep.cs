@@ -5,7 +5,9 @@ namespace GovernedCrm.Governance.Steps.Audit;
 /// <summary>
 /// The outer audit step: records how every governed call ended: refused (with code and rule), executed (with a
 /// result summary), failed (tool error or exception), cancelled by the client. Runs first so refusals by any later
-/// step are recorded.
+/// step are recorded. It is also where the call waits, once, for all of its entries (RECEIVED, PROPOSED, the
+/// outcome...) to be durable: no answer leaves before them. An outcome that cannot be made durable turns the
+/// answer into <see cref="UnavailableCode"/>, naming the execution id.
 /// </summary>
 /// <param name="trail">The audit trail.</param>
 /// <param name="logger">Logs audit writes that fail after the fact.</param>
@@ -48,7 +50,18 @@ public sealed partial class AuditStep(IAuditTrail trail, ILogger<AuditStep> logg
             await TryAppendAsync(Cancelled(call), call).ConfigureAwait(false);
             throw;
         }
-        catch (Exception ex) when (ex is not Approval.ConfirmationDeferredException)
+        catch (Approval.ConfirmationDeferredException)
+        {
+            // The question goes back to the client as this call's answer: the entries so far must be durable first.
+            if (await TryWaitAsync(call, "APPROVAL_REQUESTED").ConfigureAwait(false) is { } failure)
+            {
+                return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(
+                    UnavailableCode, $"{failure.Message} The call was not carried out: nothing runs without its audit entry."));
+            }
+
+            throw;
+        }
+        catch (Exception ex)
         {
             // A GovernedCallException carries its own code; anything else is a defect: a stable code, no exception text.
             var failed = AuditRecords.For(call, AuditEventType.Failed, AuditActionType.Error, $"failed:{(ex as GovernedCallException)?.Code ?? InternalErrorCode}");
@@ -64,10 +77,20 @@ public sealed partial class AuditStep(IAuditTrail trail, ILogger<AuditStep> logg
 
         if (outcome.Refusal is { } refusal)
         {
-            if (refusal.Code == UnavailableCode || refusal.Pending is not null)
+            if (refusal.Code == UnavailableCode)
             {
-                // Unavailable: nothing can be written. Pending: the approval step wrote APPROVAL_REQUESTED.
+                // Nothing more can be written; the entries already handed over are still waited for before the answer.
+                await TryWaitAsync(call, "(earlier)").ConfigureAwait(false);
                 return outcome;
+            }
+
+            if (refusal.Pending is { } pending)
+            {
+                // The approval step wrote APPROVAL_REQUESTED; the answer (the approval id) waits for the call's entries.
+                return await TryWaitAsync(call, "APPROVAL_REQUESTED").ConfigureAwait(false) is { } failure
+                    ? GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(
+                        UnavailableCode, $"{failure.Message} The proposal {pending.ApprovalId} was queued, but the audit entries of this call (execution {call.ExecutionId}) could not all be written.", refusal.Rule))
+                    : outcome;
             }
 
             var denied = AuditRecords.For(call, AuditEventType.Denied, AuditActionType.Deny, $"denied:{refusal.Code}") with
@@ -84,9 +107,17 @@ public sealed partial class AuditStep(IAuditTrail trail, ILogger<AuditStep> logg
         var record = result is { IsError: true }
             ? AuditRecords.For(call, AuditEventType.Failed, AuditActionType.Error, $"failed:{result.ErrorCode ?? "error"}")
             : AuditRecords.For(call, AuditEventType.Executed, AuditRecords.ActionOf(call.Tool), "executed");
-        await TryAppendAsync(record with { Result = AuditRecords.RedactJson(result?.AuditSummary, call.Tool.SensitiveResultFields) }, call).ConfigureAwait(false);
-        return outcome;
+        return await TryAppendAsync(record with { Result = AuditRecords.RedactJson(result?.AuditSummary, call.Tool.SensitiveResultFields) }, call).ConfigureAwait(false)
+            ? outcome
+            : GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(UnavailableCode, Unrecorded(call)));
     }
+
+    /// <summary>The answer of a call that ran but whose entries could not all be made durable: its result is withheld.</summary>
+    /// <param name="call">The call.</param>
+    /// <returns>The message, naming the execution id.</returns>
+    private static string Unrecorded(GovernedCall call) => call.Tool.IsWrite
+        ? $"The audit trail could not record the outcome of this call (execution {call.ExecutionId}), so its answer is withheld. The change ran, so the CRM may have been changed: compare the record with the call's PROPOSED entry."
+        : $"The audit trail could not record this call (execution {call.ExecutionId}), so its answer is withheld: nothing leaves without its audit entries.";
 
     // Before the PROPOSED entry nothing ran; after it the tool may have run and the CRM may have changed: say which.
     private static AuditRecord Cancelled(GovernedCall call)
@@ -100,19 +131,33 @@ public sealed partial class AuditStep(IAuditTrail trail, ILogger<AuditStep> logg
         };
     }
 
+    // The call's last entry, then the one wait for every entry of the call: true once all are durable.
     private async Task<bool> TryAppendAsync(AuditRecord record, GovernedCall call)
     {
         try
         {
             // Not cancellable: once a call has an outcome, its entry must be written even if the client gave up.
-            await trail.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
-            return true;
+            await call.AuditEntries.EnqueueAsync(trail, record, CancellationToken.None).ConfigureAwait(false);
         }
         catch (AuditUnavailableException ex)
         {
             LogAppendFailed(logger, record.Event.ToString(), call.Tool.ToolName, call.ExecutionId, ex.Message);
+            await call.AuditEntries.TryWaitDurableAsync().ConfigureAwait(false);
             return false;
         }
+
+        return await TryWaitAsync(call, record.Event.ToString()).ConfigureAwait(false) is null;
+    }
+
+    private async Task<AuditUnavailableException?> TryWaitAsync(GovernedCall call, string @event)
+    {
+        var failure = await call.AuditEntries.TryWaitDurableAsync().ConfigureAwait(false);
+        if (failure is not null)
+        {
+            LogAppendFailed(logger, @event, call.Tool.ToolName, call.ExecutionId, failure.Message);
+        }
+
+        return failure;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected exception in governed call {Tool} ({ExecutionId}); recorded as FAILED governance.internal_error")]

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace GovernedCrm.Governance.Steps.Validation;
@@ -47,9 +48,10 @@ public static class ArgumentSchemaValidator
 
         foreach (var required in RequiredNames(schema))
         {
-            if (!arguments.TryGetValue(required, out var value) || value.ValueKind == JsonValueKind.Undefined)
+            if (!HasArgument(arguments, required))
             {
-                return new ArgumentValidationError(required, $"Missing required argument '{required}'.");
+                var name = required.GetString()!;
+                return new ArgumentValidationError(name, $"Missing required argument '{name}'.");
             }
         }
 
@@ -63,7 +65,9 @@ public static class ArgumentSchemaValidator
             return new ArgumentValidationError(path, $"Argument '{path}' is nested too deeply (more than {MaxDepth} levels).");
         }
 
-        if (value.ValueKind == JsonValueKind.String && Encoding.UTF8.GetByteCount(value.GetString()!) > MaxStringBytes)
+        // The raw (escaped) text is never shorter than the text it stands for: only a long one needs decoding.
+        if (value.ValueKind == JsonValueKind.String && JsonMarshal.GetRawUtf8Value(value).Length > MaxStringBytes
+            && Encoding.UTF8.GetByteCount(value.GetString()!) > MaxStringBytes)
         {
             return new ArgumentValidationError(path, $"Argument '{path}' is too long: strings are limited to {MaxStringBytes / 1024} KiB.");
         }
@@ -79,8 +83,7 @@ public static class ArgumentSchemaValidator
             return new ArgumentValidationError(path, $"Argument '{path}' must be {DescribeType(type)}, not {Describe(value)}.");
         }
 
-        if (schema.TryGetProperty("enum", out var allowed) && allowed.ValueKind == JsonValueKind.Array
-            && !allowed.EnumerateArray().Any(a => JsonElement.DeepEquals(a, value)))
+        if (schema.TryGetProperty("enum", out var allowed) && allowed.ValueKind == JsonValueKind.Array && !IsOneOf(allowed, value))
         {
             var options = string.Join(", ", allowed.EnumerateArray().Where(a => a.ValueKind != JsonValueKind.Null).Select(a => a.ToString()));
             return new ArgumentValidationError(path, $"Argument '{path}' is {Describe(value)}, which is not one of: {options}.");
@@ -208,9 +211,10 @@ public static class ArgumentSchemaValidator
 
         foreach (var required in RequiredNames(schema))
         {
-            if (!value.TryGetProperty(required, out _))
+            if (!HasProperty(value, required))
             {
-                return new ArgumentValidationError($"{path}.{required}", $"Argument '{path}' is missing its required property '{required}'.");
+                var name = required.GetString()!;
+                return new ArgumentValidationError($"{path}.{name}", $"Argument '{path}' is missing its required property '{name}'.");
             }
         }
 
@@ -224,10 +228,69 @@ public static class ArgumentSchemaValidator
         _ => null,
     };
 
-    private static IEnumerable<string> RequiredNames(JsonElement schema) =>
-        schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.Array
-            ? r.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)
-            : [];
+    // The schema's required names as JSON strings: compared where they are, without decoding each into a string per call.
+    private static RequiredNameList RequiredNames(JsonElement schema) =>
+        new(schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.Array ? r : default);
+
+    private static bool HasArgument(IReadOnlyDictionary<string, JsonElement> arguments, JsonElement name)
+    {
+        foreach (var (key, value) in arguments)
+        {
+            if (value.ValueKind != JsonValueKind.Undefined && name.ValueEquals(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasProperty(JsonElement value, JsonElement name)
+    {
+        // The name's text as written in the schema; one with escapes is decoded (schemas generated from code have none).
+        var raw = JsonMarshal.GetRawUtf8Value(name);
+        var text = raw.Length >= 2 && raw[0] == (byte)'"' ? raw[1..^1] : raw;
+        return text.Contains((byte)'\\') ? value.TryGetProperty(name.GetString()!, out _) : value.TryGetProperty(text, out _);
+    }
+
+    private static bool IsOneOf(JsonElement allowed, JsonElement value)
+    {
+        foreach (var option in allowed.EnumerateArray())
+        {
+            if (JsonElement.DeepEquals(option, value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The string items of a schema's "required" array, enumerated without allocating.</summary>
+    private readonly struct RequiredNameList(JsonElement required)
+    {
+        public Enumerator GetEnumerator() => new(required.ValueKind == JsonValueKind.Array ? required.EnumerateArray() : default);
+
+        public struct Enumerator(JsonElement.ArrayEnumerator items)
+        {
+            private JsonElement.ArrayEnumerator _items = items;
+
+            public readonly JsonElement Current => _items.Current;
+
+            public bool MoveNext()
+            {
+                while (_items.MoveNext())
+                {
+                    if (_items.Current.ValueKind == JsonValueKind.String)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+    }
 
     private static bool MatchesType(JsonElement type, JsonElement value) => type.ValueKind switch
     {

@@ -3,12 +3,13 @@ using GovernedCrm.Governance.Steps.Audit;
 namespace GovernedCrm.Governance.Steps.WriteAheadAudit;
 
 /// <summary>
-/// The write-ahead step, last before the tool: durably records the PROPOSED entry (with before and proposed
-/// values for writes) and only then lets the tool run. If the entry cannot be written, the tool does not run:
-/// writes and, by default, reads fail closed.
+/// The write-ahead step, last before the tool: records the PROPOSED entry (with before and proposed values for
+/// writes). A write runs only once that entry, and every earlier entry of the call, is durable: if they cannot be
+/// written, the tool does not run. A read (a tool declared <see cref="Tools.GovernedAction.Read"/>, which changes
+/// nothing) runs while the entry is being flushed: the audit step then waits for every entry of the call before
+/// the answer leaves, so a read whose entries cannot be written still fails closed (the caller gets
+/// <c>audit.unavailable</c>, never the data).
 /// </summary>
-/// <param name="trail">The audit trail.</param>
-/// <param name="proposals">Reads before values for writes; optional.</param>
 public sealed class WriteAheadAuditStep(IAuditTrail trail, IProposalReader? proposals = null) : IGovernanceStep
 {
     /// <summary>The step's name in <see cref="Pipeline.DefaultGovernancePipeline.StepOrder"/>.</summary>
@@ -37,14 +38,26 @@ public sealed class WriteAheadAuditStep(IAuditTrail trail, IProposalReader? prop
             };
         }
 
+        AuditUnavailableException? failure = null;
         try
         {
-            await trail.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+            await call.AuditEntries.EnqueueAsync(trail, record, cancellationToken).ConfigureAwait(false);
+            if (call.Tool.IsWrite)
+            {
+                // Write-ahead: nothing reaches the CRM before its PROPOSED entry (and the call's earlier ones) is durable.
+                await call.AuditEntries.WaitDurableAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (AuditUnavailableException ex)
         {
+            failure = ex;
+        }
+
+        // A read runs before its entries are durable, but not once one of them is known to have failed.
+        if ((failure ?? call.AuditEntries.KnownFailure()) is { } unavailable)
+        {
             return GovernanceOutcome<TResult>.Refused(new GovernanceRefusal(
-                AuditStep.UnavailableCode, $"{ex.Message} The call was not carried out: nothing runs without its audit entry."));
+                AuditStep.UnavailableCode, $"{unavailable.Message} The call was not carried out: nothing runs without its audit entry."));
         }
 
         call.WriteAheadRecorded = true;
