@@ -36,6 +36,7 @@ public static class GovernedCrmHostApplicationBuilderExtensions
                 Connectors = connectorsPath is null ? null : ConnectorsFileLoader.Load(connectorsPath, Environment.GetEnvironmentVariable),
                 CustomTools = GovernedCrmRoot.LoadCustomTools([.. options.ToolAssemblies]),
             };
+            _ = Telemetry.OtlpExportSettings.Read(Telemetry.OpenTelemetryExport.EnvironmentVariables()); // Bad OTEL_ settings stop the host here, before the data folder opens.
             folder = DataFolder.Open(options.DataFolder);
             using var loggers = GovernedCrmServices.StartupLoggers();
             resources = ServerResources.OpenAsync(folder, loggers, policy.Connectors, CancellationToken.None).GetAwaiter().GetResult();

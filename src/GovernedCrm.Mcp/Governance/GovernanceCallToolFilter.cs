@@ -1,5 +1,6 @@
 using GovernedCrm.Crm;
 using GovernedCrm.Governance.Identity;
+using GovernedCrm.Governance.Telemetry;
 using GovernedCrm.Mcp.Identity;
 using ModelContextProtocol;
 
@@ -27,6 +28,7 @@ internal static class GovernanceCallToolFilter
             var name = tool.ProtocolTool.Name;
             if (context.Items.TryGetValue(AuditReceivedFilter.UnrecordedItem, out var unrecorded) && unrecorded is string reason)
             {
+                GovernanceMetrics.RefusedBeforePipeline(name, GovernedCrm.Governance.Steps.Audit.AuditStep.UnavailableCode);
                 return GovernanceToolResults.Error(
                     GovernedCrm.Governance.Steps.Audit.AuditStep.UnavailableCode, $"{reason} The call was not carried out: nothing runs without its audit entry.");
             }
@@ -39,6 +41,7 @@ internal static class GovernanceCallToolFilter
 
             if (!catalog.TryGetGoverned(name, out var descriptor))
             {
+                GovernanceMetrics.RefusedBeforePipeline(name, UnregisteredToolCode);
                 return GovernanceToolResults.Error(UnregisteredToolCode, $"Tool '{name}' has no governance metadata, so it cannot run.", "denied");
             }
 
@@ -82,6 +85,8 @@ internal static class GovernanceCallToolFilter
                         : null,
             };
 
+            // The call's span, under the client's trace context (_meta.traceparent) when it sent a valid one.
+            using var span = CallTracing.StartCall(call, TraceContextMeta.Read(context.Params?.Meta));
             var accessor = services.GetRequiredService<GovernedCallAccessor>();
             var pipeline = services.GetRequiredService<GovernancePipeline>();
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("GovernedCrm.Governance");
