@@ -53,8 +53,8 @@ public sealed class OpenTelemetryExportProcessTests
                 () => receiver.Spans.Count(s => s.Kind == 2) >= 5
                     && Metrics.All(m => receiver.Points.Any(p => p.Metric == m))
                     && entries.All(e => AuditLogs(receiver).Any(l => Is(l, e))),
-                Timeout, () => $"spans {receiver.Spans.Count}, metrics [{string.Join(", ", receiver.Points.Select(p => p.Metric).Distinct())}], " +
-                    $"audit log records {AuditLogs(receiver).Count} of {entries.Count}; rejected [{string.Join(", ", receiver.Rejected)}]\n{stderr}");
+                Timeout, () => $"spans [{string.Join(", ", receiver.Spans.Select(s => $"{s.Name} ({s.Kind})"))}], metrics [{string.Join(", ", receiver.Points.Select(p => p.Metric).Distinct())}], " +
+                    $"audit log records {AuditLogs(receiver).Count} for {entries.Count} entries (first: {string.Join(", ", AuditLogs(receiver).FirstOrDefault()?.Attributes.Select(a => $"{a.Key}={a.Value} ({a.Value?.GetType().Name})") ?? [])}; entries {string.Join(", ", entries.Select(e => $"{e.Record.Tenant}#{e.Sequence}"))}); rejected [{string.Join(", ", receiver.Rejected)}]\n{stderr}");
         }
 
         readResult.IsError.Should().NotBe(true, Text(readResult));

@@ -68,6 +68,6 @@ internal static class OtlpRecords
         value is null ? null
         : value.String(1) is { } text ? text
         : value.Number(2) is { } flag ? (object)(flag != 0)
-        : value.Number(3) is { } integer ? unchecked((long)integer)
+        : value.Number(3) is { } integer ? (object)unchecked((long)integer)
         : value.Double(4);
 }
