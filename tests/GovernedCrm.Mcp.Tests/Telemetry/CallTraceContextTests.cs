@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernedCrm.Governance.Pipeline;
 using GovernedCrm.Governance.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
 
 namespace GovernedCrm.Mcp.Tests.Telemetry;
@@ -36,8 +37,10 @@ public sealed class CallTraceContextTests
         call.DisplayName.Should().Be("tools/call CRM.GetRecord");
         call.GetTagItem(TelemetryTags.Tool).Should().Be("CRM.GetRecord");
         call.GetTagItem(TelemetryTags.Outcome).Should().Be(CallOutcome.Executed);
+        var registered = Steps(server);
+        registered.Should().Equal(DefaultGovernancePipeline.StepOrder.Where(registered.Contains), "this host's pipeline keeps the default order");
         spans.StepsOf(call).Select(s => s.DisplayName)
-            .Should().Equal(DefaultGovernancePipeline.StepOrder.Select(name => $"governance.{name}"), "one span per step, in the registered order");
+            .Should().Equal(registered.Select(name => $"governance.{name}"), "one span per step, in the pipeline's order");
         spans.StepsOf(call).Should().AllSatisfy(s => s.GetTagItem(TelemetryTags.StepResult).Should().Be("passed"));
     }
 
@@ -64,7 +67,7 @@ public sealed class CallTraceContextTests
         call.HasRemoteParent.Should().BeFalse();
         call.TraceId.ToHexString().Should().NotBe("0af7651916cd43dd8448eb211c80319c");
         call.TraceStateString.Should().BeNull("a tracestate without a valid traceparent has nothing to belong to");
-        spans.StepsOf(call).Should().HaveCount(DefaultGovernancePipeline.StepOrder.Count);
+        spans.StepsOf(call).Should().HaveCount(Steps(server).Count);
     }
 
     [Fact]
@@ -133,10 +136,13 @@ public sealed class CallTraceContextTests
         call.GetTagItem(TelemetryTags.Outcome).Should().Be(CallOutcome.Denied);
         call.GetTagItem(TelemetryTags.Code).Should().Be(code);
         var steps = spans.StepsOf(call);
-        steps.Select(s => s.GetTagItem(TelemetryTags.Step)).Should().Equal(DefaultGovernancePipeline.StepOrder.Take(steps.Count));
+        steps.Select(s => s.GetTagItem(TelemetryTags.Step)).Should().Equal(Steps(server).Take(steps.Count));
         steps[^1].GetTagItem(TelemetryTags.StepResult).Should().Be("refused");
         steps[^1].GetTagItem(TelemetryTags.Code).Should().Be(code);
     }
+
+    private static List<string> Steps(McpTestServer server) =>
+        [.. server.Services.GetRequiredService<GovernancePipeline>().Steps.Select(s => s.Name)];
 
     private static Task<CallToolResult> GetDealAsync(McpTestServer server, JsonObject meta) =>
         server.Client.CallToolAsync(new CallToolRequestParams
