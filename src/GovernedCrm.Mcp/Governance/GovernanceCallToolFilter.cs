@@ -85,11 +85,12 @@ internal static class GovernanceCallToolFilter
                         : null,
             };
 
-            // The call's span, under the client's trace context (_meta.traceparent) when it sent a valid one.
-            using var span = CallTracing.StartCall(call, TraceContextMeta.Read(context.Params?.Meta));
             var accessor = services.GetRequiredService<GovernedCallAccessor>();
             var pipeline = services.GetRequiredService<GovernancePipeline>();
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("GovernedCrm.Governance");
+
+            // The call's span, under the client's trace context (_meta.traceparent) when it sent a valid one.
+            using var span = CallTracing.StartCall(call, TraceContextMeta.Read(context.Params?.Meta));
             GovernanceOutcome<GovernedToolResult> outcome;
             try
             {
