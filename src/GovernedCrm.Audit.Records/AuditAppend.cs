@@ -31,6 +31,12 @@ public sealed class AuditAppend
     /// <summary>True once the entry is durable or has failed (waiting then returns at once).</summary>
     public bool IsCompleted => _durable.IsCompleted;
 
+    /// <summary>
+    /// Completes when the entry is durable (or faults with <see cref="AuditUnavailableException"/>), for observers
+    /// such as metrics: unlike <see cref="WaitDurableAsync"/>, observing it does not ask the writer to flush early.
+    /// </summary>
+    public Task<AuditReceipt> Completion => _durable;
+
     /// <summary>Why the entry could not be written, once that is known; null while pending and once durable.</summary>
     public AuditUnavailableException? Failure => _durable.IsFaulted ? _durable.Exception?.InnerException as AuditUnavailableException : null;
 

@@ -37,6 +37,7 @@ public static class GovernedCrmHostApplicationBuilderExtensions
                 CustomTools = GovernedCrmRoot.LoadCustomTools([.. options.ToolAssemblies]),
                 Witnesses = WitnessSettings.Resolve(null, Environment.GetEnvironmentVariable),
             };
+            _ = Telemetry.OtlpExportSettings.Read(Telemetry.OpenTelemetryExport.EnvironmentVariables()); // Bad OTEL_ settings stop the host here, before the data folder opens.
             folder = DataFolder.Open(options.DataFolder);
             using var loggers = GovernedCrmServices.StartupLoggers();
             resources = ServerResources.OpenAsync(folder, loggers, policy.Connectors, policy.Witnesses, CancellationToken.None).GetAwaiter().GetResult();

@@ -23,6 +23,7 @@ internal static class GovernedCrmRoot
     {
         GovernedCrmServices.LogToStandardError(builder.Logging);
         builder.Services.AddGovernedCrm(folder, resources, policy);
+        Telemetry.OpenTelemetryExport.Add(builder, Telemetry.OpenTelemetryExport.EnvironmentVariables()); // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
         return builder.Services
             .AddMcpServer(ServerInfo.Configure)
             .WithCrmTools()

@@ -42,7 +42,8 @@ internal static class GovernedCrmServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(folder);
         services.AddSingleton(resources.Crm);
-        services.AddSingleton<GovernedCrm.Governance.Audit.IAuditTrail>(new Adapters.AuditWriterTrail(resources.Audit));
+        // With log records exported, each acknowledged entry also becomes a record (Telemetry/OpenTelemetryExport.cs).
+        services.AddSingleton<GovernedCrm.Governance.Audit.IAuditTrail>(sp => new Adapters.AuditWriterTrail(resources.Audit, sp.GetService<Telemetry.AuditEntryLog>()));
         services.AddSingleton(resources);
         // The policy in force (hot-reloaded when it comes from a file), behind the guard that keeps admin tools for admins.
         var active = new ActivePolicy(policy.Policy, TimeProvider.System);

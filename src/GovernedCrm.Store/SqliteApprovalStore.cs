@@ -110,6 +110,20 @@ public sealed class SqliteApprovalStore(GovernanceDatabase database) : IApproval
         return [.. rows.Select(r => r.ToRequest())];
     }
 
+    /// <summary>The proposals waiting for a decision (pending, not yet expired at <paramref name="now"/>), counted per tenant.</summary>
+    /// <param name="now">The time a proposal must expire after to count.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Tenant → count, for the tenants with at least one.</returns>
+    public async Task<IReadOnlyDictionary<string, long>> CountPendingAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Tenant, long Count)>(new CommandDefinition(
+            "SELECT tenant, COUNT(*) FROM approvals WHERE status = 'pending' AND expires_at > @now GROUP BY tenant",
+            new { now = now.ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Tenant, r => r.Count, StringComparer.Ordinal);
+    }
+
     /// <inheritdoc />
     public async Task<bool> TryTransitionAsync(ApprovalStatus from, ApprovalRequest updated, CancellationToken cancellationToken)
     {

@@ -23,6 +23,22 @@ public sealed class SqliteApprovalStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task CountPendingAsync_CountsPendingNotExpiredPerTenant()
+    {
+        var store = await _temp.OpenStoreAsync();
+        var now = ApprovalRequests.Created.AddHours(1);
+        await store.CreateAsync(ApprovalRequests.Pending(), CancellationToken.None);
+        await store.CreateAsync(ApprovalRequests.Pending(), CancellationToken.None);
+        await store.CreateAsync(ApprovalRequests.Pending("northwind"), CancellationToken.None);
+        await store.CreateAsync(ApprovalRequests.Pending("northwind") with { ExpiresAt = now }, CancellationToken.None); // expired at now
+        await store.CreateAsync(ApprovalRequests.Pending("acme") with { Status = ApprovalStatus.Approved }, CancellationToken.None);
+
+        var counts = await store.CountPendingAsync(now, CancellationToken.None);
+
+        counts.Should().BeEquivalentTo(new Dictionary<string, long> { ["default"] = 2, ["northwind"] = 1 });
+    }
+
+    [Fact]
     public async Task CreateAsync_OptionalFieldsNull_RoundTrips()
     {
         var store = await _temp.OpenStoreAsync();

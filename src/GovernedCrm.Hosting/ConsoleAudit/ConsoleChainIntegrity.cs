@@ -35,6 +35,7 @@ internal sealed class ConsoleChainIntegrity(AuditPaths paths, IGovernancePolicy 
 
         var report = await AuditVerifier.VerifyAsync(
             paths.DatabasePath, AuditKeys.ReadPublicKey(paths), paths.AnchorPath, caller.Tenant, progress, cancellationToken).ConfigureAwait(false);
+        Telemetry.AuditMetrics.Verified(report);
         if (!AuditScope.SeesEveryChain(policy, caller) && report.Warnings.Count > 0)
         {
             report = report with { Warnings = [AuditTools.ScopedAnchorWarning] };

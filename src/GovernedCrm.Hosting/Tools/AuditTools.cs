@@ -47,6 +47,7 @@ internal sealed class AuditTools(ServerResources resources, GovernedCallAccessor
         var paths = resources.AuditPaths;
         var report = await AuditVerifier.VerifyAsync(
             paths.DatabasePath, AuditKeys.ReadPublicKey(paths), paths.AnchorPath, chain, progress: null, cancellationToken).ConfigureAwait(false);
+        Telemetry.AuditMetrics.Verified(report);
 
         // The anchor file's warnings name lines of a file every chain writes to: a scoped caller learns only that there are some.
         if (!everyChain && report.Warnings.Count > 0)

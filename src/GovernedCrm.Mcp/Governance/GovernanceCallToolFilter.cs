@@ -1,5 +1,6 @@
 using GovernedCrm.Crm;
 using GovernedCrm.Governance.Identity;
+using GovernedCrm.Governance.Telemetry;
 using GovernedCrm.Mcp.Identity;
 using ModelContextProtocol;
 
@@ -27,6 +28,7 @@ internal static class GovernanceCallToolFilter
             var name = tool.ProtocolTool.Name;
             if (await AuditReceivedFilter.KnownFailureAsync(context.Items).ConfigureAwait(false) is { } reason)
             {
+                GovernanceMetrics.RefusedBeforePipeline(name, GovernedCrm.Governance.Steps.Audit.AuditStep.UnavailableCode);
                 return Unrecorded(reason);
             }
 
@@ -40,9 +42,13 @@ internal static class GovernanceCallToolFilter
                     return Unrecorded(failure);
                 }
 
-                return ungoverned
-                    ? await next(context, cancellationToken).ConfigureAwait(false)
-                    : GovernanceToolResults.Error(UnregisteredToolCode, $"Tool '{name}' has no governance metadata, so it cannot run.", "denied");
+                if (ungoverned)
+                {
+                    return await next(context, cancellationToken).ConfigureAwait(false);
+                }
+
+                GovernanceMetrics.RefusedBeforePipeline(name, UnregisteredToolCode);
+                return GovernanceToolResults.Error(UnregisteredToolCode, $"Tool '{name}' has no governance metadata, so it cannot run.", "denied");
             }
 
             // A call that claims to run an approval but names none this server sent (a forged ticket, a vanished
@@ -94,6 +100,9 @@ internal static class GovernanceCallToolFilter
             var accessor = services.GetRequiredService<GovernedCallAccessor>();
             var pipeline = services.GetRequiredService<GovernancePipeline>();
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("GovernedCrm.Governance");
+
+            // The call's span, under the client's trace context (_meta.traceparent) when it sent a valid one.
+            using var span = CallTracing.StartCall(call, TraceContextMeta.Read(context.Params?.Meta));
             GovernanceOutcome<GovernedToolResult> outcome;
             try
             {

@@ -82,8 +82,24 @@ public sealed class McpServerManifestTests
         var declared = EnvironmentVariables(manifest).Select(v => v["name"]!.GetValue<string>()).ToList();
 
         declared.Should().OnlyHaveUniqueItems();
-        declared.Should().BeEquivalentTo(ServerEnvironmentVariables.Read(),
+        declared.Where(name => name.StartsWith("GOVERNEDCRM_", StringComparison.Ordinal)).Should().BeEquivalentTo(ServerEnvironmentVariables.Read(),
             "mcp-server.json must declare every GOVERNEDCRM_ variable named in src and no other");
+        declared.Should().OnlyContain(name => name.StartsWith("GOVERNEDCRM_", StringComparison.Ordinal) || name.StartsWith("OTEL_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Manifest_OpenTelemetryVariables_AreThoseTheServerReadsAndTheDocumentedOnes()
+    {
+        var manifest = await ReadManifestAsync();
+        var docs = await File.ReadAllTextAsync(RepositoryRoot.File("docs", "opentelemetry.md"));
+
+        var declared = EnvironmentVariables(manifest).Select(v => v["name"]!.GetValue<string>()).Where(n => n.StartsWith("OTEL_", StringComparison.Ordinal)).ToList();
+
+        ServerEnvironmentVariables.Read("OTEL_").Should().NotBeEmpty().And.OnlyContain(name => declared.Contains(name),
+            "every OTEL_ variable the server reads itself is declared in mcp-server.json");
+        declared.Should().OnlyContain(name => docs.Contains($"`{name}`", StringComparison.Ordinal),
+            "the OpenTelemetry SDK reads the others; docs/opentelemetry.md says what each does");
+        declared.Should().Contain(["OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_EXPORTER_OTLP_HEADERS"]);
     }
 
     [Fact]
@@ -100,8 +116,8 @@ public sealed class McpServerManifestTests
             v["format"]!.GetValue<string>().Should().BeOneOf("string", "filepath", "number");
         });
         variables.Where(v => v["isSecret"]!.GetValue<bool>()).Select(v => v["name"]!.GetValue<string>())
-            .Should().BeEquivalentTo(new[] { GovernedCrm.Store.Vault.VaultKeyRing.EnvironmentVariable, "GOVERNEDCRM_CONSOLE_CLIENT_SECRET" },
-                "the vault keys and the console's client secret are the secret values the server reads from its environment (the others are paths, names and numbers)");
+            .Should().BeEquivalentTo(new[] { GovernedCrm.Store.Vault.VaultKeyRing.EnvironmentVariable, "GOVERNEDCRM_CONSOLE_CLIENT_SECRET", "OTEL_EXPORTER_OTLP_HEADERS" },
+                "the vault keys, the console's client secret and the collector's headers (which carry its API key) are the secret values the server reads from its environment (the others are paths, names and numbers)");
     }
 
     [Fact]
