@@ -44,20 +44,9 @@ public sealed class AuditWriterTrail : IAuditTrail
     private async ValueTask<AuditReceipt> ObservedAppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        AuditReceipt receipt;
-        try
-        {
-            receipt = await _writer.AppendAsync(record, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AuditUnavailableException)
-        {
-            AuditMetrics.Appended(started, acknowledged: false);
-            throw;
-        }
-
-        AuditMetrics.Appended(started, acknowledged: true);
-        _entries?.Appended(record, receipt);
-        return receipt;
+        var durable = _writer.AppendAsync(record, cancellationToken).AsTask();
+        Observe(record, started, durable);
+        return await durable.ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -66,7 +55,6 @@ public sealed class AuditWriterTrail : IAuditTrail
             ? _writer.EnqueueAsync(record, cancellationToken)
             : ObservedEnqueueAsync(record, cancellationToken);
 
-    // Observes durability through the handle's completion, which (unlike waiting) does not make the writer flush early.
     private async ValueTask<AuditAppend> ObservedEnqueueAsync(AuditRecord record, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -81,7 +69,14 @@ public sealed class AuditWriterTrail : IAuditTrail
             throw;
         }
 
-        _ = append.Completion.ContinueWith(
+        Observe(record, started, append.Completion);
+        return append;
+    }
+
+    // Times the append until it is durable and logs the acknowledged entry, without waiting for it (observing a
+    // queued entry's completion, unlike waiting, does not make the writer flush early).
+    private void Observe(AuditRecord record, long started, Task<AuditReceipt> durable) =>
+        _ = durable.ContinueWith(
             (done, _) =>
             {
                 AuditMetrics.Appended(started, acknowledged: done.IsCompletedSuccessfully);
@@ -94,6 +89,4 @@ public sealed class AuditWriterTrail : IAuditTrail
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
-        return append;
-    }
 }
