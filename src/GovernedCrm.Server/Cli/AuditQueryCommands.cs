@@ -85,7 +85,7 @@ internal static class AuditQueryCommands
 
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var time)
             ? time
-            : throw new StartupException($"{option} '{text}' is not an ISO 8601 time, e.g. 2026-11-23T09:00:00Z");
+            : throw new InvalidAuditQueryException($"{option} '{text}' is not an ISO 8601 time, e.g. 2026-11-23T09:00:00Z");
     }
 
     private static async Task<int> PrintAsync(AuditAnswer answer, bool json, Func<System.Text.Json.Nodes.JsonObject, IEnumerable<string>> text)

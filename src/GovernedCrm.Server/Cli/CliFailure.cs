@@ -81,6 +81,7 @@ internal static class CliFailure
     public static string? CodeOf(Exception exception) => exception switch
     {
         UnknownChainException => AuditChains.UnknownChainCode,
+        InvalidAuditQueryException => AuditQueryService.InvalidQueryCode,
         GovernedCrm.Audit.Witnesses.WitnessException => VerifyCommand.WitnessUnavailableCode,
         CrmException crm => crm.Code,
         GovernedCallException governed => governed.Code,

@@ -149,6 +149,7 @@ public sealed class CliJsonVerbTests : IDisposable
         var (searchCode, search, searchErr) = await ServerProcess.RunAsync(["audit", "search", "--json", .. asAdmin]);
         var (viewerCode, viewer, viewerErr) = await ServerProcess.RunAsync(["audit", "search", "--json", "--as", "vera", .. asAdmin]);
         var (limitCode, limit, _) = await ServerProcess.RunAsync(["audit", "search", "--json", "--limit", "0", .. asAdmin]);
+        var (sinceCode, since, sinceErr) = await ServerProcess.RunAsync(["audit", "search", "--json", "--since", "yesterday", .. asAdmin]);
 
         historyCode.Should().Be(0, historyErr);
         using (var answer = JsonDocument.Parse(history))
@@ -164,6 +165,9 @@ public sealed class CliJsonVerbTests : IDisposable
         viewerErr.Should().StartWith("governed-crm: refused: policy.denied.admin_only: ");
         limitCode.Should().Be(2);
         CliErrorOutput.ShouldBeJsonError(limit, "audit.invalid_query");
+        sinceCode.Should().Be(2);
+        CliErrorOutput.ShouldBeJsonError(since, "audit.invalid_query");
+        sinceErr.Should().Contain("--since 'yesterday' is not an ISO 8601 time");
     }
 
     [Fact]
